@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Upcoming features every target opts into (see STYLE.md, "Compiler settings").
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Switchy",
+    products: [
+        .library(name: "ESL", targets: ["ESL"]),
+        .library(name: "Switchy", targets: ["Switchy"]),
+        .library(name: "LoadTest", targets: ["LoadTest"]),
+        .library(name: "FreeSwitchSim", targets: ["FreeSwitchSim"]),
+        .executable(name: "switchy", targets: ["switchy"]),
+    ],
+    targets: [
+        .target(name: "ESL", swiftSettings: strictSettings),
+        .target(name: "Switchy", dependencies: ["ESL"], swiftSettings: strictSettings),
+        .target(name: "LoadTest", dependencies: ["Switchy"], swiftSettings: strictSettings),
+        .target(name: "FreeSwitchSim", dependencies: ["ESL"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "switchy",
+            dependencies: ["ESL", "Switchy", "LoadTest", "FreeSwitchSim"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["ESL"],
+            resources: [.copy("Fixtures/esl-freeswitch")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ESLTests", dependencies: ["ESL", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SwitchyTests",
+            dependencies: ["Switchy", "ESL", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FreeSwitchSimTests",
+            dependencies: ["FreeSwitchSim", "ESL", "TestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,132 @@
+/// One FreeSWITCH event (or a reply), with lazy access to its headers.
+///
+/// The event keeps the bytes it was decoded from and an index of where each header's
+/// name and value lie; a value is URL-decoded (`%XX` only, never `+` → space) and
+/// turned into a `String` only when asked for. Header names repeat in real events
+/// (CHANNEL_HANGUP_COMPLETE carries `Hangup-Cause` twice), so this is a multimap:
+/// the subscript gives the last value, ``all(_:)`` gives every one. Names compare
+/// case-insensitively, as FreeSWITCH's own client does. Invalid UTF-8 is replaced,
+/// never fatal.
+///
+/// Plain, JSON and reply frames all become the same `Event` interface; an XML event
+/// is framed but not parsed (its text is the ``body``).
+public struct Event: Sendable {
+    /// How the event reached us.
+    public enum Format: Sendable, Equatable {
+        /// `text/event-plain`: values URL-encoded.
+        case plain
+        /// `text/event-json`: values decoded from JSON strings.
+        case json
+        /// `text/event-xml`: not parsed; the XML is the body.
+        case xml
+        /// A `command/reply`, `api/response` or other non-event frame: the outer
+        /// headers, raw.
+        case reply
+    }
+
+    struct Field: Sendable {
+        var nameStart: Int32
+        var nameEnd: Int32
+        var valueStart: Int32
+        var valueEnd: Int32
+    }
+
+    let storage: [UInt8]
+    let fields: [Field]
+    let bodyRange: Range<Int>?
+    let percentEncoded: Bool
+    /// How the event reached us.
+    public let format: Format
+
+    init(storage: [UInt8], fields: [Field], bodyRange: Range<Int>?, percentEncoded: Bool, format: Format) {
+        self.storage = storage
+        self.fields = fields
+        self.bodyRange = bodyRange
+        self.percentEncoded = percentEncoded
+        self.format = format
+    }
+
+    // MARK: Header access
+
+    /// The last value of the header `name` (case-insensitive), decoded; nil if absent.
+    public subscript(name: String) -> String? {
+        guard let index = lastFieldIndex(named: name) else { return nil }
+        return value(of: fields[index])
+    }
+
+    /// Every value of the header `name`, in wire order.
+    public func all(_ name: String) -> [String] {
+        var name = name
+        return name.withUTF8 { key in
+            fields.compactMap { field in matches(field, key) ? value(of: field) : nil }
+        }
+    }
+
+    /// True when the header is present at least once.
+    public func contains(_ name: String) -> Bool { lastFieldIndex(named: name) != nil }
+
+    /// All headers in wire order, values decoded.
+    public var headers: [(name: String, value: String)] {
+        fields.map { (name: string(Int($0.nameStart)..<Int($0.nameEnd)), value: value(of: $0)) }
+    }
+
+    /// The header names in wire order (duplicates kept).
+    public var headerNames: [String] { fields.map { string(Int($0.nameStart)..<Int($0.nameEnd)) } }
+
+    /// The number of headers (duplicates counted).
+    public var headerCount: Int { fields.count }
+
+    // MARK: Body
+
+    /// The body bytes: a BACKGROUND_JOB's result, an `api/response`'s output, … ;
+    /// nil when the event has none.
+    public var bodyBytes: ArraySlice<UInt8>? { bodyRange.map { storage[$0] } }
+
+    /// The body as text (invalid UTF-8 replaced), or nil.
+    public var body: String? { bodyBytes.map { String(decoding: $0, as: UTF8.self) } }
+
+    // MARK: Common headers
+
+    /// `Event-Name`, e.g. `CHANNEL_ANSWER`.
+    public var name: String? { self["Event-Name"] }
+    /// `Unique-ID`: the channel's uuid.
+    public var uniqueID: String? { self["Unique-ID"] }
+    /// `Job-UUID` of a BACKGROUND_JOB (or a bgapi reply).
+    public var jobUUID: String? { self["Job-UUID"] }
+
+    // MARK: Internals
+
+    private func lastFieldIndex(named name: String) -> Int? {
+        var name = name
+        return name.withUTF8 { key in
+            var index = fields.count - 1
+            while index >= 0 {
+                if matches(fields[index], key) { return index }
+                index -= 1
+            }
+            return nil
+        }
+    }
+
+    @inline(__always)
+    private func matches(_ field: Field, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = Int(field.nameStart)
+        guard Int(field.nameEnd) - start == key.count else { return false }
+        return storage.withUnsafeBufferPointer { bytes in
+            for offset in 0..<key.count where asciiLower(bytes[start + offset]) != asciiLower(key[offset]) {
+                return false
+            }
+            return true
+        }
+    }
+
+    private func string(_ range: Range<Int>) -> String {
+        String(decoding: storage[range], as: UTF8.self)
+    }
+
+    private func value(of field: Field) -> String {
+        let range = Int(field.valueStart)..<Int(field.valueEnd)
+        guard percentEncoded, storage[range].contains(UInt8(ascii: "%")) else { return string(range) }
+        return String(decoding: URLCoding.decode(storage[range]), as: UTF8.self)
+    }
+}

@@ -1,0 +1,3 @@
+/// An embedded FreeSWITCH that speaks ESL like the real one (the simulator issue fills
+/// this module).
+public enum FreeSwitchSim {}

@@ -1,0 +1,89 @@
+import ESL
+import TestSupport
+import Testing
+
+/// The decoder against every real capture, split in every way.
+///
+/// Expected counts were taken with an independent method, not this decoder: a
+/// Python pass over each `.raw` counting `Content-Type: <type>\n` header lines at
+/// frame starts (`re.findall(rb'Content-Type: ([a-z/-]+)\n', data)`), cross-checked
+/// with a separate naive Python framer for captures 01–22.
+@Suite struct FrameDecoderCaptureTests {
+    /// capture → frames per Content-Type.
+    static let expectedCounts: [String: [String: Int]] = [
+        "01": ["auth/request": 1, "command/reply": 2, "api/response": 4, "text/disconnect-notice": 1],
+        "02": ["auth/request": 1, "command/reply": 4, "text/event-plain": 28, "api/response": 1, "text/disconnect-notice": 1],
+        "03": ["auth/request": 1, "command/reply": 4, "text/event-json": 9, "api/response": 1, "text/disconnect-notice": 1],
+        "04": ["auth/request": 1, "command/reply": 6, "text/event-plain": 34, "text/disconnect-notice": 1],
+        "05": ["auth/request": 1, "command/reply": 4, "text/event-plain": 17, "text/disconnect-notice": 1],
+        "06": ["auth/request": 1, "command/reply": 23, "text/event-plain": 503, "api/response": 3, "text/disconnect-notice": 1],
+        "07": ["auth/request": 1, "command/reply": 1, "text/disconnect-notice": 1],
+        "08": ["auth/request": 1, "command/reply": 5, "api/response": 4, "log/data": 73, "text/disconnect-notice": 1],
+        "09": ["auth/request": 1, "command/reply": 5, "text/event-plain": 20, "api/response": 2, "text/disconnect-notice": 1],
+        "10": ["auth/request": 1, "command/reply": 2, "api/response": 4, "text/disconnect-notice": 1],
+        "11": ["auth/request": 1, "command/reply": 4, "text/event-plain": 50, "text/disconnect-notice": 1],
+        "12": ["auth/request": 1, "command/reply": 5, "api/response": 1, "text/disconnect-notice": 1],
+        "13": ["auth/request": 1, "text/disconnect-notice": 1],
+        "14": ["auth/request": 1, "command/reply": 37, "text/event-plain": 5, "api/response": 2, "text/disconnect-notice": 1],
+        "15": ["auth/request": 1, "command/reply": 3, "api/response": 1, "text/event-plain": 16, "text/disconnect-notice": 1],
+        "16": ["auth/request": 1, "command/reply": 18, "api/response": 4, "text/event-plain": 51, "text/disconnect-notice": 1],
+        "17": ["auth/request": 1, "command/reply": 23, "api/response": 7, "text/event-plain": 299, "text/disconnect-notice": 1],
+        "18": ["auth/request": 1, "command/reply": 10, "api/response": 11, "text/event-plain": 117, "text/disconnect-notice": 1],
+        "19": ["auth/request": 1, "command/reply": 5, "text/event-plain": 29, "api/response": 2, "text/disconnect-notice": 1],
+        "20": ["auth/request": 1, "command/reply": 18, "text/event-plain": 15, "text/disconnect-notice": 1],
+        "21": ["auth/request": 1, "command/reply": 5, "text/event-plain": 58, "api/response": 2, "text/disconnect-notice": 1],
+        "22": ["auth/request": 1, "command/reply": 9, "api/response": 25, "text/event-plain": 14, "text/disconnect-notice": 1],
+        "23": ["auth/request": 1, "command/reply": 2, "text/event-plain": 4861, "text/disconnect-notice": 1],
+    ]
+
+    /// Captures small enough to split at every byte index inside every frame.
+    static let small = ["01", "02", "03", "04", "05", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16",
+                        "18", "19", "20", "21", "22"]
+
+    @Test(arguments: expectedCounts.keys.sorted())
+    func framesPerContentTypeMatchAnIndependentCount(capture: String) throws {
+        let bytes = try Fixtures.raw(capture)
+        let outcome = try DecoderVerifier.verify(bytes)
+        #expect(outcome.leftover == 0, "bytes left over")
+        var decoder = FrameDecoder()
+        decoder.append(bytes)
+        var counts: [String: Int] = [:]
+        while let frame = try decoder.next() { counts[frame.contentType.description, default: 0] += 1 }
+        #expect(counts == Self.expectedCounts[capture])
+    }
+
+    @Test(arguments: small)
+    func everySplitIndexGivesTheSameFrames(capture: String) throws {
+        let bytes = try Fixtures.raw(capture)
+        let whole = try DecoderVerifier.decode(chunks: [bytes[...]])
+        try DecoderVerifier.verifyEverySplit(bytes, whole: whole)
+    }
+
+    @Test func allCapturesConcatenatedDecodeAsTheSumOfTheirParts() throws {
+        var all: [UInt8] = []
+        var expectedFrames = 0
+        for name in Fixtures.names {
+            all += try Fixtures.raw(name)
+            expectedFrames += Self.expectedCounts[String(name.prefix(2))]!.values.reduce(0, +)
+        }
+        let outcome = try DecoderVerifier.verify(all, chunkSizes: [13, 4096, 1 << 20])
+        #expect(outcome.frames.count == expectedFrames)
+        #expect(outcome.leftover == 0)
+    }
+
+    @Test func overflowKillNoticeSplitByEventsIsDeliveredAndItsBodySkipped() throws {
+        // Capture 23: the notice's header sits between two events, three more events
+        // follow, then its 39-byte body, then EOF (esl-protocol.md §9).
+        var decoder = FrameDecoder()
+        decoder.append(try Fixtures.raw("23"))
+        var frames: [Frame] = []
+        while let frame = try decoder.next() { frames.append(frame) }
+        let noticeIndex = try #require(frames.firstIndex { $0.contentType == .disconnectNotice })
+        #expect(frames.count - noticeIndex - 1 == 3)
+        #expect(frames[(noticeIndex + 1)...].allSatisfy { $0.contentType == .eventPlain })
+        #expect(frames[noticeIndex].body.isEmpty)
+        #expect(decoder.strayNoticeBody.map { String(decoding: $0, as: UTF8.self) }
+            == "killed listener because of lost events\n")
+        #expect(decoder.bufferedByteCount == 0)
+    }
+}
