@@ -1,1 +1,127 @@
-public enum SwitchyPlaceholder {}
+public import ESL
+import Foundation
+import Synchronization
+
+/// A control connection to one FreeSWITCH: the seed's `Client`.
+///
+/// ```swift
+/// let client = Client(host: "10.0.0.5")
+/// try await client.connect()
+/// print(try await client.cmd("status"))
+/// ```
+///
+/// `api` and `cmd` wait for the reply on this connection. `bgapi` needs an
+/// ``EventListener`` (assigned to ``listener``) to deliver its result, as in the
+/// original Switchy.
+public final class Client: Sendable {
+    public let host: String
+    public let port: Int
+    private let password: String
+    private let state: Mutex<State>
+
+    private struct State {
+        var connection: Connection?
+        var listener: EventListener?
+    }
+
+    /// - Parameters:
+    ///   - host: the slave's ESL address.
+    ///   - port: its ESL port (FreeSWITCH's default is 8021).
+    ///   - password: its ESL password (FreeSWITCH's default is `ClueCon`); never printed.
+    ///   - listener: the listener that delivers `bgapi` results, if any.
+    public init(host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", listener: EventListener? = nil) {
+        self.host = host
+        self.port = port
+        self.password = password
+        self.state = Mutex(State(listener: listener))
+    }
+
+    /// `host:port`.
+    public var endpoint: String { "\(host):\(port)" }
+
+    /// The listener that resolves this client's background jobs.
+    public var listener: EventListener? {
+        get { state.withLock { $0.listener } }
+        set { state.withLock { $0.listener = newValue } }
+    }
+
+    /// Connects and authenticates.
+    public func connect(options: Connection.Options = Connection.Options()) async throws(ESLError) {
+        let connection = try await Connection.connect(host: host, port: port, password: password, options: options)
+        state.withLock { $0.connection = connection }
+    }
+
+    /// Closes the control connection.
+    public func close() {
+        state.withLock { $0.connection }?.close()
+    }
+
+    /// Runs `api <command>` and returns the response: its ``Event/body`` is the
+    /// command's output, exactly as sent (an `-ERR …` output is returned, not thrown).
+    public func api(_ command: String) async throws -> Event {
+        let frame = try await connection().send(try Command.api(command))
+        return try Event(frame: frame)
+    }
+
+    /// Runs `api <command>` and returns its output with surrounding whitespace trimmed.
+    /// - Throws: ``CommandError`` when the output starts with `-ERR` or `-USAGE`.
+    public func cmd(_ command: String) async throws -> String {
+        let text = try await api(command).body?.trimmingWhitespace() ?? ""
+        if text.hasPrefix("-ERR") || text.hasPrefix("-USAGE") {
+            throw CommandError(command: command, reply: text)
+        }
+        return text
+    }
+
+    /// Runs `bgapi <command>` under our own Job-UUID (a new v4 uuid unless given) and returns the ``Job`` at once;
+    /// the listener resolves it when the BACKGROUND_JOB arrives.
+    /// - Throws: ``ClientError/noListener`` without a listener, ``CommandError`` when
+    ///   the server refuses the command.
+    public func bgapi(_ command: String, jobUUID: String? = nil) async throws -> Job {
+        guard let listener else { throw ClientError.noListener }
+        let jobUUID = jobUUID ?? UUID().uuidString.lowercased()
+        let job = Job(uuid: jobUUID, command: command)
+        // Register first: the result may arrive before the reply (two connections).
+        listener.jobs.register(job)
+        do {
+            let reply = try await connection().send(try Command.bgapi(command, jobUUID: jobUUID))
+            let text = reply.replyText ?? ""
+            guard text.hasPrefix("+OK") else { throw CommandError(command: command, reply: text) }
+            return job
+        } catch {
+            listener.jobs.remove(jobUUID)
+            job.fail(.lost(jobUUID: jobUUID, reason: "\(error)"))
+            throw error
+        }
+    }
+
+    private func connection() throws(ClientError) -> Connection {
+        guard let connection = state.withLock({ $0.connection }) else { throw .notConnected(endpoint: endpoint) }
+        return connection
+    }
+}
+
+/// FreeSWITCH answered a command with an error.
+public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The command as sent (after `api`/`bgapi`).
+    public var command: String
+    /// The reply, trimmed: `-ERR not_a_real_command Command not found!`.
+    public var reply: String
+
+    public var description: String { reply }
+}
+
+/// A misuse of ``Client``.
+public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `bgapi` was called on a client without an ``EventListener``.
+    case noListener
+    /// A command was sent before ``Client/connect(options:)``.
+    case notConnected(endpoint: String)
+
+    public var description: String {
+        switch self {
+        case .noListener: "no listener has been assigned to this client"
+        case .notConnected(let endpoint): "\(endpoint): not connected (call connect() first)"
+        }
+    }
+}

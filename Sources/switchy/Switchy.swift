@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `switchy` command: parses arguments, runs one subcommand, maps the outcome to
+/// an exit code. Everything else lives in the library targets.
+@main
+struct SwitchyCommand {
+    static let version = "0.1.0"
+
+    static let usage = """
+        switchy — a call-load generator for FreeSWITCH
+
+        USAGE: switchy <subcommand> [options]
+
+        SUBCOMMANDS:
+          api HOST[:PORT] COMMAND...   Run one api command on a FreeSWITCH and print its output
+                                       (like `fs_cli -x`).
+
+        OPTIONS:
+          -h, --help                   Show help (also after a subcommand).
+          --version                    Show the version.
+
+        EXIT CODES:
+          0 success; 1 the command answered -ERR; 2 bad usage; 3 could not connect or
+          authenticate; 70 internal error.
+        """
+
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard let first = arguments.first else {
+            Output.error(usage)
+            exit(ExitCode.usage.rawValue)
+        }
+        arguments.removeFirst()
+        let code: ExitCode
+        switch first {
+        case "-h", "--help", "help":
+            Output.print(usage)
+            code = .success
+        case "--version":
+            Output.print("switchy \(version)")
+            code = .success
+        case "api":
+            code = await ApiCommand.run(arguments)
+        default:
+            Output.error("switchy: unknown subcommand '\(first)' (see switchy --help)")
+            code = .usage
+        }
+        exit(code.rawValue)
+    }
+}
+
+/// The documented exit codes (ARCHITECTURE.md, "CLI").
+enum ExitCode: Int32 {
+    case success = 0
+    case commandFailed = 1
+    case usage = 2
+    case unreachable = 3
+    case interrupted = 4
+    case internalError = 70
+}
+
+/// Writes to stdout and stderr (only the executable prints).
+enum Output {
+    /// Writes a line to stdout.
+    static func print(_ text: String) {
+        write(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    /// Writes `text` to stdout exactly as given.
+    static func write(_ text: String) {
+        writeAll(1, text)
+    }
+
+    /// Writes a line to stderr.
+    static func error(_ text: String) {
+        writeAll(2, text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    private static func writeAll(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}
