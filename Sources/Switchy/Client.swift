@@ -108,6 +108,11 @@ public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The reply, trimmed: `-ERR not_a_real_command Command not found!`.
     public var reply: String
 
+    public init(command: String, reply: String) {
+        self.command = command
+        self.reply = reply
+    }
+
     public var description: String { reply }
 }
 

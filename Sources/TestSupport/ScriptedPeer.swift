@@ -14,11 +14,14 @@ public final class ScriptedPeer: Sendable {
         case readCommand
         /// Shut the connection down (the client sees EOF).
         case close
+        /// Block until the test calls ``ScriptedPeer/signal()``.
+        case waitForSignal
     }
 
     /// The port the peer listens on (on 127.0.0.1).
     public let port: Int
     private let listener: Int32
+    private let signals = DispatchSemaphore(value: 0)
     private let received = Mutex<[[UInt8]]>([])
     private let finished = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
@@ -70,6 +73,11 @@ public final class ScriptedPeer: Sendable {
         }
     }
 
+    /// Lets a ``Step/waitForSignal`` step go on.
+    public func signal() {
+        signals.signal()
+    }
+
     /// Stops listening (an unserved peer no longer accepts).
     public func stop() {
         POSIXSocket.shutdown(listener)
@@ -113,6 +121,8 @@ public final class ScriptedPeer: Sendable {
             case .close:
                 POSIXSocket.shutdown(client)
                 return
+            case .waitForSignal:
+                signals.wait()
             }
         }
         // Script done: keep the connection until the client closes it.
