@@ -46,7 +46,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport"],
+            dependencies: ["TestSupport", "switchy"],
             swiftSettings: strictSettings
         ),
     ],

@@ -8,6 +8,7 @@ import Switchy
 enum ApiCommand {
     static let usage = """
         USAGE: switchy api HOST[:PORT] COMMAND... [--password-env VAR] [--timeout SECONDS]
+               switchy api [options] HOST[:PORT] -- COMMAND...
 
         Connects to FreeSWITCH's Event Socket, runs `api COMMAND...` and prints the output
         as `fs_cli -x` does.
@@ -16,6 +17,7 @@ enum ApiCommand {
           HOST[:PORT]            The Event Socket address (port 8021 unless given;
                                  write an IPv6 address as [::1]:8021).
           COMMAND...             The api command and its arguments, e.g. `status`.
+                                 Put it after `--` if it has words starting with `-`.
 
         OPTIONS:
           --password-env VAR     Read the ESL password from environment variable VAR.
@@ -35,30 +37,33 @@ enum ApiCommand {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            // Options are read only before the command: `api sofia status -h` is a command.
-            if positional.count < 2 {
-                switch argument {
-                case "-h", "--help":
-                    Output.print(usage)
-                    return .success
-                case "--password-env", "--timeout":
-                    guard index + 1 < arguments.count else {
-                        return usageError("\(argument) needs a value")
-                    }
-                    let value = arguments[index + 1]
-                    if argument == "--timeout" {
-                        guard let seconds = Double(value), seconds > 0 else {
-                            return usageError("--timeout expects a number of seconds > 0, got '\(value)'")
-                        }
-                        timeout = seconds
-                    } else {
-                        passwordVariable = value
-                    }
-                    index += 2
-                    continue
-                default:
-                    if argument.hasPrefix("--") { return usageError("unknown option '\(argument)'") }
+            // Our options are read anywhere until `--`; everything after `--` belongs
+            // to the FreeSWITCH command.
+            if argument == "--" {
+                positional += arguments[(index + 1)...]
+                break
+            }
+            switch argument {
+            case "-h", "--help":
+                Output.print(usage)
+                return .success
+            case "--password-env", "--timeout":
+                guard index + 1 < arguments.count else {
+                    return usageError("\(argument) needs a value")
                 }
+                let value = arguments[index + 1]
+                if argument == "--timeout" {
+                    guard let seconds = Double(value), seconds > 0 else {
+                        return usageError("--timeout expects a number of seconds > 0, got '\(value)'")
+                    }
+                    timeout = seconds
+                } else {
+                    passwordVariable = value
+                }
+                index += 2
+                continue
+            default:
+                if argument.hasPrefix("--") { return usageError("unknown option '\(argument)'") }
             }
             positional.append(argument)
             index += 1
