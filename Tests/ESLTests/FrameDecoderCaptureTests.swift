@@ -87,3 +87,40 @@ import Testing
         #expect(decoder.bufferedByteCount == 0)
     }
 }
+
+/// Facts of single captures, as their README states them.
+@Suite struct CaptureFactTests {
+    @Test func wrongPasswordEndsWithThe67ByteDisconnectNotice() throws {
+        let frames = try CaptureFrames.frames("07")
+        #expect(frames.map(\.contentType) == [.authRequest, .commandReply, .disconnectNotice])
+        #expect(frames[1].replyText == "-ERR invalid")
+        #expect(frames[2].body.count == 67)
+        #expect(frames[2].bodyText == "Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n")
+    }
+
+    @Test func globalGetvarHasNoTrailingNewlineAndShowCountsStartWithOne() throws {
+        let responses = try CaptureFrames.frames("01").filter { $0.contentType == .apiResponse }
+        #expect(responses[1].bodyText == "192.0.2.2")
+        let counts = try CaptureFrames.frames("06").filter { $0.contentType == .apiResponse }
+        #expect(counts.prefix(2).map(\.bodyText) == ["\n20 total.\n", "\n20 total.\n"])
+    }
+
+    @Test func bgapiReplyCarriesTheJobUUIDTwice() throws {
+        let reply = try #require(try CaptureFrames.frames("02").first { $0.replyText?.hasPrefix("+OK Job-UUID") == true })
+        let uuid = try #require(reply["Job-UUID"])
+        #expect(reply.replyText == "+OK Job-UUID: \(uuid)")
+    }
+
+    @Test func burstCaptureEventNamesMatchAnIndependentCount() throws {
+        // Counted with `re.findall(rb'Content-Type: text/event-plain\n\nEvent-Name: ([A-Z_]+)\n', raw)`.
+        let expected: [String: Int] = [
+            "API": 23, "BACKGROUND_JOB": 20, "CALL_UPDATE": 20, "CHANNEL_ANSWER": 20, "CHANNEL_CALLSTATE": 40,
+            "CHANNEL_CREATE": 20, "CHANNEL_DESTROY": 20, "CHANNEL_EXECUTE": 20, "CHANNEL_EXECUTE_COMPLETE": 20,
+            "CHANNEL_HANGUP": 20, "CHANNEL_HANGUP_COMPLETE": 20, "CHANNEL_ORIGINATE": 20, "CHANNEL_OUTGOING": 20,
+            "CHANNEL_PARK": 20, "CHANNEL_STATE": 140, "CHANNEL_UNPARK": 20, "CODEC": 40,
+        ]
+        var counts: [String: Int] = [:]
+        for event in try CaptureFrames.events("06") { counts[event.name ?? "?", default: 0] += 1 }
+        #expect(counts == expected)
+    }
+}

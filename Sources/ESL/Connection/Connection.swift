@@ -107,8 +107,13 @@ public final class Connection: Sendable {
 
     /// Closes the connection: pending requests fail, `onClose` runs on the reader thread.
     public func close() {
-        state.withLock { $0.closeRequested = true }
-        POSIXSocket.shutdown(fd)
+        state.withLock { state in
+            // Under the lock: once `closed` is set the reader may close the descriptor,
+            // and its number could then belong to another socket.
+            guard state.closed == nil else { return }
+            state.closeRequested = true
+            POSIXSocket.shutdown(fd)
+        }
     }
 
     /// True until the connection has ended.
@@ -131,7 +136,8 @@ public final class Connection: Sendable {
                 try POSIXSocket.writeAll(fd, bytes)
             } catch {
                 // The reader sees the broken socket and fails every pending request,
-                // this one included.
+                // this one included. (`closed` is not set yet: the reader closes the
+                // descriptor only after taking the write lock we hold.)
                 POSIXSocket.shutdown(fd)
             }
         }
@@ -263,9 +269,7 @@ public final class Connection: Sendable {
     private func finish(_ failure: ESLError?) {
         let (error, waiting): (ESLError, [CheckedContinuation<Frame, any Error>]) = state.withLock { state in
             let reason: ESLError
-            if let failure, case .disconnected = failure {
-                reason = failure
-            } else if let failure {
+            if let failure {
                 reason = failure
             } else if state.closeRequested {
                 reason = .disconnected(endpoint: endpoint, reason: "closed by the client")
@@ -278,8 +282,10 @@ public final class Connection: Sendable {
             state.head = 0
             return (reason, waiting)
         }
-        // Take the write lock so no writer is between "enqueue" and "write" on a
-        // descriptor that is about to be closed.
+        // Shutting down first wakes a writer blocked on a full socket; the write lock
+        // then ensures no writer is between "enqueue" and "write" on a descriptor that
+        // is about to be closed.
+        POSIXSocket.shutdown(fd)
         writeLock.withLock { _ in POSIXSocket.close(fd) }
         for continuation in waiting { continuation.resume(throwing: error) }
         onClose(error)
