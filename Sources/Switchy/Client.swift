@@ -122,11 +122,14 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     case noListener
     /// A command was sent before ``Client/connect(options:)``.
     case notConnected(endpoint: String)
+    /// A session command was used on a listener no client is attached to.
+    case noClient
 
     public var description: String {
         switch self {
         case .noListener: "no listener has been assigned to this client"
         case .notConnected(let endpoint): "\(endpoint): not connected (call connect() first)"
+        case .noClient: "no client is attached to this session's listener (pass it to Client(listener:))"
         }
     }
 }
