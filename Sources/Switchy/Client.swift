@@ -22,7 +22,11 @@ public final class Client: Sendable {
     private struct State {
         var connection: Connection?
         var listener: EventListener?
+        var apps: [AppID: any CallApp] = [:]
     }
+
+    /// Lets the listener's sessions send their commands through this client.
+    private var control: SessionControl { SessionControl(self) }
 
     /// - Parameters:
     ///   - host: the slave's ESL address.
@@ -34,6 +38,7 @@ public final class Client: Sendable {
         self.port = port
         self.password = password
         self.state = Mutex(State(listener: listener))
+        listener?.attach(control)
     }
 
     /// `host:port`.
@@ -42,7 +47,17 @@ public final class Client: Sendable {
     /// The listener that resolves this client's background jobs.
     public var listener: EventListener? {
         get { state.withLock { $0.listener } }
-        set { state.withLock { $0.listener = newValue } }
+        set {
+            state.withLock { $0.listener = newValue }
+            newValue?.attach(control)
+        }
+    }
+
+    /// The apps loaded on this client, by id.
+    public var apps: [AppID: any CallApp] { state.withLock { $0.apps } }
+
+    func setApp(_ app: (any CallApp)?, for id: AppID) {
+        state.withLock { $0.apps[id] = app }
     }
 
     /// Connects and authenticates.
@@ -78,18 +93,22 @@ public final class Client: Sendable {
     /// - Throws: ``ClientError/noListener`` without a listener, ``CommandError`` when
     ///   the server refuses the command.
     public func bgapi(_ command: String, jobUUID: String? = nil) async throws -> Job {
+        try await bgapi(command, jobUUID: jobUUID, sessionUUID: nil)
+    }
+
+    func bgapi(_ command: String, jobUUID: String?, sessionUUID: String?) async throws -> Job {
         guard let listener else { throw ClientError.noListener }
         let jobUUID = jobUUID ?? UUID().uuidString.lowercased()
-        let job = Job(uuid: jobUUID, command: command)
+        let job = Job(uuid: jobUUID, command: command, sessionUUID: sessionUUID)
         // Register first: the result may arrive before the reply (two connections).
-        listener.jobs.register(job)
+        listener.jobTable.register(job)
         do {
             let reply = try await connection().send(try Command.bgapi(command, jobUUID: jobUUID))
             let text = reply.replyText ?? ""
             guard text.hasPrefix("+OK") else { throw CommandError(command: command, reply: text) }
             return job
         } catch {
-            listener.jobs.remove(jobUUID)
+            listener.jobTable.remove(jobUUID)
             job.fail(.lost(jobUUID: jobUUID, reason: "\(error)"))
             throw error
         }
@@ -124,12 +143,18 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     case notConnected(endpoint: String)
     /// A session command was used on a listener no client is attached to.
     case noClient
+    /// `loadApp` was given an id already in use.
+    case appAlreadyLoaded(AppID)
+    /// `unloadApp` or `originate` named an app that is not loaded.
+    case appNotLoaded(AppID)
 
     public var description: String {
         switch self {
         case .noListener: "no listener has been assigned to this client"
         case .notConnected(let endpoint): "\(endpoint): not connected (call connect() first)"
         case .noClient: "no client is attached to this session's listener (pass it to Client(listener:))"
+        case .appAlreadyLoaded(let id): "an app with id '\(id)' is already loaded"
+        case .appNotLoaded(let id): "no app with id '\(id)' is loaded"
         }
     }
 }

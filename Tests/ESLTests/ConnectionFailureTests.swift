@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// How `Connection` ends when the server misbehaves: a typed error, never a hang.
-@Suite struct ConnectionFailureTests {
+@Suite(.timeLimit(.minutes(2))) struct ConnectionFailureTests {
     static let greeting = Array("Content-Type: auth/request\n\n".utf8)
     static let accepted = Array("Content-Type: command/reply\nReply-Text: +OK accepted\n\n".utf8)
     static let goodbye = Array(

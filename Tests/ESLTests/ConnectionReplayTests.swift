@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `Connection` against real FreeSWITCH bytes, replayed by a loopback peer.
-@Suite struct ConnectionReplayTests {
+@Suite(.timeLimit(.minutes(2))) struct ConnectionReplayTests {
     @Test func authApiAndExitAsInCapture01() async throws {
         let peer = try ScriptedPeer.replay("01")
         let recorder = EventRecorder()

@@ -2,7 +2,7 @@ import TestSupport
 import Testing
 
 /// `switchy api` run as a user would, against replayed FreeSWITCH bytes.
-@Suite struct ApiCommandTests {
+@Suite(.timeLimit(.minutes(2))) struct ApiCommandTests {
     static let greeting = Array("Content-Type: auth/request\n\n".utf8)
     static let accepted = Array("Content-Type: command/reply\nReply-Text: +OK accepted\n\n".utf8)
 

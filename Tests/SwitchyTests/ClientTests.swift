@@ -3,7 +3,7 @@ import Switchy
 import TestSupport
 import Testing
 
-@Suite struct ClientTests {
+@Suite(.timeLimit(.minutes(2))) struct ClientTests {
     @Test func apiAndCmdAgainstCapture01() async throws {
         let peer = try ScriptedPeer.replay("01")
         let client = Client(host: "127.0.0.1", port: peer.port)
@@ -53,8 +53,11 @@ import Testing
         let greeting = Array("Content-Type: auth/request\n\n".utf8)
         let accepted = Array("Content-Type: command/reply\nReply-Text: +OK accepted\n\n".utf8)
         let eventsOK = Array("Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n".utf8)
+        let filterOK = Array("Content-Type: command/reply\nReply-Text: +OK filter added.\n\n".utf8)
         let listenerPeer = try ScriptedPeer(steps: [
             .write(greeting), .readCommand, .write(accepted), .readCommand, .write(eventsOK),
+            .readCommand, .write(filterOK), .readCommand, .write(filterOK),
+            .readCommand, .write(filterOK), .readCommand, .write(filterOK),
             .waitForSignal, .write(jobEvent.rawBytes),
         ])
         let controlPeer = try ScriptedPeer(steps: [
@@ -66,14 +69,20 @@ import Testing
         let client = Client(host: "127.0.0.1", port: controlPeer.port, listener: listener)
         try await client.connect()
         defer { client.close() }
-        #expect(listenerPeer.commands.last == "event plain BACKGROUND_JOB\n\n")
+        #expect(listenerPeer.commands.dropFirst() == [
+            "event plain " + EventListener.baseEvents.joined(separator: " ") + "\n\n",
+            "filter variable_switchy_run \(listener.runID)\n\n",
+            "filter variable_sip_h_X-switchy_run \(listener.runID)\n\n",
+            "filter Event-Name BACKGROUND_JOB\n\n",
+            "filter Event-Name HEARTBEAT\n\n",
+        ])
 
         let command = "originate {origination_uuid=995695bf-8f99-46c6-8977-dad8d2b86335}sofia/external/busy@127.0.0.1:5090 &park()"
         let sending = Task { try await client.bgapi(command, jobUUID: jobUUID) }
         while controlPeer.commands.count < 2 { await Task.yield() }
         #expect(controlPeer.commands[1] == "bgapi \(command)\nJob-UUID: \(jobUUID)\n\n")
         listenerPeer.signal()  // the result first…
-        while listener.jobs.count > 0 { await Task.yield() }  // …has been delivered…
+        while listener.jobs[jobUUID] != nil { await Task.yield() }  // …has been delivered…
         controlPeer.signal()  // …then the reply
         let job = try await sending.value
         await #expect(throws: JobError.failed(jobUUID: jobUUID, reply: "-ERR USER_BUSY")) {

@@ -1,43 +1,277 @@
 public import ESL
+import Foundation
 import Synchronization
 
-/// Listens to one slave's events on a connection of its own and tracks what they say.
+/// Listens to one slave's events on a connection of its own and tracks what they say:
+/// the ``Session``s and ``Call``s of this run, the ``Job``s of `bgapi`, the slave's
+/// heartbeat. It routes each call's events to the ``CallApp`` named by the call's
+/// `switchy_app` variable, and to callbacks registered with ``on(_:_:)``.
 ///
-/// This first version tracks background jobs only: it subscribes to BACKGROUND_JOB and
-/// resolves the ``Job``s that ``Client/bgapi(_:)`` registers. The listener issue adds
-/// sessions, calls, filters and apps.
+/// ```swift
+/// let listener = EventListener(host: "10.0.0.5")
+/// let client = Client(host: "10.0.0.5", listener: listener)
+/// try await client.connect()
+/// try await listener.connect()
+/// try listener.start()
+/// ```
+///
+/// `connect()` subscribes (plain format) to the channel events, BACKGROUND_JOB and
+/// HEARTBEAT, with FreeSWITCH filters that pass only this run's calls (ARCHITECTURE.md,
+/// "Correlation"): `variable_switchy_run <runID>`, `variable_sip_h_X-switchy_run
+/// <runID>`, `Event-Name BACKGROUND_JOB`, `Event-Name HEARTBEAT`. Events are handled
+/// on the connection's reader thread, which never waits on anything but this
+/// listener's own short locks. The collections are snapshots, safe to read from any
+/// thread.
 public final class EventListener: Sendable {
     public let host: String
     public let port: Int
+    /// The id our originates carry in `switchy_run`; the filters pass only its calls.
+    public let runID: String
     private let password: String
-    private let connection = Mutex<Connection?>(nil)
-    package let jobs = JobTable()
+    private let clock: @Sendable () -> Int64
 
-    public init(host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon") {
+    private let connection = Mutex<Connection?>(nil)
+    private let tracker: Mutex<CallTracker>
+    private let registry = Mutex(Registry())
+    package let jobTable = JobTable()
+    private let latestHeartbeat = Mutex<Heartbeat?>(nil)
+    private let started = Atomic<Bool>(false)
+
+    /// Event names every listener subscribes to.
+    public static let baseEvents = [
+        "CHANNEL_CREATE", "CHANNEL_PROGRESS", "CHANNEL_PROGRESS_MEDIA", "CHANNEL_ANSWER", "CHANNEL_HANGUP",
+        "CHANNEL_HANGUP_COMPLETE", "CHANNEL_DESTROY", "CHANNEL_PARK", "CHANNEL_EXECUTE_COMPLETE", "CALL_UPDATE",
+        "BACKGROUND_JOB", "HEARTBEAT",
+    ]
+
+    private struct Registry {
+        var nextID = 0
+        var handlers: [String: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]] = [:]
+        var callEnded: [(id: Int, handler: @Sendable (Call) -> Void)] = []
+        var disconnected: [(id: Int, handler: @Sendable (ESLError) -> Void)] = []
+        var apps: [AppID: (app: any CallApp, context: AppContext)] = [:]
+    }
+
+    /// - Parameters:
+    ///   - runID: the run id to filter on (a new random one by default).
+    ///   - keepVariables: keep every channel variable of each leg in
+    ///     ``Session/variables`` (turn off at high call rates).
+    ///   - clock: the local monotonic clock, in ns (Dispatch's uptime clock by default;
+    ///     injectable for tests).
+    public init(
+        host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", runID: String? = nil,
+        keepVariables: Bool = true,
+        clock: (@Sendable () -> Int64)? = nil
+    ) {
         self.host = host
         self.port = port
         self.password = password
+        self.runID = runID ?? String(UUID().uuidString.lowercased().prefix(8))
+        self.clock = clock ?? { Int64(DispatchTime.now().uptimeNanoseconds) }
+        self.tracker = Mutex(CallTracker(keepVariables: keepVariables))
     }
 
-    /// Opens the event connection and subscribes.
-    public func connect(options: Connection.Options = Connection.Options()) async throws(ESLError) {
-        let jobs = self.jobs
+    /// `host:port`.
+    public var endpoint: String { "\(host):\(port)" }
+
+    // MARK: Lifecycle
+
+    /// Opens the event connection, subscribes and sets the filters.
+    /// - Parameter filtered: with false, no filters are set: every channel event of the
+    ///   slave is tracked (costly on a busy box).
+    public func connect(options: Connection.Options = Connection.Options(), filtered: Bool = true)
+        async throws(ESLError)
+    {
         let opened = try await Connection.connect(
             host: host, port: port, password: password, options: options,
-            onEvent: { event in
-                if event.name == "BACKGROUND_JOB" { jobs.deliver(event) }
-            },
-            onClose: { error in jobs.failAll(reason: error.description) })
+            onEvent: { [weak self] event in self?.handle(event) },
+            onClose: { [weak self] error in self?.connectionEnded(error) })
         connection.withLock { $0 = opened }
-        let reply = try await opened.send(try Command.event(.plain, ["BACKGROUND_JOB"]))
-        guard reply.replyText?.hasPrefix("+OK") == true else {
+        do {
+            try await expectOK(opened.send(.event(.plain, Self.baseEvents)))
+            if filtered {
+                for (header, value) in [
+                    ("variable_switchy_run", runID), ("variable_sip_h_X-switchy_run", runID),
+                    ("Event-Name", "BACKGROUND_JOB"), ("Event-Name", "HEARTBEAT"),
+                ] {
+                    try await expectOK(opened.send(.filter(header, value)))
+                }
+            }
+        } catch {
             opened.close()
-            throw .protocolViolation("\(opened.endpoint) refused the subscription: \(reply.replyText ?? "")")
+            throw error
         }
+    }
+
+    /// Starts dispatching. Events are read and tracked from ``connect(options:filtered:)``
+    /// on (a socket must never go unread); this checks the listener is connected, as the
+    /// original Switchy's `start()` did, and may be called more than once.
+    public func start() throws(ClientError) {
+        guard isConnected else { throw .notConnected(endpoint: endpoint) }
+        started.store(true, ordering: .relaxed)
     }
 
     /// Closes the event connection; waiting jobs fail as lost.
     public func stop() {
         connection.withLock { $0 }?.close()
+    }
+
+    /// True while the event connection is open.
+    public var isConnected: Bool { connection.withLock { $0 }?.isOpen ?? false }
+
+    // MARK: Collections
+
+    /// The calls being tracked, by originating uuid.
+    public var calls: CallsView { CallsView(listener: self) }
+    /// The legs being tracked, by uuid.
+    public var sessions: SessionsView { SessionsView(listener: self) }
+    /// The background jobs waiting for their result, by Job-UUID.
+    public var jobs: JobsView { JobsView(table: jobTable) }
+    /// The slave's figures from its latest HEARTBEAT, if one has arrived.
+    public var heartbeat: Heartbeat? { latestHeartbeat.withLock { $0 } }
+
+    /// A read-only view of the tracked calls.
+    public struct CallsView: Sendable {
+        let listener: EventListener
+        public subscript(uuid: String) -> Call? { listener.tracker.withLock { $0.call(uuid) } }
+        public var count: Int { listener.tracker.withLock { $0.calls.count } }
+        public var all: [Call] { listener.tracker.withLock { tracker in tracker.calls.keys.compactMap { tracker.call($0) } } }
+    }
+
+    /// A read-only view of the tracked legs.
+    public struct SessionsView: Sendable {
+        let listener: EventListener
+        public subscript(uuid: String) -> Session? { listener.tracker.withLock { $0.sessions[uuid] } }
+        public var count: Int { listener.tracker.withLock { $0.sessions.count } }
+        public var all: [Session] { listener.tracker.withLock { Array($0.sessions.values) } }
+    }
+
+    /// A read-only view of the waiting jobs.
+    public struct JobsView: Sendable {
+        let table: JobTable
+        public subscript(uuid: String) -> Job? { table[uuid] }
+        public var count: Int { table.count }
+    }
+
+    // MARK: Callbacks
+
+    /// Calls `handler` on the reader thread for every event named `eventName` (`"*"` for
+    /// all), with the leg it concerns when it is one of ours. Returns an id for
+    /// ``removeCallback(_:)``.
+    @discardableResult
+    public func on(_ eventName: String, _ handler: @escaping @Sendable (Event, Session?) -> Void) -> Int {
+        registry.withLock { registry in
+            registry.nextID += 1
+            registry.handlers[eventName, default: []].append((registry.nextID, handler))
+            return registry.nextID
+        }
+    }
+
+    /// Calls `handler` on the reader thread when a call ends (every leg destroyed).
+    @discardableResult
+    public func onCallEnded(_ handler: @escaping @Sendable (Call) -> Void) -> Int {
+        registry.withLock { registry in
+            registry.nextID += 1
+            registry.callEnded.append((registry.nextID, handler))
+            return registry.nextID
+        }
+    }
+
+    /// Calls `handler` once the event connection has ended.
+    @discardableResult
+    public func onDisconnect(_ handler: @escaping @Sendable (ESLError) -> Void) -> Int {
+        registry.withLock { registry in
+            registry.nextID += 1
+            registry.disconnected.append((registry.nextID, handler))
+            return registry.nextID
+        }
+    }
+
+    /// Removes a callback registered with ``on(_:_:)``, ``onCallEnded(_:)`` or
+    /// ``onDisconnect(_:)``.
+    public func removeCallback(_ id: Int) {
+        registry.withLock { registry in
+            for name in registry.handlers.keys { registry.handlers[name]?.removeAll { $0.id == id } }
+            registry.callEnded.removeAll { $0.id == id }
+            registry.disconnected.removeAll { $0.id == id }
+        }
+    }
+
+    // MARK: Apps (used by Client)
+
+    func attach(_ control: SessionControl) {
+        tracker.withLock { $0.control = control }
+    }
+
+    func register(_ app: any CallApp, context: AppContext) throws(ClientError) {
+        try registry.withLock { registry throws(ClientError) in
+            guard registry.apps[context.appID] == nil else { throw .appAlreadyLoaded(context.appID) }
+            registry.apps[context.appID] = (app, context)
+        }
+    }
+
+    func unregister(_ id: AppID) -> (app: any CallApp, context: AppContext)? {
+        registry.withLock { $0.apps.removeValue(forKey: id) }
+    }
+
+    /// Subscribes to more event names (for an app); with `byName`, a filter lets them
+    /// through by name too (they carry no channel variables).
+    func subscribe(_ names: [String], byName: Bool) async throws {
+        guard !names.isEmpty, let opened = connection.withLock({ $0 }) else { return }
+        try await expectOK(opened.send(.event(.plain, names)))
+        if byName {
+            for name in names { try await expectOK(opened.send(.filter("Event-Name", name))) }
+        }
+    }
+
+    // MARK: Event handling (reader thread)
+
+    /// Handles one event: tracking, jobs, heartbeat, then apps and callbacks. Internal
+    /// so tests can feed captured events without a socket.
+    func handle(_ event: Event) {
+        guard let name = event.name else { return }
+        var session: Session?
+        var endedCall: Call?
+        var call: Call?
+        switch name {
+        case "BACKGROUND_JOB":
+            jobTable.deliver(event)
+        case "HEARTBEAT":
+            let figures = Heartbeat(event)
+            latestHeartbeat.withLock { $0 = figures }
+        default:
+            let now = clock()
+            (session, call, endedCall) = tracker.withLock { tracker in
+                guard let change = tracker.apply(event, name: name, now: now) else { return (nil, nil, nil) }
+                let current = change.endedCall ?? tracker.call(change.session.callUUID)
+                return (change.session, current, change.endedCall)
+            }
+        }
+        let (handlers, app, endedHandlers) = registry.withLock { registry in
+            let handlers = (registry.handlers[name] ?? []) + (registry.handlers["*"] ?? [])
+            let appID = call?.appID ?? session?.appID
+            let app = appID.flatMap { registry.apps[AppID(rawValue: $0)] }
+            return (handlers, app, endedCall == nil ? [] : registry.callEnded)
+        }
+        if let app, let session, let call {
+            app.app.receive(AppEvent(name: name, event: event, session: session, call: call, context: app.context))
+        }
+        for (_, handler) in handlers { handler(event, session) }
+        if let endedCall {
+            app?.app.callEnded(endedCall, context: app!.context)
+            for (_, handler) in endedHandlers { handler(endedCall) }
+        }
+    }
+
+    private func connectionEnded(_ error: ESLError) {
+        jobTable.failAll(reason: error.description)
+        let handlers = registry.withLock { $0.disconnected }
+        for (_, handler) in handlers { handler(error) }
+    }
+
+    private func expectOK(_ reply: Frame) throws(ESLError) {
+        guard let text = reply.replyText, text.hasPrefix("+OK") else {
+            throw .protocolViolation("\(endpoint) refused a subscription: \(reply.replyText ?? "\(reply.contentType)")")
+        }
     }
 }

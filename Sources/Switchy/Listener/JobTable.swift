@@ -38,6 +38,9 @@ package final class JobTable: Sendable {
         for job in waiting { job.fail(.lost(jobUUID: job.uuid, reason: reason)) }
     }
 
+    /// The waiting job with this Job-UUID.
+    package subscript(uuid: String) -> Job? { jobs.withLock { $0[uuid] } }
+
     /// How many jobs are waiting.
     package var count: Int { jobs.withLock { $0.count } }
 }

@@ -14,6 +14,7 @@ public final class Job: Sendable, CustomStringConvertible {
     public let command: String
 
     private let state = Mutex(State())
+    private let knownSessionUUID: String?
 
     private struct State: ~Copyable {
         var result: Result<String, JobError>?
@@ -21,22 +22,26 @@ public final class Job: Sendable, CustomStringConvertible {
         var nextWaiter: UInt64 = 0
     }
 
-    package init(uuid: String, command: String) {
+    package init(uuid: String, command: String, sessionUUID: String? = nil) {
         self.uuid = uuid
         self.command = command
+        self.knownSessionUUID = sessionUUID
     }
 
-    /// The outcome once the job is done: the result text (body trimmed) or the failure.
+    /// The outcome once the job is done: the result text (body trimmed, without a
+    /// leading `+OK `: an originate's result is the channel's uuid) or the failure.
     public var result: Result<String, JobError>? { state.withLock { $0.result } }
 
     /// True once the job has a result.
     public var isDone: Bool { result != nil }
 
-    /// For an `originate` job that succeeded, the uuid of the new channel
-    /// (`+OK <uuid>`); nil otherwise.
+    /// For an `originate` job, the uuid of the channel: known from the start when we
+    /// chose it (`origination_uuid`, as ``Client/originate(_:uuid:)`` does), else read
+    /// from a successful result; nil otherwise.
     public var sessionUUID: String? {
-        guard case .success(let text)? = result, text.hasPrefix("+OK ") else { return nil }
-        let uuid = text.dropFirst(4).prefix { !$0.isWhitespace }
+        if let knownSessionUUID { return knownSessionUUID }
+        guard command.hasPrefix("originate "), case .success(let text)? = result else { return nil }
+        let uuid = text.prefix { !$0.isWhitespace }
         return uuid.isEmpty ? nil : String(uuid)
     }
 
@@ -64,7 +69,8 @@ public final class Job: Sendable, CustomStringConvertible {
     }
 
     /// Waits for the result.
-    /// - Returns: the result text, trimmed (`+OK 8d4a…` for an originate).
+    /// - Returns: the result text, trimmed, without a leading `+OK ` (the channel's
+    ///   uuid for an originate).
     /// - Throws: ``JobError/failed(jobUUID:reply:)`` when the result is an error
     ///   (`-ERR USER_BUSY`), ``JobError/timedOut(jobUUID:)`` when `timeout` passes
     ///   first, or the reason the listener lost it.
@@ -80,7 +86,13 @@ public final class Job: Sendable, CustomStringConvertible {
     /// Records the BACKGROUND_JOB body. `-ERR …` and `-USAGE…` are failures.
     package func resolve(body: String) {
         let text = body.trimmingWhitespace()
-        complete(text.hasPrefix("-") ? .failure(.failed(jobUUID: uuid, reply: text)) : .success(text))
+        if text.hasPrefix("-") {
+            complete(.failure(.failed(jobUUID: uuid, reply: text)))
+        } else if text == "+OK" || text.hasPrefix("+OK ") {
+            complete(.success(String(text.dropFirst(3)).trimmingWhitespace()))
+        } else {
+            complete(.success(text))
+        }
     }
 
     /// Fails the job (the command was refused, or the listener went away).

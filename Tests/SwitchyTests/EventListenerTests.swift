@@ -1,0 +1,72 @@
+@testable import Switchy
+import ESL
+import Synchronization
+import TestSupport
+import Testing
+
+/// The listener's routing, fed with captured events (no socket).
+@Suite struct EventListenerTests {
+    final class Recorder: CallApp, Sendable {
+        let seen = Mutex<[String]>([])
+        let ended = Mutex<[String]>([])
+        func receive(_ event: AppEvent) {
+            seen.withLock { $0.append("\(event.name) \(event.session.direction.rawValue)") }
+        }
+        func callEnded(_ call: Call, context: AppContext) {
+            ended.withLock { $0.append(call.uuid) }
+        }
+    }
+
+    @Test func appsGetBothLegsOfTheirCallsAndTheEnd() throws {
+        let listener = EventListener(runID: "run-7f3a")
+        let app = Recorder()
+        try listener.register(app, context: AppContext(appID: "app-1", listener: listener, control: SessionControl(nil)))
+        let events = try CaptureFrames.events("11")
+        for event in events { listener.handle(event) }
+        let seen = app.seen.withLock { $0 }
+        #expect(seen.first == "CHANNEL_CREATE outbound")
+        #expect(seen.contains("CHANNEL_ANSWER inbound"))
+        #expect(seen.contains("CHANNEL_HANGUP outbound"))
+        #expect(seen.last == "CHANNEL_DESTROY inbound")
+        #expect(app.ended.withLock { $0 } == ["5b1e0c7a-2f43-4d55-9a0e-1c2d3e4f5a6b"])
+        #expect(listener.calls.count == 0)
+    }
+
+    @Test func callbacksByEventNameAndTheLegTheyConcern() throws {
+        let listener = EventListener()
+        let answers = Mutex<[String]>([])
+        let everything = Mutex(0)
+        listener.on("CHANNEL_ANSWER") { _, session in answers.withLock { $0.append(session?.uuid ?? "-") } }
+        let all = listener.on("*") { _, _ in everything.withLock { $0 += 1 } }
+        let events = try CaptureFrames.events("06")
+        for event in events.prefix(100) { listener.handle(event) }
+        listener.removeCallback(all)
+        for event in events.dropFirst(100) { listener.handle(event) }
+        #expect(answers.withLock { $0.count } == 20)
+        #expect(everything.withLock { $0 } == 100)
+    }
+
+    @Test func tracksCallsWhileTheyAreUpAndForgetsThemAfter() throws {
+        let listener = EventListener()
+        let events = try CaptureFrames.events("02")
+        let park = try #require(events.firstIndex { $0.name == "CHANNEL_PARK" })
+        for event in events[...park] { listener.handle(event) }
+        let call = try #require(listener.calls["8d4a2dec-b5ae-4266-b912-b89c78b05e3e"])
+        #expect(call.sessions.first?.state == .answered)
+        #expect(listener.sessions.count == 1)
+        for event in events[(park + 1)...] { listener.handle(event) }
+        #expect(listener.calls["8d4a2dec-b5ae-4266-b912-b89c78b05e3e"] == nil)
+        #expect(listener.heartbeat?.maxSessions == 2000)
+        #expect(listener.heartbeat?.coreUUID == "5e52bd42-615e-4b08-ab2f-f77a450c0f0a")
+    }
+
+    @Test func localTimesComeFromTheInjectedClock() throws {
+        let ticks = Mutex<Int64>(0)
+        let listener = EventListener(clock: { ticks.withLock { $0 += 1_000; return $0 } })
+        for event in try CaptureFrames.events("05") where event.name != "CHANNEL_DESTROY" { listener.handle(event) }
+        let leg = try #require(listener.sessions.all.first)
+        let created = try #require(leg.localTimes.created)
+        let ringing = try #require(leg.localTimes.ringing)
+        #expect(created % 1_000 == 0 && ringing > created)
+    }
+}
