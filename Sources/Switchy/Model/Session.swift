@@ -128,6 +128,11 @@ extension Session {
         try await run("uuid_record \(uuid) \(action) \(path)" + (limitSeconds.map { " \($0)" } ?? ""))
     }
 
+    /// Sends ringing (180) to the leg (`uuid_ring_ready`).
+    public func ringReady() async throws {
+        try await run("uuid_ring_ready \(uuid)")
+    }
+
     /// Runs an api command through the client attached to the listener.
     /// - Throws: ``ClientError/noClient`` when no client is attached,
     ///   ``CommandError`` when FreeSWITCH answers `-ERR`.
