@@ -1,0 +1,106 @@
+import Synchronization
+
+/// Offers calls on time: a one-shot timer re-armed at the absolute time of the next
+/// due call (never `next += period`), asking the ``Pacer`` what is due each time it
+/// fires.
+///
+/// When the timer fires late, the whole backlog is due at once; it is launched in
+/// bursts of at most `maxBurst` (the timer re-fires at once for the rest), so a long
+/// stall cannot flood a slave in one go yet the rate error does not accumulate.
+/// Each launch records when the call was *scheduled* (its ideal time from the pacer)
+/// and when it was *fired*, so that latencies can be reported free of coordinated
+/// omission.
+public final class RateScheduler: Sendable {
+    /// One due call.
+    public struct Launch: Sendable, Equatable {
+        /// 0-based, in offer order.
+        public var index: Int
+        /// The call's ideal time, ns of the run clock.
+        public var scheduledAt: Int64
+        /// When the scheduler handed it out, ns of the run clock.
+        public var firedAt: Int64
+    }
+
+    public let pacer: Pacer
+    public let maxBurst: Int
+    private let clock: any RunClock
+    private let onLaunch: @Sendable (Launch) -> Void
+    private let onFinish: @Sendable (Int) -> Void
+    private let state = Mutex(State())
+    private let timer = Mutex<(any RunTimer)?>(nil)
+
+    private struct State {
+        var start: Int64?
+        var launched = 0
+        var finished = false
+    }
+
+    /// - Parameters:
+    ///   - onLaunch: called on the timer's queue for each due call, in order; keep it
+    ///     short (hand the call to a sender, do not wait for FreeSWITCH).
+    ///   - onFinish: called once when the pacer says stop, or after ``stop()``, with the
+    ///     number of calls launched.
+    public init(
+        pacer: Pacer, clock: any RunClock = DispatchRunClock(), maxBurst: Int = 256,
+        onLaunch: @escaping @Sendable (Launch) -> Void, onFinish: @escaping @Sendable (Int) -> Void
+    ) {
+        self.pacer = pacer
+        self.clock = clock
+        self.maxBurst = max(1, maxBurst)
+        self.onLaunch = onLaunch
+        self.onFinish = onFinish
+    }
+
+    /// Starts the clock of the run (t = 0 now) and the timer.
+    public func start() {
+        let now = clock.now()
+        let made = clock.makeTimer { [weak self] in self?.tick() }
+        timer.withLock { $0 = made }
+        state.withLock { $0.start = now }
+        made.arm(at: now)
+    }
+
+    /// Stops offering; `onFinish` runs (once) if it has not yet.
+    public func stop() {
+        let launched: Int? = state.withLock { state in
+            guard !state.finished else { return nil }
+            state.finished = true
+            return state.launched
+        }
+        timer.withLock { $0 }?.cancel()
+        if let launched { onFinish(launched) }
+    }
+
+    /// Calls handed out so far.
+    public var launched: Int { state.withLock { $0.launched } }
+
+    /// The time the run started (ns of the run clock), once started.
+    public var startTime: Int64? { state.withLock { $0.start } }
+
+    private func tick() {
+        let now = clock.now()
+        guard let (start, launched) = state.withLock({ $0.finished ? nil : ($0.start ?? now, $0.launched) }) else {
+            return
+        }
+        let elapsed = Double(now - start) / 1e9
+        switch pacer.pace(elapsed: elapsed, launched: launched) {
+        case .launch(let count):
+            let batch = min(count, maxBurst)
+            for offset in 0..<batch {
+                let index = launched + offset
+                let scheduled = start + Int64((pacer.time(ofCall: index) * 1e9).rounded())
+                onLaunch(Launch(index: index, scheduledAt: scheduled, firedAt: now))
+            }
+            let stillRunning = state.withLock { state -> Bool in
+                state.launched += batch
+                return !state.finished
+            }
+            // Look again at once: more backlog, or the time of the next call.
+            if stillRunning { timer.withLock { $0 }?.arm(at: now) }
+        case .wait(let seconds):
+            timer.withLock { $0 }?.arm(at: start + Int64(((elapsed + seconds) * 1e9).rounded(.up)))
+        case .stop:
+            stop()
+        }
+    }
+}
