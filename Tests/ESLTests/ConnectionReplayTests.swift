@@ -41,6 +41,32 @@ import Testing
         #expect(peer.commands == sent)
     }
 
+    @Test func completionSendsMatchRepliesInOrderToo() async throws {
+        let peer = try ScriptedPeer.replay("01")
+        let connection = try await Connection.connect(host: "127.0.0.1", port: peer.port, password: "ClueCon")
+        let status = try await body(of: .api("status"), on: connection)
+        let ip = try await body(of: .api("global_getvar local_ip_v4"), on: connection)
+        #expect(status.contains("is ready"))
+        #expect(ip == "192.0.2.2")
+        connection.close()
+        let refused = await withCheckedContinuation { (continuation: CheckedContinuation<ESLError?, Never>) in
+            connection.send(.exit) { result in
+                guard case .failure(let error) = result else { return continuation.resume(returning: nil) }
+                continuation.resume(returning: error)
+            }
+        }
+        #expect(refused != nil, "a send on a closed connection completes with an error at once")
+    }
+
+    /// Sends with the completion form and waits for it.
+    private func body(of command: Command, on connection: Connection) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            connection.send(command) { result in
+                continuation.resume(with: result.map(\.bodyText).mapError { $0 as any Error })
+            }
+        }
+    }
+
     @Test func wrongPasswordIsAuthenticationFailed() async throws {
         let peer = try ScriptedPeer.replay("07")
         await #expect(throws: ESLError.authenticationFailed(endpoint: "127.0.0.1:\(peer.port)")) {
