@@ -1,0 +1,97 @@
+/// Everything known about one offered call once it is over: one row of `calls.csv`.
+///
+/// Two clocks, never mixed (ARCHITECTURE.md, "Clocks"): `*At` times are this
+/// process's monotonic clock in ns (turned into wall-clock time only when written),
+/// `server*` times are FreeSWITCH's own, µs since the epoch, moving in 20 ms steps.
+public struct CallRecord: Sendable, Equatable {
+    /// 0-based offer order across the run.
+    public var seq: Int
+    /// Our `origination_uuid` (also the bgapi Job-UUID).
+    public var callUUID: String
+    /// The slave's name: `host:port` as the profile names it, or `sim-N`.
+    public var slave: String
+    /// The app of the call, if any.
+    public var app: String?
+    public var outcome: Outcome = .lost
+    public var hangupCause: String?
+    public var sipStatus: Int?
+    /// What went wrong, for `failed` and `lost` (a reply, a disconnect …).
+    public var error: String?
+
+    // Local monotonic times, ns.
+    public var scheduledAt: Int64
+    public var sentAt: Int64?
+    public var createdAt: Int64?
+    public var progressAt: Int64?
+    public var answeredAt: Int64?
+    public var jobDoneAt: Int64?
+    public var hangupAt: Int64?
+
+    // Server times, µs since the epoch (originating leg).
+    public var serverCreated: Int64?
+    public var serverProgress: Int64?
+    public var serverAnswered: Int64?
+    public var serverHangup: Int64?
+
+    public init(seq: Int, callUUID: String, slave: String, app: String?, scheduledAt: Int64) {
+        self.seq = seq
+        self.callUUID = callUUID
+        self.slave = slave
+        self.app = app
+        self.scheduledAt = scheduledAt
+    }
+
+    /// How a call ended.
+    public enum Outcome: String, Sendable, CaseIterable, Comparable {
+        /// CHANNEL_ANSWER was seen on the originating leg.
+        case answered
+        /// The far end refused it with a final response (busy, declined, no route …).
+        case rejected
+        /// It rang or waited and nobody answered in time.
+        case noAnswer = "no_answer"
+        /// It could not be placed, or failed for another reason (throttled, bad
+        /// gateway, network, a refused command …).
+        case failed
+        /// We ended it before it was answered (the run stopped).
+        case cancelled
+        /// We never learned how it ended (the slave dropped, events stopped).
+        case lost
+
+        public static func < (lhs: Outcome, rhs: Outcome) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    // MARK: Derived intervals, ms (nil when an end is missing)
+
+    /// Scheduled → sent: how late the generator was.
+    public var scheduleLagMs: Double? { ms(scheduledAt, sentAt) }
+    /// Sent → first ringing or early media (post-dial delay).
+    public var pddMs: Double? { ms(sentAt, progressAt) }
+    /// Sent → answered.
+    public var answerMs: Double? { ms(sentAt, answeredAt) }
+    /// Scheduled → answered: the setup time as a caller waiting since the call was due
+    /// would see it (free of coordinated omission).
+    public var setupMsFromSchedule: Double? { ms(scheduledAt, answeredAt) }
+    /// Sent → BACKGROUND_JOB result.
+    public var originateMs: Double? { ms(sentAt, jobDoneAt) }
+    /// Answered → hung up (local clock).
+    public var holdMs: Double? { ms(answeredAt, hangupAt) }
+
+    /// Server clock: created → first progress.
+    public var serverPddMs: Double? { serverMs(serverCreated, serverProgress) }
+    /// Server clock: created → answered.
+    public var serverAnswerMs: Double? { serverMs(serverCreated, serverAnswered) }
+    /// Server clock: answered → hung up.
+    public var serverHoldMs: Double? { serverMs(serverAnswered, serverHangup) }
+
+    private func ms(_ from: Int64?, _ to: Int64?) -> Double? {
+        guard let from, let to else { return nil }
+        return Double(to - from) / 1_000_000
+    }
+
+    private func serverMs(_ from: Int64?, _ to: Int64?) -> Double? {
+        guard let from, let to else { return nil }
+        return Double(to - from) / 1_000
+    }
+}
