@@ -228,7 +228,7 @@ public final class EventListener: Sendable {
 
     /// Handles one event: tracking, jobs, heartbeat, then apps and callbacks. Internal
     /// so tests can feed captured events without a socket.
-    func handle(_ event: Event) {
+    package func handle(_ event: Event) {
         guard let name = event.name else { return }
         var session: Session?
         var endedCall: Call?

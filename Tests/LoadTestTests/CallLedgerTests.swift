@@ -1,0 +1,97 @@
+import ESL
+import LoadTest
+import Switchy
+import Synchronization
+import TestSupport
+import Testing
+
+/// The ledger fed by a listener replaying real captures: each offered call is closed
+/// into exactly one record with the right outcome.
+@Suite struct CallLedgerTests {
+    final class Records: Sendable {
+        let all = Mutex<[CallRecord]>([])
+        var byUUID: [String: CallRecord] { all.withLock { Dictionary(uniqueKeysWithValues: $0.map { ($0.callUUID, $0) }) } }
+    }
+
+    /// Replays `capture` into a listener wired to a ledger in which every originate of
+    /// the capture was offered (keyed by its `origination_uuid`, as ours are).
+    func replay(_ capture: String) throws -> (CallLedger, Records, [String]) {
+        let records = Records()
+        let ledger = CallLedger { record in records.all.withLock { $0.append(record) } }
+        let listener = EventListener()
+        let uuids = try SentScript.load(capture).sends.compactMap { send -> String? in
+            guard let range = send.text.range(of: "origination_uuid=") else { return nil }
+            return String(send.text[range.upperBound...].prefix(36))
+        }
+        for (seq, uuid) in uuids.enumerated() {
+            ledger.offer(CallRecord(seq: seq, callUUID: uuid, slave: "fslab-a", app: nil, scheduledAt: 0), deadline: .max)
+            ledger.sent(uuid, at: 0)
+        }
+        listener.onCallEnded { call in ledger.callEnded(call, at: 1) }
+        listener.on("BACKGROUND_JOB") { event, _ in
+            // The captures' Job-UUIDs are FreeSWITCH's; ours equal the call uuid.
+            guard let argument = event["Job-Command-Arg"], let range = argument.range(of: "origination_uuid=") else { return }
+            let uuid = String(argument[range.upperBound...].prefix(36))
+            ledger.jobDone(uuid, body: event.body ?? "", at: 1, channelExists: listener.calls[uuid] != nil)
+        }
+        for event in try CaptureFrames.events(capture) { listener.handle(event) }
+        return (ledger, records, uuids)
+    }
+
+    @Test func answeredRejectedAndFailedCallsOfCaptures02And04() throws {
+        let (ledger02, records02, uuids02) = try replay("02")
+        #expect(ledger02.inFlight == 0)
+        #expect(records02.byUUID[uuids02[0]]?.outcome == .answered)
+        #expect(records02.byUUID[uuids02[0]]?.hangupCause == "NORMAL_CLEARING")
+
+        let (ledger04, records04, uuids04) = try replay("04")
+        #expect(ledger04.inFlight == 0)
+        let busy = try #require(records04.byUUID[uuids04[0]])
+        #expect(busy.outcome == .rejected && busy.hangupCause == "USER_BUSY" && busy.sipStatus == 486)
+        let noRoute = try #require(records04.byUUID[uuids04[1]])
+        #expect(noRoute.outcome == .rejected && noRoute.hangupCause == "NO_ROUTE_DESTINATION")
+        let invalid = try #require(records04.byUUID[uuids04[2]])
+        #expect(invalid.outcome == .failed && invalid.hangupCause == "INVALID_PROFILE")
+        #expect(invalid.error == "-ERR INVALID_PROFILE")
+    }
+
+    @Test func ringTimeoutIsNoAnswer() throws {
+        let (ledger, records, uuids) = try replay("05")
+        #expect(ledger.inFlight == 0)
+        #expect(records.byUUID[uuids[0]]?.outcome == .noAnswer)
+    }
+
+    @Test func throttledCallsFailWithoutChannelEvents() throws {
+        // Capture 17: 10 calls under `fsctl sps 2` all pass; 10 more: 1 passes, 9 fail.
+        let (ledger, records, uuids) = try replay("17")
+        #expect(ledger.inFlight == 0)
+        #expect(records.all.withLock { $0.count } == uuids.count)
+        let outcomes = records.all.withLock { $0 }.reduce(into: [CallRecord.Outcome: Int]()) { $0[$1.outcome, default: 0] += 1 }
+        #expect(outcomes == [.answered: 11, .failed: 9])
+        let failed = records.all.withLock { $0 }.filter { $0.outcome == .failed }
+        #expect(failed.allSatisfy { $0.hangupCause == "DESTINATION_OUT_OF_ORDER" })
+    }
+
+    @Test func everyPathClosesACallExactlyOnce() {
+        let records = Records()
+        let ledger = CallLedger(jobGrace: 100) { record in records.all.withLock { $0.append(record) } }
+        for (seq, slave) in ["a", "a", "b", "b", "b"].enumerated() {
+            ledger.offer(CallRecord(seq: seq, callUUID: "c\(seq)", slave: slave, app: nil, scheduledAt: 0), deadline: 1_000)
+        }
+        #expect(ledger.inFlight(on: "b") == 3)
+        ledger.commandFailed("c0", error: "-ERR command not found")
+        ledger.commandFailed("c0", error: "again")  // already closed: ignored
+        ledger.slaveLost("b", reason: "fslab-b: disconnected")
+        ledger.jobDone("c2", body: "+OK c2\n", at: 5, channelExists: true)  // already lost: ignored
+        ledger.sweep(now: 999)
+        #expect(ledger.inFlight == 1)
+        ledger.sweep(now: 1_000)
+        ledger.finishAll(reason: "run over")
+        let all = records.all.withLock { $0 }
+        #expect(all.map(\.callUUID).sorted() == ["c0", "c1", "c2", "c3", "c4"])
+        #expect(all.first { $0.callUUID == "c0" }?.outcome == .failed)
+        #expect(all.filter { $0.slave == "b" }.allSatisfy { $0.outcome == .lost && $0.error == "fslab-b: disconnected" })
+        #expect(all.first { $0.callUUID == "c1" }?.error == "no end of call seen in time")
+        #expect(ledger.inFlight == 0 && ledger.inFlight(on: "b") == 0)
+    }
+}
