@@ -19,8 +19,12 @@ public final class Client: Sendable {
     private let password: String
     private let state: Mutex<State>
 
+    /// How many control connections ``connect(options:)`` opens (see ``init``).
+    public let connectionCount: Int
+
     private struct State {
-        var connection: Connection?
+        var connections: [Connection] = []
+        var next = 0
         var listener: EventListener?
         var apps: [AppID: any CallApp] = [:]
     }
@@ -33,10 +37,17 @@ public final class Client: Sendable {
     ///   - port: its ESL port (FreeSWITCH's default is 8021).
     ///   - password: its ESL password (FreeSWITCH's default is `ClueCon`); never printed.
     ///   - listener: the listener that delivers `bgapi` results, if any.
-    public init(host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", listener: EventListener? = nil) {
+    ///   - connections: control connections to open (commands go round-robin over
+    ///     them). FreeSWITCH runs each connection's commands one at a time, so under
+    ///     load 2–4 shorten the queue; replies stay in order per connection.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", listener: EventListener? = nil,
+        connections: Int = 1
+    ) {
         self.host = host
         self.port = port
         self.password = password
+        self.connectionCount = max(1, connections)
         self.state = Mutex(State(listener: listener))
         listener?.attach(control)
     }
@@ -60,15 +71,46 @@ public final class Client: Sendable {
         state.withLock { $0.apps[id] = app }
     }
 
-    /// Connects and authenticates.
+    /// Connects and authenticates (every control connection; any failure closes those
+    /// already open and is thrown). Connecting again replaces the connections.
     public func connect(options: Connection.Options = Connection.Options()) async throws(ESLError) {
-        let connection = try await Connection.connect(host: host, port: port, password: password, options: options)
-        state.withLock { $0.connection = connection }
+        var opened: [Connection] = []
+        do {
+            for _ in 0..<connectionCount {
+                opened.append(try await Connection.connect(host: host, port: port, password: password, options: options))
+            }
+        } catch {
+            for connection in opened { connection.close() }
+            throw error
+        }
+        let previous = state.withLock { state in
+            defer { state.connections = opened }
+            return state.connections
+        }
+        for connection in previous { connection.close() }
     }
 
-    /// Closes the control connection.
+    /// Closes the control connections.
     public func close() {
-        state.withLock { $0.connection }?.close()
+        for connection in state.withLock({ $0.connections }) { connection.close() }
+    }
+
+    /// True while every control connection is open.
+    public var isConnected: Bool {
+        let connections = state.withLock { $0.connections }
+        return !connections.isEmpty && connections.allSatisfy(\.isOpen)
+    }
+
+    /// Sends a raw ESL command on the next control connection and calls `completion`
+    /// with its reply (on that connection's reader thread). The engine's hot path: no
+    /// task, no ``Job``; results of a `bgapi` sent this way come to the listener's
+    /// callbacks only.
+    public func send(_ command: Command, completion: @escaping @Sendable (Result<Frame, ESLError>) -> Void) {
+        do {
+            try connection().send(command, completion: completion)
+        } catch {
+            completion(.failure(.disconnected(endpoint: endpoint, reason: error.description)))
+        }
     }
 
     /// Runs `api <command>` and returns the response: its ``Event/body`` is the
@@ -115,7 +157,12 @@ public final class Client: Sendable {
     }
 
     private func connection() throws(ClientError) -> Connection {
-        guard let connection = state.withLock({ $0.connection }) else { throw .notConnected(endpoint: endpoint) }
+        let connection = state.withLock { state -> Connection? in
+            guard !state.connections.isEmpty else { return nil }
+            state.next = (state.next + 1) % state.connections.count
+            return state.connections[state.next]
+        }
+        guard let connection else { throw .notConnected(endpoint: endpoint) }
         return connection
     }
 }
