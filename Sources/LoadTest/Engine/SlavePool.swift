@@ -1,0 +1,72 @@
+/// Chooses the slave for each call: among the healthy slaves below their own limit,
+/// the one with the fewest calls in flight for its weight (the most free capacity),
+/// round-robin among equals.
+///
+/// With weights 2 and 1 and no per-slave limits, calls in flight settle at 2:1. A slave
+/// that is down or at its `limit` is skipped; when none is left, there is no choice.
+public struct SlavePool: Sendable {
+    /// What the pool knows of one slave when choosing.
+    public struct Candidate: Sendable, Equatable {
+        public var weight: Int
+        public var limit: Int?
+        public var healthy: Bool
+        public var inFlight: Int
+        public init(weight: Int = 1, limit: Int? = nil, healthy: Bool = true, inFlight: Int = 0) {
+            self.weight = weight
+            self.limit = limit
+            self.healthy = healthy
+            self.inFlight = inFlight
+        }
+    }
+
+    /// Where the round-robin among equals resumes.
+    private var cursor = 0
+
+    public init() {}
+
+    /// The index of the chosen slave, or nil when none can take a call.
+    public mutating func choose(_ candidates: [Candidate]) -> Int? {
+        guard !candidates.isEmpty else { return nil }
+        var best: Int?
+        var bestLoad = Double.infinity
+        // Start after the last choice so that ties rotate.
+        for step in 0..<candidates.count {
+            let index = (cursor + 1 + step) % candidates.count
+            let candidate = candidates[index]
+            guard candidate.healthy, candidate.weight > 0 else { continue }
+            if let limit = candidate.limit, candidate.inFlight >= limit { continue }
+            let load = Double(candidate.inFlight + 1) / Double(candidate.weight)
+            if load < bestLoad {
+                best = index
+                bestLoad = load
+            }
+        }
+        if let best { cursor = best }
+        return best
+    }
+}
+
+/// Picks apps in proportion to their weights, evenly spread (smooth weighted
+/// round-robin, as nginx balances upstreams): weights 3 and 1 give A A B A, A A B A, …
+public struct WeightedRotation: Sendable {
+    private let weights: [Int]
+    private var current: [Int]
+
+    public init(weights: [Int]) {
+        self.weights = weights.map { max(0, $0) }
+        self.current = Array(repeating: 0, count: weights.count)
+    }
+
+    /// The next index (nil if every weight is 0).
+    public mutating func next() -> Int? {
+        let total = weights.reduce(0, +)
+        guard total > 0 else { return nil }
+        var best = 0
+        for index in weights.indices {
+            current[index] += weights[index]
+            if current[index] > current[best] { best = index }
+        }
+        current[best] -= total
+        return best
+    }
+}
