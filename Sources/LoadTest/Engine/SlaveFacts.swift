@@ -1,0 +1,63 @@
+/// What preflight reads from a slave's `api` output.
+public enum SlaveFacts {
+    /// Limits and load from `api status`.
+    public struct Status: Sendable, Equatable {
+        /// `N session(s) - peak …`: channels up now.
+        public var sessions: Int?
+        /// `… per Sec out of max N`: the sessions-per-second limit.
+        public var maxSessionsPerSecond: Int?
+        /// `N session(s) max`.
+        public var maxSessions: Int?
+
+        public init(sessions: Int? = nil, maxSessionsPerSecond: Int? = nil, maxSessions: Int? = nil) {
+            self.sessions = sessions
+            self.maxSessionsPerSecond = maxSessionsPerSecond
+            self.maxSessions = maxSessions
+        }
+    }
+
+    /// Parses `api status`:
+    ///
+    ///     0 session(s) - peak 353, last 5min 0
+    ///     0 session(s) per Sec out of max 10000, peak 9998, last 5min 0
+    ///     10000 session(s) max
+    public static func status(_ text: String) -> Status {
+        var status = Status()
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if line.contains("session(s) per Sec out of max"), let index = words.firstIndex(of: "max"),
+                index + 1 < words.count
+            {
+                status.maxSessionsPerSecond = Int(words[index + 1].trimmingCharacters(in: ","))
+            } else if line.hasSuffix("session(s) max"), let first = words.first {
+                status.maxSessions = Int(first)
+            } else if line.contains("session(s) - peak"), let first = words.first {
+                status.sessions = Int(first)
+            }
+        }
+        return status
+    }
+
+    /// The SIP address (`host:port`) of a sofia profile, from the `BIND-URL` line of
+    /// `api sofia status profile <name>`, as the original Switchy reads it:
+    ///
+    ///     BIND-URL         \tsip:mod_sofia@127.0.0.1:5080;maddr=127.0.0.1;transport=udp,tcp
+    ///
+    /// gives `127.0.0.1:5080`. Nil when the line is missing (unknown profile).
+    public static func sipAddress(fromProfileStatus text: String) -> String? {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("BIND-URL") }) else { return nil }
+        let value = line.dropFirst("BIND-URL".count).drop { $0 == " " || $0 == "\t" }
+        var uri = value.prefix { $0 != ";" }
+        if uri.hasPrefix("sip:") || uri.hasPrefix("sips:") { uri = uri.drop { $0 != ":" }.dropFirst() }
+        if let at = uri.lastIndex(of: "@") { uri = uri[uri.index(after: at)...] }
+        return uri.isEmpty ? nil : String(uri)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in characters: String) -> Substring {
+        var text = self
+        while let last = text.last, characters.contains(last) { text.removeLast() }
+        return text
+    }
+}
