@@ -124,6 +124,13 @@ struct CallTracker {
         }
     }
 
+    /// Drops every call (their connection is gone).
+    mutating func forgetAll() {
+        for uuid in sessions.keys { ended.insert(uuid) }
+        sessions = [:]
+        calls = [:]
+    }
+
     private mutating func attach(_ uuid: String, to callUUID: String) {
         var legs = calls[callUUID] ?? []
         // The originating leg goes first, whenever it shows up.

@@ -50,6 +50,8 @@ public final class EventListener: Sendable {
         var callEnded: [(id: Int, handler: @Sendable (Call) -> Void)] = []
         var disconnected: [(id: Int, handler: @Sendable (ESLError) -> Void)] = []
         var apps: [AppID: (app: any CallApp, context: AppContext)] = [:]
+        /// Subscriptions added for apps, replayed when the listener connects again.
+        var extraSubscriptions: [(names: [String], byName: Bool)] = []
     }
 
     /// - Parameters:
@@ -76,7 +78,8 @@ public final class EventListener: Sendable {
 
     // MARK: Lifecycle
 
-    /// Opens the event connection, subscribes and sets the filters.
+    /// Opens the event connection, subscribes and sets the filters. After a disconnect,
+    /// calling it again reconnects and subscribes again (the apps' extra events too).
     /// - Parameter filtered: with false, no filters are set: every channel event of the
     ///   slave is tracked (costly on a busy box).
     public func connect(options: Connection.Options = Connection.Options(), filtered: Bool = true)
@@ -97,6 +100,9 @@ public final class EventListener: Sendable {
                     try await expectOK(opened.send(.filter(header, value)))
                 }
             }
+            for (names, byName) in registry.withLock({ $0.extraSubscriptions }) {
+                try await send(names, byName: byName, on: opened)
+            }
         } catch {
             opened.close()
             throw error
@@ -111,7 +117,7 @@ public final class EventListener: Sendable {
         started.store(true, ordering: .relaxed)
     }
 
-    /// Closes the event connection; waiting jobs fail as lost.
+    /// Closes the event connection; waiting jobs fail as lost, tracked calls are dropped.
     public func stop() {
         connection.withLock { $0 }?.close()
     }
@@ -217,10 +223,16 @@ public final class EventListener: Sendable {
     /// Subscribes to more event names (for an app); with `byName`, a filter lets them
     /// through by name too (they carry no channel variables).
     func subscribe(_ names: [String], byName: Bool) async throws {
-        guard !names.isEmpty, let opened = connection.withLock({ $0 }) else { return }
-        try await expectOK(opened.send(.event(.plain, names)))
+        guard !names.isEmpty else { return }
+        registry.withLock { $0.extraSubscriptions.append((names, byName)) }
+        guard let opened = connection.withLock({ $0 }) else { return }
+        try await send(names, byName: byName, on: opened)
+    }
+
+    private func send(_ names: [String], byName: Bool, on opened: Connection) async throws(ESLError) {
+        try expectOK(await opened.send(.event(.plain, names)))
         if byName {
-            for name in names { try await expectOK(opened.send(.filter("Event-Name", name))) }
+            for name in names { try expectOK(await opened.send(.filter("Event-Name", name))) }
         }
     }
 
@@ -264,6 +276,9 @@ public final class EventListener: Sendable {
     }
 
     private func connectionEnded(_ error: ESLError) {
+        // What was in flight can no longer be followed: report it through the
+        // disconnect callbacks and forget it (a reconnect starts afresh).
+        tracker.withLock { $0.forgetAll() }
         jobTable.failAll(reason: error.description)
         let handlers = registry.withLock { $0.disconnected }
         for (_, handler) in handlers { handler(error) }

@@ -1,0 +1,83 @@
+import ESL
+import Foundation
+import Switchy
+import Synchronization
+
+/// Turns each due call into an originate on a chosen slave (the scheduler's
+/// `onLaunch`): checks the concurrency limit, picks the slave and the app, opens the
+/// call in the ledger and sends `bgapi originate` with our uuid as the Job-UUID.
+/// Runs on the scheduler's queue; never waits for FreeSWITCH.
+final class Originator: Sendable {
+    private let plan: RunPlan
+    private let links: [SlaveLink]
+    private let ledger: CallLedger
+    private let clock: any RunClock
+    private let counters: RunCounters
+    private let choice: Mutex<(pool: SlavePool, apps: WeightedRotation)>
+
+    init(plan: RunPlan, links: [SlaveLink], ledger: CallLedger, clock: any RunClock, counters: RunCounters) {
+        self.plan = plan
+        self.links = links
+        self.ledger = ledger
+        self.clock = clock
+        self.counters = counters
+        self.choice = Mutex((SlavePool(), WeightedRotation(weights: plan.apps.map(\.weight))))
+    }
+
+    func launch(_ launch: RateScheduler.Launch) {
+        if let limit = plan.limit, ledger.inFlight >= limit {
+            counters.blocked()
+            return
+        }
+        counters.offered()
+        let candidates = links.map { link in
+            SlavePool.Candidate(
+                weight: link.spec.weight, limit: link.spec.limit, healthy: link.isHealthy,
+                inFlight: self.ledger.inFlight(on: link.name))
+        }
+        let (slaveIndex, appIndex) = choice.withLock { ($0.pool.choose(candidates), $0.apps.next() ?? 0) }
+        let uuid = UUID().uuidString.lowercased()
+        let app = plan.apps.isEmpty ? nil : plan.apps[appIndex]
+        guard let slaveIndex, let command = links[slaveIndex].command(app: appIndex) else {
+            let record = CallRecord(seq: launch.index, callUUID: uuid, slave: "-", app: app?.name, scheduledAt: launch.scheduledAt)
+            ledger.offer(record, deadline: .max)
+            ledger.commandFailed(uuid, error: "no slave can take the call (all down or at their limit)")
+            return
+        }
+        let link = links[slaveIndex]
+        let record = CallRecord(seq: launch.index, callUUID: uuid, slave: link.name, app: app?.name, scheduledAt: launch.scheduledAt)
+        let now = clock.now()
+        // A call must conclude by: originate timeout + hold + a margin for teardown.
+        let bound = Double(link.spec.call.originateTimeout + (plan.holdSeconds ?? 0)) + 30
+        ledger.offer(record, deadline: now + Int64(bound * 1e9))
+        let bgapi: Command
+        do {
+            bgapi = try Command.bgapi(command.command(uuid: uuid), jobUUID: uuid)
+        } catch {
+            ledger.commandFailed(uuid, error: error.description)
+            return
+        }
+        ledger.sent(uuid, at: now)
+        let calls = self.ledger
+        link.client.send(bgapi) { result in
+            switch result {
+            case .failure(let error):
+                calls.commandFailed(uuid, error: error.description)
+            case .success(let reply):
+                let text = reply.replyText ?? ""
+                if !text.hasPrefix("+OK") { calls.commandFailed(uuid, error: text) }
+            }
+        }
+    }
+}
+
+/// The run's counters: calls offered, blocked by the limit, finished by outcome.
+final class RunCounters: Sendable {
+    private let state = Mutex((offered: 0, blocked: 0))
+    private let finished = Mutex<[CallRecord.Outcome: Int]>([:])
+    func offered() { state.withLock { $0.offered += 1 } }
+    func blocked() { state.withLock { $0.blocked += 1 } }
+    func finished(_ outcome: CallRecord.Outcome) { finished.withLock { $0[outcome, default: 0] += 1 } }
+    var snapshot: (offered: Int, blocked: Int) { state.withLock { $0 } }
+    var outcomes: [CallRecord.Outcome: Int] { finished.withLock { $0 } }
+}

@@ -1,0 +1,123 @@
+public import Switchy
+
+/// Everything a load run needs, resolved: the engine's input. A ``Profile`` (or a test)
+/// produces it; the engine knows nothing of files.
+public struct RunPlan: Sendable {
+    /// The run's name (the profile's), used in the results folder.
+    public var name: String
+    /// `switchy_run` of every call; the listeners filter on it.
+    public var runID: String
+    public var slaves: [Slave]
+    /// When calls are due.
+    public var pacer: Pacer
+    /// At most this many calls in flight (nil: no limit); a call due beyond it is
+    /// counted as blocked, not made.
+    public var limit: Int?
+    /// Hang each call up this long after answer, on the server (nil: the app or the far
+    /// end ends it).
+    public var holdSeconds: Int?
+    /// After the last offer, how long (s) calls may take to end before the run hangs up
+    /// what is left (scoped to this run).
+    public var grace: Double
+    /// The app mix: each call gets one, in proportion to the weights.
+    public var apps: [App]
+    /// Control connections per slave.
+    public var controlConnections: Int
+    /// Refuse, rather than warn, when a slave's limits cannot fit the plan.
+    public var refuseWhenOverLimits: Bool
+    /// `fsctl sps` / `fsctl max_sessions` to set on each slave first, if any.
+    public var prepareSessionsPerSecond: Int?
+    public var prepareMaxSessions: Int?
+    /// Seconds allowed to connect and authenticate.
+    public var connectTimeout: Double
+
+    public init(
+        name: String, runID: String, slaves: [Slave], pacer: Pacer, limit: Int? = nil, holdSeconds: Int? = nil,
+        grace: Double = 10, apps: [App] = [App(name: "park", app: Park())], controlConnections: Int = 2,
+        refuseWhenOverLimits: Bool = false, prepareSessionsPerSecond: Int? = nil, prepareMaxSessions: Int? = nil,
+        connectTimeout: Double = 5
+    ) {
+        self.name = name
+        self.runID = runID
+        self.slaves = slaves
+        self.pacer = pacer
+        self.limit = limit
+        self.holdSeconds = holdSeconds
+        self.grace = grace
+        self.apps = apps
+        self.controlConnections = controlConnections
+        self.refuseWhenOverLimits = refuseWhenOverLimits
+        self.prepareSessionsPerSecond = prepareSessionsPerSecond
+        self.prepareMaxSessions = prepareMaxSessions
+        self.connectTimeout = connectTimeout
+    }
+
+    /// One slave of the run.
+    public struct Slave: Sendable {
+        /// How reports name it: `host:port` as the profile writes it, or `sim-N`.
+        public var name: String
+        public var host: String
+        public var port: Int
+        /// Never printed.
+        public var password: String
+        public var weight: Int
+        public var limit: Int?
+        public var call: Call
+
+        public init(
+            name: String, host: String, port: Int, password: String, weight: Int = 1, limit: Int? = nil, call: Call
+        ) {
+            self.name = name
+            self.host = host
+            self.port = port
+            self.password = password
+            self.weight = weight
+            self.limit = limit
+            self.call = call
+        }
+    }
+
+    /// How calls are placed on a slave.
+    public struct Call: Sendable {
+        /// `user@host[:port]` (or a number for a gateway); `{host}` becomes the slave's
+        /// ESL host and `{sip}` the SIP address of its own sofia profile.
+        public var dest: String
+        public var profile: String
+        public var gateway: String?
+        public var proxy: String?
+        /// A dialplan extension instead of the app's target.
+        public var dialplan: (extension: String, context: String)?
+        public var variables: [(name: String, value: String)]
+        public var originateTimeout: Int
+        public var ignoreEarlyMedia: Bool
+
+        public init(
+            dest: String, profile: String = "external", gateway: String? = nil, proxy: String? = nil,
+            dialplan: (extension: String, context: String)? = nil, variables: [(name: String, value: String)] = [],
+            originateTimeout: Int = 60, ignoreEarlyMedia: Bool = true
+        ) {
+            self.dest = dest
+            self.profile = profile
+            self.gateway = gateway
+            self.proxy = proxy
+            self.dialplan = dialplan
+            self.variables = variables
+            self.originateTimeout = originateTimeout
+            self.ignoreEarlyMedia = ignoreEarlyMedia
+        }
+    }
+
+    /// One app of the mix.
+    public struct App: Sendable {
+        /// Its id on every slave (`switchy_app`) and its name in reports.
+        public var name: String
+        public var weight: Int
+        public var app: any CallApp
+
+        public init(name: String, weight: Int = 1, app: any CallApp) {
+            self.name = name
+            self.weight = weight
+            self.app = app
+        }
+    }
+}

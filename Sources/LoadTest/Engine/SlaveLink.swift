@@ -1,0 +1,119 @@
+import ESL
+import Foundation
+import Switchy
+import Synchronization
+
+/// One slave during a run: its control connections (a ``Client``), its event
+/// connection (an ``EventListener``), the originate command of each app, and whether
+/// it can take calls.
+final class SlaveLink: Sendable {
+    let spec: RunPlan.Slave
+    let client: Client
+    let listener: EventListener
+    private let state = Mutex(State())
+
+    private struct State {
+        var commands: [OriginateCommand] = []
+        var healthy = false
+        var history: [SlaveEvent] = []
+        var sipAddress: String?
+        var status: SlaveFacts.Status?
+    }
+
+    init(spec: RunPlan.Slave, runID: String, controlConnections: Int) {
+        self.spec = spec
+        self.listener = EventListener(
+            host: spec.host, port: spec.port, password: spec.password, runID: runID, keepVariables: false)
+        self.client = Client(
+            host: spec.host, port: spec.port, password: spec.password, listener: listener,
+            connections: controlConnections)
+    }
+
+    var name: String { spec.name }
+    var isHealthy: Bool { state.withLock { $0.healthy } }
+    var history: [SlaveEvent] { state.withLock { $0.history } }
+    var status: SlaveFacts.Status? { state.withLock { $0.status } }
+    var sipAddress: String? { state.withLock { $0.sipAddress } }
+
+    /// The prepared command for app `index`.
+    func command(app index: Int) -> OriginateCommand? {
+        state.withLock { index < $0.commands.count ? $0.commands[index] : nil }
+    }
+
+    /// Connects both sides and subscribes.
+    func connect(timeout: Double) async throws(ESLError) {
+        let options = Connection.Options(connectTimeout: timeout)
+        try await client.connect(options: options)
+        do {
+            try await listener.connect(options: options)
+        } catch {
+            client.close()
+            throw error
+        }
+    }
+
+    /// Reads limits and, when `dest` needs it, the profile's SIP address; then builds
+    /// the originate command of every app.
+    func prepare(plan: RunPlan) async throws {
+        let status = SlaveFacts.status(try await client.cmd("status"))
+        var sip: String?
+        if spec.call.dest.contains("{sip}") {
+            let text = try await client.cmd("sofia status profile \(spec.call.profile)")
+            guard let address = SlaveFacts.sipAddress(fromProfileStatus: text) else {
+                throw RunError.preflight(
+                    slave: name, reason: "sofia profile '\(spec.call.profile)' has no BIND-URL (is it running?)")
+            }
+            sip = address
+        }
+        let dest = spec.call.dest.replacingOccurrences(of: "{host}", with: spec.host)
+            .replacingOccurrences(of: "{sip}", with: sip ?? "")
+        var commands: [OriginateCommand] = []
+        for app in plan.apps {
+            let target: OriginateCommand.Target =
+                spec.call.dialplan.map { .dialplan(extension: $0.extension, context: $0.context) } ?? app.app.target
+            commands.append(
+                try OriginateCommand(
+                    endpoint: spec.call.gateway.map { .gateway($0, number: dest) } ?? .profile(spec.call.profile, dest: dest),
+                    proxy: spec.call.proxy, target: target, runID: plan.runID, appID: app.name,
+                    timeout: spec.call.originateTimeout, ignoreEarlyMedia: spec.call.ignoreEarlyMedia,
+                    holdSeconds: plan.holdSeconds, variables: spec.call.variables))
+        }
+        state.withLock {
+            $0.commands = commands
+            $0.status = status
+            $0.sipAddress = sip
+        }
+    }
+
+    func markUp(at time: Int64, note: String) {
+        state.withLock { state in
+            state.healthy = true
+            state.history.append(SlaveEvent(time: time, up: true, note: note))
+        }
+    }
+
+    /// Marks the slave down; returns false if it already was.
+    @discardableResult
+    func markDown(at time: Int64, reason: String) -> Bool {
+        state.withLock { state in
+            guard state.healthy else { return false }
+            state.healthy = false
+            state.history.append(SlaveEvent(time: time, up: false, note: reason))
+            return true
+        }
+    }
+
+    func close() {
+        state.withLock { $0.healthy = false }
+        client.close()
+        listener.stop()
+    }
+}
+
+/// A slave going down or coming back during a run.
+public struct SlaveEvent: Sendable, Equatable {
+    /// ns of the run clock.
+    public var time: Int64
+    public var up: Bool
+    public var note: String
+}
