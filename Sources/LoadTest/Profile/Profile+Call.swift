@@ -209,7 +209,17 @@ extension Profile {
                 case "extension": key = "dp_exten"
                 default: key = error.field.hasPrefix("variable") ? "variables" : "call"
                 }
-                let field = object.optional(key) ?? base?.optional(key)
+                var field = object.optional(key) ?? base?.optional(key)
+                if key == "variables" {
+                    // "variable NAME" or "variable 'NAME'": point at that variable.
+                    let name = String(error.field.dropFirst("variable ".count).filter { $0 != "'" })
+                    for variables in [object.optional(key), base?.optional(key)] {
+                        if let member = try? variables?.members("").first(where: { $0.key == name }) {
+                            field = member.field
+                            break
+                        }
+                    }
+                }
                 throw (field ?? object.field).error(.invalidValue, "cannot be put in an originate line: \(error.reason)")
             }
         }

@@ -50,7 +50,10 @@ extension Profile {
         /// Resolves `text` as written in a profile: `env:VAR`, `file:PATH` (relative to
         /// `baseDirectory`) or a literal password.
         static func resolve(_ field: ProfileReader.Field) throws(ProfileError) -> Secret {
-            let text = try field.string("a password, \"env:VAR\" or \"file:PATH\"")
+            // Never `field.got`: a mistyped password must not be echoed.
+            guard case .string(let text) = field.node.value, !text.isEmpty else {
+                throw field.error(.wrongType, "expected a password string, \"env:VAR\" or \"file:PATH\" (quote it)")
+            }
             let reader = field.reader
             if text.hasPrefix("env:") {
                 let name = String(text.dropFirst(4))
