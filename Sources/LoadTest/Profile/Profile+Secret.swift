@@ -39,7 +39,7 @@ extension Profile {
             case .literal: "literal"
             case .environment(let name): "env:\(name)"
             case .file(let path): "file:\(path)"
-            case .freeswitchDefault: "default (ClueCon)"
+            case .freeswitchDefault: "default"
             }
         }
 
