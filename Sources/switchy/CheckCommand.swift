@@ -31,7 +31,7 @@ enum CheckCommand {
             return .usage
         }
         do {
-            let profile = try Profile.load(path: options.path).applying(options.overrides)
+            let profile = try Profile.load(path: options.path, overrides: options.overrides)
             Output.print(profile.summary.joined(separator: "\n"))
             Output.print("OK: \(options.path) is valid")
             return .success

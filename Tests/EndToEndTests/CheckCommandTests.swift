@@ -47,6 +47,15 @@ import Testing
         #expect(!result.stdout.contains("secret") && !result.stderr.contains("secret"))
     }
 
+    @Test func slaveOnTheCommandLineNeedsNoneOfTheFilesPasswords() throws {
+        let path = try Self.temporaryProfile(
+            "{ slaves: [{ host: 'fs', password: 'env:SWITCHY_CHECK_UNSET' }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try CLIRunner.run(["check", path, "--slave", "lab.example", "--password-env", "LAB_PW"], environment: ["LAB_PW": "x"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("lab.example:8021  password env:LAB_PW"))
+    }
+
     @Test(arguments: [
         // A negative rate in the file.
         ("{ slaves: [{ sim: {} }], call: { dest: 'x' }, load: { rate: -5, limit: 1, run_time: 1 } }", "load.rate", "got -5"),

@@ -58,6 +58,7 @@ extension Profile {
             if text.hasPrefix("env:") {
                 let name = String(text.dropFirst(4))
                 guard !name.isEmpty else { throw field.error(.invalidValue, "expected env:VAR with a variable name") }
+                guard reader.resolvesSecrets else { return Secret("", source: .environment(name)) }
                 guard let value = reader.environment[name] else {
                     throw field.error(
                         .unresolvedSecret, "environment variable \(name) is not set (export it, or change env:\(name))")
@@ -67,6 +68,7 @@ extension Profile {
             if text.hasPrefix("file:") {
                 let path = String(text.dropFirst(5))
                 guard !path.isEmpty else { throw field.error(.invalidValue, "expected file:PATH with a path") }
+                guard reader.resolvesSecrets else { return Secret("", source: .file(path)) }
                 let full = path.hasPrefix("/") ? path : (reader.baseDirectory as NSString).appendingPathComponent(path)
                 guard let data = FileManager.default.contents(atPath: full), data.count <= 4096 else {
                     throw field.error(

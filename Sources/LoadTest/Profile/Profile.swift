@@ -3,7 +3,7 @@ public import Foundation
 /// A validated load-test scenario, read from a JSON5 file in `profiles/`.
 ///
 /// Every field is documented with its unit and default here and in README.md
-/// ("Profiles"). A `Profile` value is always valid: ``load(path:environment:)`` and
+/// ("Profiles"). A `Profile` value is always valid: ``load(path:environment:overrides:)`` and
 /// ``applying(_:)`` refuse anything else with a ``ProfileError`` that names the file,
 /// the field path and what was expected. Passwords are resolved at load time and never
 /// appear in a description, an error or a summary.
@@ -18,7 +18,7 @@ public import Foundation
 /// }
 /// ```
 public struct Profile: Sendable, Equatable {
-    /// The file this profile was read from, as given to ``load(path:environment:)``.
+    /// The file this profile was read from, as given to ``load(path:environment:overrides:)``.
     public var file: String
     /// `name`: names the run and its results folder (`results/<UTC time>-<name>/`).
     /// Letters, digits, `-`, `_` and `.`. Default: the file name without extension.
@@ -51,15 +51,19 @@ public struct Profile: Sendable, Equatable {
     /// such as a log file, from being read whole).
     public static let maximumFileSize = 1 << 20
 
-    /// Reads, parses and validates the profile at `path`.
+    /// Reads, parses and validates the profile at `path`, then applies `overrides`.
     ///
     /// - Parameters:
     ///   - path: the JSON5 file; messages name it as given.
     ///   - environment: where `env:VAR` passwords are looked up (and `ESL_PASSWORD` for a
     ///     slave without a password). Default: this process's environment.
+    ///   - overrides: command-line changes (see ``applying(_:)``). When they replace the
+    ///     slaves, the file's slaves are still checked but their passwords are not
+    ///     resolved (an `env:` variable only the replaced slaves needed may be unset).
     /// - Throws: ``ProfileError`` naming the file, the field path and what was expected.
     public static func load(
-        path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        overrides: Overrides = Overrides()
     ) throws(ProfileError) -> Profile {
         let bytes: [UInt8]
         do {
@@ -69,7 +73,9 @@ public struct Profile: Sendable, Equatable {
             throw ProfileError(file: path, path: "", kind: .unreadable, message: reason)
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return try parse(bytes, file: path, environment: environment, baseDirectory: directory.isEmpty ? "." : directory)
+        return try parse(
+            bytes, file: path, environment: environment, baseDirectory: directory.isEmpty ? "." : directory,
+            overrides: overrides)
     }
 
     /// Parses and validates profile text.
@@ -79,8 +85,10 @@ public struct Profile: Sendable, Equatable {
     ///   - file: the name used in messages; the default `name` is its base name.
     ///   - environment: where `env:VAR` passwords are looked up.
     ///   - baseDirectory: where relative `file:PATH` passwords are read from.
+    ///   - overrides: command-line changes, as for ``load(path:environment:overrides:)``.
     public static func parse(
-        _ bytes: [UInt8], file: String, environment: [String: String] = [:], baseDirectory: String = "."
+        _ bytes: [UInt8], file: String, environment: [String: String] = [:], baseDirectory: String = ".",
+        overrides: Overrides = Overrides()
     ) throws(ProfileError) -> Profile {
         let root: JSON5.Node
         do {
@@ -89,10 +97,11 @@ public struct Profile: Sendable, Equatable {
             throw ProfileError(
                 file: file, line: error.line, column: error.column, path: "", kind: .syntax, message: error.message)
         }
-        let reader = ProfileReader(file: file, environment: environment, baseDirectory: baseDirectory)
+        let reader = ProfileReader(
+            file: file, environment: environment, baseDirectory: baseDirectory, resolvesSecrets: overrides.slaves == nil)
         let top = ProfileReader.Field(reader: reader, node: root, path: "")
         let object = try top.object("a JSON5 object with the profile's fields", keys: keys)
-        return try Profile(object, file: file)
+        return try Profile(object, file: file).applying(overrides)
     }
 
     private init(_ object: ProfileReader.Object, file: String) throws(ProfileError) {

@@ -7,6 +7,9 @@ struct ProfileReader: Sendable {
     let environment: [String: String]
     /// Directory that relative `file:` passwords are read from (the profile's own).
     let baseDirectory: String
+    /// Whether `env:`/`file:` passwords are looked up (not when `--slave` replaces the
+    /// slaves that need them); when not, their values are empty.
+    var resolvesSecrets = true
 
     /// One value at a field path.
     struct Field {

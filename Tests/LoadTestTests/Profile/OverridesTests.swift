@@ -44,6 +44,20 @@ struct OverridesTests {
         #expect(profile.slaves[0].remote?.password == secret)
     }
 
+    @Test func replacedSlavesDoNotNeedTheirPasswords() throws {
+        let text = ProfileFixtures.text(slaves: "[{ host: 'fs', password: 'env:ONLY_FOR_FS' }]")
+        let lab = Profile.Slave.Remote(host: "lab", password: .init("pw", source: .environment("LAB_PW")))
+        let profile = try Profile.parse(Array(text.utf8), file: "test.json5", overrides: Profile.Overrides(slaves: [lab]))
+        #expect(profile.slaves.map(\.remote) == [lab])
+        // Without --slave, the unset variable is an error as usual.
+        #expect(throws: ProfileError.self) { _ = try Profile.parse(Array(text.utf8), file: "test.json5") }
+        // The replaced slaves are still checked.
+        let broken = ProfileFixtures.text(slaves: "[{ host: 'fs', password: 'env:' }]")
+        #expect(throws: ProfileError.self) {
+            _ = try Profile.parse(Array(broken.utf8), file: "test.json5", overrides: Profile.Overrides(slaves: [lab]))
+        }
+    }
+
     @Test(arguments: [
         // A negative rate.
         (Profile.Overrides(rate: -5), "--rate (load.rate)", "got -5"),
