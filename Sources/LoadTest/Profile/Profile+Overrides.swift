@@ -86,6 +86,10 @@ extension Profile {
                     throw fail("--slave", "slaves", "expected a TCP port from 1 to 65535, got \(remote.port)")
                 }
             }
+            let labels = remotes.map(\.address)
+            if let duplicate = labels.enumerated().first(where: { labels.firstIndex(of: $0.element) != $0.offset }) {
+                throw fail("--slave", "slaves", "expected each server once, got \(duplicate.element) twice")
+            }
             profile.slaves = remotes.map { Slave(kind: .remote($0), call: call, label: $0.address) }
         }
         if let directory = overrides.outputDirectory {

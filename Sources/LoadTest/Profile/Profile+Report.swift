@@ -38,7 +38,7 @@ extension Profile {
                     guard let format = Format(rawValue: text.lowercased()) else {
                         throw item.error(.invalidValue, "expected one of \(known), \(item.got)")
                     }
-                    guard !formats.contains(format) else { throw item.error(.invalidValue, "\(text) is listed twice") }
+                    guard !formats.contains(format) else { throw item.error(.invalidValue, "expected each format once, got \(text) twice") }
                     formats.append(format)
                 }
             }

@@ -75,6 +75,11 @@ extension Profile {
             for item in items {
                 let slave = try Slave(item, call: call, baseCall: baseCall, simulatorNumber: simulators + 1)
                 if case .simulated = slave.kind { simulators += 1 }
+                if let first = slaves.firstIndex(where: { $0.label == slave.label }) {
+                    throw item.error(
+                        .invalidValue,
+                        "expected each server once, got \(slave.label) again (it is slaves[\(first)]; use 'weight' for a bigger share)")
+                }
                 slaves.append(slave)
             }
             return slaves
@@ -93,10 +98,10 @@ extension Profile {
                 kind = .simulated(try Simulator(sim))
                 label = "sim-\(simulatorNumber)"
             } else {
-                let host = try object.required("host", "the slave's Event Socket host, or 'sim' for a simulated slave")
-                    .string("a host name or address")
+                let hostField = try object.required("host", "the slave's Event Socket host, or 'sim' for a simulated slave")
+                let host = try hostField.string("a host name or address")
                 guard !host.contains(where: { $0.isWhitespace || $0 == "/" }) else {
-                    throw object.optional("host")!.error(.invalidValue, "expected a host name or address, got \"\(host)\"")
+                    throw hostField.error(.invalidValue, "expected a host name or address, \(hostField.got)")
                 }
                 let port = try object.optional("port")?.integer(IntegerRule("a TCP port", 1...65535)) ?? 8021
                 let password: Secret

@@ -49,6 +49,8 @@ struct BrokenProfileTests {
         row("bad name", P.text(extra: "name: '../etc'"), "name", .invalidValue, "expected a name of 1 to 64"),
         // An empty slave list.
         row("no slaves", P.text(slaves: "[]"), "slaves", .invalidValue, "expected at least one slave"),
+        // The same server twice (its default port made explicit).
+        row("duplicate slave", P.text(slaves: "[{ host: 'fs' }, { host: 'fs', port: 8021 }]"), "slaves[1]", .invalidValue, "got fs:8021 again (it is slaves[0]"),
         // A port as a string.
         row("port string", P.text(slaves: "[{ sim: {} }, { host: 'fs', port: '8021' }]"), "slaves[1].port", .wrongType, "expected a TCP port, a whole number from 1 to 65535, got the string \"8021\""),
         // A port out of range.

@@ -75,6 +75,8 @@ struct OverridesTests {
         (Profile.Overrides(slaves: []), "--slave (slaves)", "at least one"),
         // A port out of range.
         (Profile.Overrides(slaves: [.init(host: "fs", port: 0)]), "--slave (slaves)", "got 0"),
+        // The same slave twice.
+        (Profile.Overrides(slaves: [.init(host: "fs"), .init(host: "fs", port: 8021)]), "--slave (slaves)", "got fs:8021 twice"),
         // An empty results folder.
         (Profile.Overrides(outputDirectory: ""), "--out (report.dir)", "empty"),
     ])
