@@ -38,7 +38,7 @@ let package = Package(
             dependencies: ["Switchy", "ESL", "TestSupport"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"], swiftSettings: strictSettings),
+        .testTarget(name: "LoadTestTests", dependencies: ["LoadTest", "Switchy"], swiftSettings: strictSettings),
         .testTarget(
             name: "FreeSwitchSimTests",
             dependencies: ["FreeSwitchSim", "ESL", "TestSupport"],
