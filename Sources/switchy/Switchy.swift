@@ -16,14 +16,15 @@ struct SwitchyCommand {
         SUBCOMMANDS:
           api HOST[:PORT] COMMAND...   Run one api command on a FreeSWITCH and print its output
                                        (like `fs_cli -x`).
+          check PROFILE [overrides]    Validate a profile and print the effective scenario.
 
         OPTIONS:
           -h, --help                   Show help (also after a subcommand).
           --version                    Show the version.
 
         EXIT CODES:
-          0 success; 1 the command answered -ERR; 2 bad usage; 3 could not connect or
-          authenticate; 70 internal error.
+          0 success; 1 the command answered -ERR; 2 bad usage or profile; 3 could not
+          connect or authenticate; 70 internal error.
         """
 
     static func main() async {
@@ -43,6 +44,8 @@ struct SwitchyCommand {
             code = .success
         case "api":
             code = await ApiCommand.run(arguments)
+        case "check":
+            code = await CheckCommand.run(arguments)
         default:
             Output.error("switchy: unknown subcommand '\(first)' (see switchy --help)")
             code = .usage

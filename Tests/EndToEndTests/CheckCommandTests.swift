@@ -1,0 +1,123 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `switchy check` run as a user would.
+@Suite(.timeLimit(.minutes(2))) struct CheckCommandTests {
+    static let profiles = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("profiles")
+
+    /// Writes `text` to a temporary profile file and returns its path.
+    static func temporaryProfile(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-check-\(UUID()).json5")
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func demoIsValidAndSummarised() throws {
+        let result = try CLIRunner.run(["check", Self.profiles.appendingPathComponent("demo.json5").path])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        for fact in ["profile demo", "sim-1", "sim-2", "rate:       20 calls/s", "limit:      100", "hold:       3 s",
+                     "after 15 s", "apps:       park 100%", "asr >= 0.99", "is valid"] {
+            #expect(result.stdout.contains(fact), "\(fact)")
+        }
+    }
+
+    @Test func everyShippedProfilePasses() throws {
+        for name in ["demo", "smoke", "stress", "mix"] {
+            let result = try CLIRunner.run(
+                ["check", Self.profiles.appendingPathComponent("\(name).json5").path], environment: ["ESL_PASSWORD": "x"])
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+        }
+    }
+
+    @Test func overridesShowInTheSummaryAndPasswordsDoNot() throws {
+        let result = try CLIRunner.run(
+            ["check", Self.profiles.appendingPathComponent("smoke.json5").path, "--slave", "10.9.8.7:8022",
+             "--slave", "[::1]", "--rate", "4", "--limit", "33", "--duration", "auto", "--run-time", "9",
+             "--max-offered", "20", "--out", "/tmp/switchy-out", "--password-env", "LAB_PW"],
+            environment: ["ESL_PASSWORD": "profile-secret-1", "LAB_PW": "cli-secret-2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        for fact in ["10.9.8.7:8022  password env:LAB_PW", "[::1]:8021", "rate:       4 calls/s", "limit:      33",
+                     "hold:       8 s", "after 9 s or after 20 calls offered", "/tmp/switchy-out/"] {
+            #expect(result.stdout.contains(fact), "\(fact)")
+        }
+        #expect(!result.stdout.contains("secret") && !result.stderr.contains("secret"))
+    }
+
+    @Test func slaveOnTheCommandLineNeedsNoneOfTheFilesPasswords() throws {
+        let path = try Self.temporaryProfile(
+            "{ slaves: [{ host: 'fs', password: 'env:SWITCHY_CHECK_UNSET' }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try CLIRunner.run(["check", path, "--slave", "lab.example", "--password-env", "LAB_PW"], environment: ["LAB_PW": "x"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("lab.example:8021  password env:LAB_PW"))
+    }
+
+    @Test(arguments: [
+        // A negative rate in the file.
+        ("{ slaves: [{ sim: {} }], call: { dest: 'x' }, load: { rate: -5, limit: 1, run_time: 1 } }", "load.rate", "got -5"),
+        // A slave's port as text.
+        ("{ slaves: [{ sim: {} }, { host: 'fs', port: 'x' }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }",
+         "slaves[1].port", "expected a TCP port"),
+        // An unknown app.
+        ("{ slaves: [{ sim: {} }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 }, apps: [{ name: 'bogus' }] }",
+         "apps[0].name", "unknown app"),
+        // A password from an unset variable.
+        ("{ slaves: [{ host: 'fs', password: 'env:SWITCHY_CHECK_UNSET' }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }",
+         "slaves[0].password", "SWITCHY_CHECK_UNSET is not set"),
+        // Not JSON5 at all.
+        ("\u{1}\u{2}binary", "1:1", "unexpected"),
+    ])
+    func aBadProfileExitsTwoWithOneLineNamingFileAndField(text: String, field: String, message: String) throws {
+        let path = try Self.temporaryProfile(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try CLIRunner.run(["check", path])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        let line = String(lines.first ?? "")
+        #expect(line.hasPrefix("switchy check: \(path):"))
+        #expect(line.contains(field) && line.contains(message), "\(line)")
+    }
+
+    @Test(arguments: [
+        // No profile.
+        ["check"],
+        // A missing file.
+        ["check", "/nonexistent/profile.json5"],
+        // A rate that is not a number.
+        ["check", "PROFILE", "--rate", "fast"],
+        // A rate the profile rules refuse.
+        ["check", "PROFILE", "--rate", "-1"],
+        // A duration that is neither seconds nor auto.
+        ["check", "PROFILE", "--duration", "forever"],
+        // A bad slave address.
+        ["check", "PROFILE", "--slave", "fs:99999"],
+        // --password-env naming an unset variable.
+        ["check", "PROFILE", "--slave", "fs", "--password-env", "SWITCHY_CHECK_UNSET"],
+        // An unknown option.
+        ["check", "PROFILE", "--bogus"],
+        // Two profiles.
+        ["check", "PROFILE", "PROFILE"],
+    ])
+    func badUsageExitsTwoWithOneLine(arguments: [String]) throws {
+        let demo = Self.profiles.appendingPathComponent("demo.json5").path
+        let result = try CLIRunner.run(arguments.map { $0 == "PROFILE" ? demo : $0 })
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
+    @Test func help() throws {
+        let result = try CLIRunner.run(["check", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE: switchy check PROFILE"))
+        #expect(result.stdout.contains("--max-offered N"))
+        let top = try CLIRunner.run(["--help"])
+        #expect(top.stdout.contains("check PROFILE"))
+    }
+}
