@@ -85,22 +85,22 @@ public struct RunPlan: Sendable {
         public var profile: String
         public var gateway: String?
         public var proxy: String?
-        /// A dialplan extension instead of the app's target.
-        public var dialplan: (extension: String, context: String)?
+        /// What the answered leg runs; nil: each app's own ``CallApp/target``.
+        public var target: OriginateCommand.Target?
         public var variables: [(name: String, value: String)]
         public var originateTimeout: Int
         public var ignoreEarlyMedia: Bool
 
         public init(
             dest: String, profile: String = "external", gateway: String? = nil, proxy: String? = nil,
-            dialplan: (extension: String, context: String)? = nil, variables: [(name: String, value: String)] = [],
+            target: OriginateCommand.Target? = nil, variables: [(name: String, value: String)] = [],
             originateTimeout: Int = 60, ignoreEarlyMedia: Bool = true
         ) {
             self.dest = dest
             self.profile = profile
             self.gateway = gateway
             self.proxy = proxy
-            self.dialplan = dialplan
+            self.target = target
             self.variables = variables
             self.originateTimeout = originateTimeout
             self.ignoreEarlyMedia = ignoreEarlyMedia

@@ -69,8 +69,7 @@ final class SlaveLink: Sendable {
             .replacingOccurrences(of: "{sip}", with: sip ?? "")
         var commands: [OriginateCommand] = []
         for app in plan.apps {
-            let target: OriginateCommand.Target =
-                spec.call.dialplan.map { .dialplan(extension: $0.extension, context: $0.context) } ?? app.app.target
+            let target = spec.call.target ?? app.app.target
             commands.append(
                 try OriginateCommand(
                     endpoint: spec.call.gateway.map { .gateway($0, number: dest) } ?? .profile(spec.call.profile, dest: dest),

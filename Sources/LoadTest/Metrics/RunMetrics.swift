@@ -1,0 +1,57 @@
+import Synchronization
+
+/// Aggregates finished call records: latency histograms and counts by outcome, cause,
+/// SIP status, slave and app. Thread-safe; records come from the listeners' threads.
+public final class RunMetrics: Sendable {
+    /// The latencies kept, by their `calls.csv` column name.
+    public static let latencyNames = [
+        "answer_ms", "pdd_ms", "setup_ms_from_schedule", "originate_ms", "schedule_lag_ms", "hold_ms",
+        "server_pdd_ms", "server_answer_ms", "server_hold_ms",
+    ]
+
+    private let state = Mutex(Snapshot())
+
+    /// Everything aggregated so far.
+    public struct Snapshot: Sendable {
+        public var records = 0
+        public var outcomes: [CallRecord.Outcome: Int] = [:]
+        public var causes: [String: Int] = [:]
+        public var sipStatuses: [Int: Int] = [:]
+        public var slaves: [String: [CallRecord.Outcome: Int]] = [:]
+        public var apps: [String: [CallRecord.Outcome: Int]] = [:]
+        public var latencies: [String: LatencyHistogram] = [:]
+
+        /// Answer-seizure ratio: answered / records (nil before the first record).
+        public var asr: Double? {
+            records > 0 ? Double(outcomes[.answered] ?? 0) / Double(records) : nil
+        }
+    }
+
+    public init() {}
+
+    /// Adds one finished call.
+    public func add(_ record: CallRecord) {
+        let values: [(String, Double?)] = [
+            ("answer_ms", record.answerMs), ("pdd_ms", record.pddMs),
+            ("setup_ms_from_schedule", record.setupMsFromSchedule), ("originate_ms", record.originateMs),
+            ("schedule_lag_ms", record.scheduleLagMs), ("hold_ms", record.holdMs),
+            ("server_pdd_ms", record.serverPddMs), ("server_answer_ms", record.serverAnswerMs),
+            ("server_hold_ms", record.serverHoldMs),
+        ]
+        state.withLock { snapshot in
+            snapshot.records += 1
+            snapshot.outcomes[record.outcome, default: 0] += 1
+            if let cause = record.hangupCause { snapshot.causes[cause, default: 0] += 1 }
+            if let sip = record.sipStatus { snapshot.sipStatuses[sip, default: 0] += 1 }
+            snapshot.slaves[record.slave, default: [:]][record.outcome, default: 0] += 1
+            snapshot.apps[record.app ?? "-", default: [:]][record.outcome, default: 0] += 1
+            for (name, value) in values {
+                guard let value else { continue }
+                snapshot.latencies[name, default: LatencyHistogram()].record(milliseconds: value)
+            }
+        }
+    }
+
+    /// A copy of everything so far.
+    public var snapshot: Snapshot { state.withLock { $0 } }
+}
