@@ -45,7 +45,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FreeSwitchSimTests",
-            dependencies: ["FreeSwitchSim", "ESL", "TestSupport"],
+            dependencies: ["FreeSwitchSim", "ESL", "Switchy", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -17,6 +17,8 @@ struct SwitchyCommand {
           api HOST[:PORT] COMMAND...   Run one api command on a FreeSWITCH and print its output
                                        (like `fs_cli -x`).
           check PROFILE [overrides]    Validate a profile and print the effective scenario.
+          sim [options]                Run simulated FreeSWITCH slaves (an ESL server each)
+                                       until Ctrl-C, to try profiles and clients against.
 
         OPTIONS:
           -h, --help                   Show help (also after a subcommand).
@@ -46,6 +48,8 @@ struct SwitchyCommand {
             code = await ApiCommand.run(arguments)
         case "check":
             code = await CheckCommand.run(arguments)
+        case "sim":
+            code = await SimCommand.run(arguments)
         default:
             Output.error("switchy: unknown subcommand '\(first)' (see switchy --help)")
             code = .usage

@@ -1,0 +1,167 @@
+/// Tearing a leg down (esl-protocol.md §7.1, rows 13–17), with the originate's result
+/// placed where real FreeSWITCH puts it. Runs with the core's lock held.
+extension SwitchCore {
+    /// Where a still-pending originate reports its failure.
+    enum JobTiming {
+        /// After CHANNEL_HANGUP_COMPLETE, before CHANNEL_DESTROY (a rejection).
+        case afterComplete
+        /// API right after CHANNEL_HANGUP, the job after CALLSTATE → HANGUP (NO_ANSWER).
+        case noAnswer
+    }
+
+    /// Hangs `channel` up with `cause` and runs its teardown. `afterHangup` runs just
+    /// after CHANNEL_HANGUP (the API event of a `uuid_kill`).
+    func hangup(
+        _ channel: Channel, cause: HangupCause, jobTiming: JobTiming = .afterComplete,
+        afterHangup: (() -> Void)? = nil
+    ) {
+        guard channel.isUp else { return }
+        for id in channel.call.timers { timers.cancel(id) }
+        channel.hangupCause = cause
+        channel.stateNumber = ChannelState.hangup.rawValue
+        channel.answerState = "hangup"
+        let fromPeer = channel.direction == .inbound
+        if fromPeer {
+            let values = SampleOverrides.forChannel(channel)
+            for name in VariableStages.inboundBye {
+                switch name {
+                case "sip_reason": channel.variables.set(name, "SIP;cause=\(cause.code);text=\"\(cause.name)\"")
+                case "sip_term_status": channel.variables.set(name, "200")
+                case "proto_specific_hangup_cause": channel.variables.set(name, "sip:200")
+                case "sip_term_cause": channel.variables.set(name, String(cause.code))
+                default: channel.variables.set(name, values.value(name))
+                }
+            }
+        }
+        fire(channel, "CHANNEL_HANGUP")
+        afterHangup?()
+        if let scheduled = channel.call.scheduledHangup {
+            timers.cancel(scheduled.timer)
+            channel.call.scheduledHangup = nil
+            fire(
+                "DEL_SCHEDULE",
+                [
+                    ("Task-ID", String(scheduled.taskID)), ("Task-Desc", "switch_ivr_schedule_hangup"),
+                    ("Task-Group", channel.uuid), ("Task-Runtime", String(now / 1_000_000)),
+                ])
+        }
+        if jobTiming == .noAnswer { channel.call.job?.api() }
+        if channel.call.parked {
+            channel.call.parked = false
+            fire(channel, "CHANNEL_UNPARK")
+        }
+        if let application = channel.call.application {
+            channel.call.application = nil
+            if fromPeer { channel.variables.set("sip_hangup_disposition", "recv_bye") }
+            var headers: [(name: String, value: String)] = [("Application", application.name)]
+            if !application.arguments.isEmpty { headers.append(("Application-Data", application.arguments)) }
+            headers += [("Application-Response", "_none_"), ("Application-UUID", application.uuid)]
+            fire(channel, "CHANNEL_EXECUTE_COMPLETE", trailing: headers)
+        }
+        setState(channel, .hangup)
+        setCallState(channel, .hangup)
+        if jobTiming == .noAnswer, let job = channel.call.job {
+            channel.call.job = nil
+            job.finish("-ERR \(cause.name)\n")
+        }
+        channel.profileFields.hangup = tickedNow
+        setState(channel, .reporting)
+        setCDRVariables(channel, cause: cause, noAnswer: jobTiming == .noAnswer)
+        fire(channel, "CHANNEL_HANGUP_COMPLETE", leading: [("Hangup-Cause", cause.name)])
+        if let job = channel.call.job {
+            channel.call.job = nil
+            job.finish("-ERR \(cause.name)\n")
+        }
+        channel.stateNumber = ChannelState.destroy.rawValue
+        fire(channel, "CHANNEL_DESTROY")
+        channel.state = .destroy
+        fire(channel, "CHANNEL_STATE")
+        channels[channel.uuid] = nil
+        if let index = channelOrder.firstIndex(of: channel.uuid) { channelOrder.remove(at: index) }
+        if channel.call.isSession { throttle.release() }
+        if let peer = channel.call.peer.flatMap({ channels[$0] }) {
+            peer.call.peer = nil
+            hangup(peer, cause: .normalClearing)
+        }
+    }
+
+    /// `sched_hangup`: ADD_SCHEDULE now, the hangup when the epoch second now + N
+    /// begins (real FreeSWITCH checks its tasks every 0.5 s or so).
+    func scheduleHangup(_ channel: Channel, seconds: Int, cause: HangupCause) {
+        taskID += 1
+        let runtime = now / 1_000_000 + Int64(seconds)
+        fire(
+            "ADD_SCHEDULE",
+            [
+                ("Task-ID", String(taskID)), ("Task-Desc", "switch_ivr_schedule_hangup"), ("Task-Group", channel.uuid),
+                ("Task-Runtime", String(runtime)),
+            ])
+        if let previous = channel.call.scheduledHangup { timers.cancel(previous.timer) }
+        let timer = at(runtime * 1_000_000) { [weak self, weak channel] in
+            guard let self, let channel, channel.isUp else { return }
+            self.hangup(channel, cause: cause)
+        }
+        channel.call.scheduledHangup = (taskID, timer)
+    }
+
+    /// The CDR variables computed in the hangup state (chan.c `switch_channel_set_timestamps`).
+    private func setCDRVariables(_ channel: Channel, cause: HangupCause, noAnswer: Bool) {
+        let fields = channel.profileFields
+        let start = fields.created
+        let end = fields.hangup
+        func seconds(_ micros: Int64) -> Int64 { micros / 1_000_000 }
+        func since(_ time: Int64, _ divisor: Int64) -> String {
+            time == 0 ? "0" : String(time / divisor - start / divisor)
+        }
+        var pairs: [(String, String)] = [
+            ("hangup_cause", cause.name), ("hangup_cause_q850", String(cause.code)), ("digits_dialed", "none"),
+            ("start_stamp", factory.localStamp(seconds(start))),
+            ("profile_start_stamp", factory.localStamp(seconds(start))),
+        ]
+        if fields.answered != 0 { pairs.append(("answer_stamp", factory.localStamp(seconds(fields.answered)))) }
+        if fields.progress != 0 { pairs.append(("progress_stamp", factory.localStamp(seconds(fields.progress)))) }
+        if fields.progressMedia != 0 {
+            pairs.append(("progress_media_stamp", factory.localStamp(seconds(fields.progressMedia))))
+        }
+        pairs.append(("end_stamp", factory.localStamp(seconds(end))))
+        for (name, time) in [
+            ("start", start), ("profile_start", start), ("answer", fields.answered), ("bridge", 0), ("last_hold", 0),
+        ] as [(String, Int64)] {
+            pairs += [("\(name)_epoch", String(seconds(time))), ("\(name)_uepoch", String(time))]
+        }
+        pairs += [("hold_accum_seconds", "0"), ("hold_accum_usec", "0"), ("hold_accum_ms", "0")]
+        for (name, time) in [
+            ("resurrect", 0), ("progress", fields.progress), ("progress_media", fields.progressMedia), ("end", end),
+        ] as [(String, Int64)] {
+            pairs += [("\(name)_epoch", String(seconds(time))), ("\(name)_uepoch", String(time))]
+        }
+        if let last = channel.call.lastApplication {
+            pairs.append(("last_app", last.name))
+            if !last.arguments.isEmpty { pairs.append(("last_arg", last.arguments)) }
+        }
+        pairs.append(("caller_id", "\"\(fields.callerIDName)\" <\(fields.callerIDNumber)>"))
+        let answered = fields.answered
+        let bill: (Int64) -> String = { divisor in answered == 0 ? "0" : String(end / divisor - answered / divisor) }
+        for (suffix, divisor) in [("sec", Int64(1_000_000)), ("msec", 1000), ("usec", 1)] {
+            let duration = suffix == "sec" ? "duration" : suffix == "msec" ? "mduration" : "uduration"
+            pairs += [
+                (duration, String(end / divisor - start / divisor)), ("bill" + suffix, bill(divisor)),
+                ("progress" + suffix, since(fields.progress, divisor)), ("answer" + suffix, since(answered, divisor)),
+                ("wait" + suffix, "0"), ("progress_media" + suffix, since(fields.progressMedia, divisor)),
+                ("flow_bill" + suffix, bill(divisor)),
+            ]
+        }
+        if noAnswer {
+            pairs += [
+                ("sip_hangup_disposition", "send_cancel"), ("sip_invite_failure_status", "487"),
+                ("sip_invite_failure_phrase", "CANCEL"),
+            ]
+        } else if channel.variables["sip_hangup_disposition"] == nil {
+            pairs.append(("sip_hangup_disposition", "send_bye"))
+        }
+        channel.variables.set(pairs)
+        if channel.call.hadMedia, channel.isAnswered || fields.progressMedia != 0 {
+            channel.variables.set(VariableStages.rtpStatistics, from: SampleOverrides.forChannel(channel))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+public import ESL
+
+/// One simulated FreeSWITCH 1.10.12: an ESL server on a real loopback TCP port with
+/// its own `Core-UUID`, switch name, channel table, limits, timing model and faults.
+///
+/// ```swift
+/// var configuration = SimConfiguration()
+/// configuration.timing.answerDelay = .fixed(0.2)
+/// let slave = try SimSlave.start(configuration)
+/// // connect any ESL client to 127.0.0.1:\(slave.port), password ClueCon
+/// slave.stop()
+/// ```
+///
+/// It speaks ESL exactly as the captures in `TestSupport/Fixtures/esl-freeswitch`
+/// show real FreeSWITCH doing: the greeting and auth, `api`/`bgapi`, `event`,
+/// `filter`, the api commands a load generator uses, and `originate` with the
+/// event sequences of a real sofia call to the lab dialplan (`echo`, `park`, `9196`,
+/// `tone` answer; `busy` → 486; `ring` rings until `originate_timeout`; `ringanswer`,
+/// `earlymedia`; anything else → 404).
+public final class SimSlave: Sendable {
+    /// The configuration it was started with (faults and timing may change since).
+    public let configuration: SimConfiguration
+    /// The ESL port it listens on.
+    public let port: Int
+    private let core: SwitchCore
+    private let server: ESLServer
+
+    private init(configuration: SimConfiguration, core: SwitchCore, server: ESLServer) {
+        self.configuration = configuration
+        self.core = core
+        self.server = server
+        self.port = server.port
+    }
+
+    /// Starts a slave: binds its port and begins serving.
+    /// - Throws: ``ESLError/unreachable(endpoint:reason:)`` when the port cannot be bound.
+    public static func start(_ configuration: SimConfiguration = SimConfiguration()) throws(ESLError) -> SimSlave {
+        let core = SwitchCore(configuration: configuration)
+        let server = try ESLServer(host: configuration.host, port: configuration.port, core: core)
+        core.start()
+        server.start()
+        return SimSlave(configuration: configuration, core: core, server: server)
+    }
+
+    /// `host:port` of the ESL server.
+    public var endpoint: String { "\(configuration.host):\(port)" }
+
+    /// Stops listening and closes every connection.
+    public func stop() {
+        server.stop()
+        core.stop()
+    }
+
+    /// Replaces the faults injected from now on.
+    public func setFaults(_ faults: SimFaults) {
+        core.locked { core.faults = faults }
+    }
+
+    /// Replaces the timing model for calls placed from now on (limits included).
+    public func setTiming(_ timing: SimTiming) {
+        core.locked {
+            core.timing = timing
+            core.throttle.setSessionsPerSecond(timing.sessionsPerSecond)
+            core.throttle.maxSessions = timing.maxSessions
+        }
+    }
+
+    /// Channels currently up (both legs of a loop-back call count).
+    public var channelCount: Int { core.locked { core.channels.count } }
+
+    /// Open ESL connections.
+    public var connectionCount: Int { server.connectionCount }
+
+    /// Fires a HEARTBEAT (and its RE_SCHEDULE) now, whatever the interval.
+    public func fireHeartbeat() {
+        core.locked { core.fireHeartbeat() }
+    }
+}

@@ -1,0 +1,197 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import FreeSwitchSim
+
+/// `switchy sim`: runs embedded simulated FreeSWITCH slaves until SIGINT/SIGTERM.
+enum SimCommand {
+    static let usage = """
+        USAGE: switchy sim [--slaves N] [--host ADDRESS] [--port PORT] [--password PASSWORD]
+                           [--answer-delay SECONDS|MIN-MAX] [--ring-delay SECONDS|MIN-MAX]
+                           [--failure-ratio RATIO] [--sps N] [--max-sessions N] [--heartbeat SECONDS]
+
+        Starts N simulated FreeSWITCH 1.10.12 servers that speak the Event Socket like the
+        real one, on consecutive ports, prints one line per slave, and serves until
+        interrupted (Ctrl-C or SIGTERM).
+
+        OPTIONS:
+          --slaves N              Number of slaves (default 1).
+          --host ADDRESS          Address to listen on (default 127.0.0.1, loopback only).
+          --port PORT             ESL port of the first slave (default 8021; 0 = any free port).
+          --password PASSWORD     ESL password (default ClueCon).
+          --answer-delay VALUE    Seconds until answering destinations answer, fixed or a
+                                  uniform MIN-MAX range (default 0).
+          --ring-delay VALUE      Seconds until 180/183 and rejections (default 0).
+          --failure-ratio RATIO   Fraction 0..1 of answering calls that fail instead (default 0).
+          --sps N                 sessions-per-second (default 30, as FreeSWITCH).
+          --max-sessions N        max-sessions (default 1000, as FreeSWITCH).
+          --heartbeat SECONDS     HEARTBEAT interval (default 20; 0 = none).
+          -h, --help              Show this help.
+
+        Each slave has a sofia profile `external` on 127.0.0.1:5080 (slave 2: 5081, …);
+        originate to `sofia/external/<user>@<host>:<port>`, where <user> is echo, park,
+        9196, tone (answer), busy (486), ring (no answer), ringanswer, earlymedia, or
+        anything else (404).
+
+        EXIT CODES:
+          0 stopped by a signal; 2 bad usage; 3 a port could not be bound.
+        """
+
+    static func run(_ arguments: [String]) async -> ExitCode {
+        var options = Options()
+        do {
+            guard let parsed = try Options.parse(arguments) else {
+                Output.print(usage)
+                return .success
+            }
+            options = parsed
+        } catch {
+            Output.error("switchy sim: \(error.message) (see switchy sim --help)")
+            return .usage
+        }
+        var slaves: [SimSlave] = []
+        for index in 0..<options.slaves {
+            var configuration = SimConfiguration()
+            configuration.host = options.host
+            configuration.port = options.port == 0 ? 0 : options.port + index
+            configuration.password = options.password
+            configuration.switchname = "sim-\(index + 1)"
+            configuration.profiles = [SofiaProfile(name: "external", sipIP: "127.0.0.1", sipPort: 5080 + index)]
+            configuration.timing.answerDelay = options.answerDelay
+            configuration.timing.ringDelay = options.ringDelay
+            configuration.timing.failureRatio = options.failureRatio
+            configuration.timing.sessionsPerSecond = options.sessionsPerSecond
+            configuration.timing.maxSessions = options.maxSessions
+            configuration.heartbeatInterval = options.heartbeat
+            do {
+                let slave = try SimSlave.start(configuration)
+                slaves.append(slave)
+                Output.print("slave \(index + 1): \(options.host):\(slave.port)")
+            } catch {
+                Output.error("switchy sim: \(error)")
+                for slave in slaves { slave.stop() }
+                return .unreachable
+            }
+        }
+        await waitForSignal()
+        for slave in slaves { slave.stop() }
+        return .success
+    }
+
+    /// Suspends until SIGINT or SIGTERM.
+    private static func waitForSignal() async {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let queue = DispatchQueue(label: "switchy.sim.signals")
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumed = SignalOnce(continuation)
+            for number in [SIGINT, SIGTERM] {
+                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+                source.setEventHandler { resumed.fire() }
+                source.resume()
+                resumed.keep(source)
+            }
+        }
+    }
+
+    struct UsageError: Error {
+        let message: String
+    }
+
+    struct Options {
+        var slaves = 1
+        var host = "127.0.0.1"
+        var port = 8021
+        var password = "ClueCon"
+        var answerDelay = SimDelay.fixed(0)
+        var ringDelay = SimDelay.fixed(0)
+        var failureRatio = 0.0
+        var sessionsPerSecond = 30
+        var maxSessions = 1000
+        var heartbeat = 20.0
+
+        /// nil means `--help`.
+        static func parse(_ arguments: [String]) throws(UsageError) -> Options? {
+            var options = Options()
+            var index = 0
+            while index < arguments.count {
+                let name = arguments[index]
+                if name == "-h" || name == "--help" { return nil }
+                guard index + 1 < arguments.count else { throw UsageError(message: "\(name) needs a value") }
+                let value = arguments[index + 1]
+                switch name {
+                case "--slaves": options.slaves = try integer(name, value, minimum: 1)
+                case "--host": options.host = value
+                case "--port": options.port = try integer(name, value, minimum: 0)
+                case "--password": options.password = value
+                case "--answer-delay": options.answerDelay = try delay(name, value)
+                case "--ring-delay": options.ringDelay = try delay(name, value)
+                case "--failure-ratio":
+                    guard let ratio = Double(value), (0...1).contains(ratio) else {
+                        throw UsageError(message: "\(name) expects a number from 0 to 1, got '\(value)'")
+                    }
+                    options.failureRatio = ratio
+                case "--sps": options.sessionsPerSecond = try integer(name, value, minimum: 1)
+                case "--max-sessions": options.maxSessions = try integer(name, value, minimum: 1)
+                case "--heartbeat":
+                    guard let seconds = Double(value), seconds >= 0 else {
+                        throw UsageError(message: "\(name) expects seconds >= 0, got '\(value)'")
+                    }
+                    options.heartbeat = seconds
+                default: throw UsageError(message: "unknown option '\(name)'")
+                }
+                index += 2
+            }
+            return options
+        }
+
+        private static func integer(_ name: String, _ value: String, minimum: Int) throws(UsageError) -> Int {
+            guard let number = Int(value), number >= minimum else {
+                throw UsageError(message: "\(name) expects an integer >= \(minimum), got '\(value)'")
+            }
+            return number
+        }
+
+        private static func delay(_ name: String, _ value: String) throws(UsageError) -> SimDelay {
+            let parts = value.split(separator: "-", maxSplits: 1).map { Double($0) }
+            if parts.count == 1, let fixed = parts[0], fixed >= 0 { return .fixed(fixed) }
+            if parts.count == 2, let low = parts[0], let high = parts[1], low >= 0, high >= low {
+                return .uniform(low, high)
+            }
+            throw UsageError(message: "\(name) expects SECONDS or MIN-MAX, got '\(value)'")
+        }
+    }
+}
+
+/// Resumes a continuation once, from whichever signal comes first, and keeps the
+/// signal sources alive until then.
+private final class SignalOnce: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var continuation: CheckedContinuation<Void, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+
+    func keep(_ source: any DispatchSourceSignal) { lock.run { sources.append(source) } }
+
+    func fire() {
+        let pending = lock.run { () -> CheckedContinuation<Void, Never>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        pending?.resume()
+    }
+}
+
+/// A tiny pthread mutex (the executable does not import Foundation).
+private final class NSLockLike: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func run<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+}
