@@ -16,6 +16,7 @@ struct SwitchyCommand {
         SUBCOMMANDS:
           api HOST[:PORT] COMMAND...   Run one api command on a FreeSWITCH and print its output
                                        (like `fs_cli -x`).
+          run PROFILE [overrides]      Run a load scenario and write its reports under results/.
           check PROFILE [overrides]    Validate a profile and print the effective scenario.
           sim [options]                Run simulated FreeSWITCH slaves (an ESL server each)
                                        until Ctrl-C, to try profiles and clients against.
@@ -50,6 +51,8 @@ struct SwitchyCommand {
             code = await CheckCommand.run(arguments)
         case "sim":
             code = await SimCommand.run(arguments)
+        case "run":
+            code = await RunCommand.run(arguments)
         default:
             Output.error("switchy: unknown subcommand '\(first)' (see switchy --help)")
             code = .usage
@@ -78,6 +81,11 @@ enum Output {
     /// Writes `text` to stdout exactly as given.
     static func write(_ text: String) {
         writeAll(1, text)
+    }
+
+    /// Writes `text` to stderr exactly as given.
+    static func writeError(_ text: String) {
+        writeAll(2, text)
     }
 
     /// Writes a line to stderr.

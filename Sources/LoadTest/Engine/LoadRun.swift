@@ -53,6 +53,10 @@ public final class LoadRun: Sendable {
         public var heartbeats: [String: Heartbeat]
         /// Warnings raised (limits that do not fit, …).
         public var warnings: [String]
+        /// Seconds from the start until offering stopped.
+        public var offeringSeconds: Double
+        /// Calls the pacer made due while offering (offered + blocked).
+        public var due: Int { offered + blocked }
     }
 
     public let plan: RunPlan
@@ -74,6 +78,7 @@ public final class LoadRun: Sendable {
         var warnings: [String] = []
         var offeringDone: [CheckedContinuation<Void, Never>] = []
         var offeringFinished = false
+        var offeringEnd: Int64?
     }
 
     /// - Parameters:
@@ -137,7 +142,8 @@ public final class LoadRun: Sendable {
             slaveEvents: Dictionary(uniqueKeysWithValues: links.map { ($0.name, $0.history) }),
             slaveStatus: Dictionary(uniqueKeysWithValues: links.compactMap { link in link.status.map { (link.name, $0) } }),
             heartbeats: Dictionary(uniqueKeysWithValues: links.compactMap { link in link.listener.heartbeat.map { (link.name, $0) } }),
-            warnings: state.withLock { $0.warnings })
+            warnings: state.withLock { $0.warnings },
+            offeringSeconds: Double((state.withLock { $0.offeringEnd } ?? start) - start) / 1e9)
     }
 
     /// Stops offering and drains (first call); hangs up at once (second call).
@@ -292,8 +298,10 @@ public final class LoadRun: Sendable {
     }
 
     private func offeringFinished() {
+        let now = clock.now()
         let waiters = state.withLock { state in
             state.offering = false
+            if state.offeringEnd == nil { state.offeringEnd = now }
             state.offeringFinished = true
             defer { state.offeringDone = [] }
             return state.offeringDone

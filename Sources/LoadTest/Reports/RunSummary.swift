@@ -1,0 +1,148 @@
+public import Foundation
+
+/// `summary.json` (schema 1): what a run did, in numbers scripts can read. Documented
+/// in the README ("summary.json").
+public struct RunSummary: Encodable, Sendable {
+    public var schema = 1
+    public var name: String
+    public var runID: String
+    public var startedAt: Date
+    public var endedAt: Date
+    public var durationSeconds: Double
+    public var offeringSeconds: Double
+    public var interrupted: Bool
+    /// Calls made (one row each in calls.csv).
+    public var offered: Int
+    /// Calls due while the limit was reached: not made.
+    public var blocked: Int
+    public var callRows: Int
+    public var outcomes: [String: Int]
+    public var answered: Int
+    public var failed: Int
+    public var lost: Int
+    /// answered / offered.
+    public var asr: Double?
+    /// Calls due per second of offering (offered + blocked over the offering time).
+    public var targetRate: Double
+    /// Calls made per second of offering.
+    public var achievedRate: Double
+    public var hangupCauses: [String: Int]
+    public var sipStatuses: [String: Int]
+    public var slaves: [String: SlaveSummary]
+    public var apps: [String: [String: Int]]
+    /// Percentiles of each latency, ms.
+    public var latencyMs: [String: Percentiles]
+    public var warnings: [String]
+    public var notes: [String]
+
+    public struct SlaveSummary: Encodable, Sendable {
+        public var outcomes: [String: Int]
+        public var events: [Event]
+        public var maxSessionsPerSecond: Int?
+        public var maxSessions: Int?
+        public var heartbeatSessionCount: Int?
+        public var heartbeatIdleCPU: Double?
+
+        public struct Event: Encodable, Sendable {
+            public var atSecond: Double
+            public var up: Bool
+            public var note: String
+        }
+    }
+
+    public struct Percentiles: Encodable, Sendable, Equatable {
+        public var count: Int64
+        public var min: Double
+        public var p50: Double
+        public var p90: Double
+        public var p95: Double
+        public var p99: Double
+        public var p99_9: Double
+        public var max: Double
+        public var mean: Double
+        public var stddev: Double
+
+        init?(_ histogram: LatencyHistogram) {
+            guard histogram.count > 0, let mean = histogram.mean, let stddev = histogram.standardDeviation else { return nil }
+            func ms(_ value: Int64?) -> Double { Double(value ?? 0) / 1_000 }
+            count = histogram.count
+            min = ms(histogram.min)
+            p50 = ms(histogram.value(atPercentile: 50))
+            p90 = ms(histogram.value(atPercentile: 90))
+            p95 = ms(histogram.value(atPercentile: 95))
+            p99 = ms(histogram.value(atPercentile: 99))
+            p99_9 = ms(histogram.value(atPercentile: 99.9))
+            max = ms(histogram.max)
+            self.mean = mean / 1_000
+            self.stddev = stddev / 1_000
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, name, interrupted, offered, blocked, outcomes, answered, failed, lost, asr, slaves, apps
+        case warnings, notes
+        case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_s"
+        case offeringSeconds = "offering_s", callRows = "call_rows", targetRate = "target_rate"
+        case achievedRate = "achieved_rate", hangupCauses = "hangup_causes", sipStatuses = "sip_statuses"
+        case latencyMs = "latency_ms"
+    }
+
+    public init(result: LoadRun.Result, plan: RunPlan, metrics: RunMetrics.Snapshot, callRows: Int) {
+        name = plan.name
+        runID = plan.runID
+        startedAt = result.startedAt
+        endedAt = result.endedAt
+        durationSeconds = result.endedAt.timeIntervalSince(result.startedAt)
+        offeringSeconds = result.offeringSeconds
+        interrupted = result.interrupted
+        offered = result.offered
+        blocked = result.blocked
+        self.callRows = callRows
+        outcomes = Dictionary(uniqueKeysWithValues: CallRecord.Outcome.allCases.map { ($0.rawValue, metrics.outcomes[$0] ?? 0) })
+        answered = metrics.outcomes[.answered] ?? 0
+        failed = metrics.outcomes[.failed] ?? 0
+        lost = metrics.outcomes[.lost] ?? 0
+        asr = result.offered > 0 ? Double(answered) / Double(result.offered) : nil
+        let seconds = Swift.max(result.offeringSeconds, 1e-9)
+        targetRate = Double(result.due) / seconds
+        achievedRate = Double(result.offered) / seconds
+        hangupCauses = metrics.causes
+        sipStatuses = Dictionary(uniqueKeysWithValues: metrics.sipStatuses.map { (String($0.key), $0.value) })
+        var slaves: [String: SlaveSummary] = [:]
+        for slave in plan.slaves {
+            let counts = metrics.slaves[slave.name] ?? [:]
+            slaves[slave.name] = SlaveSummary(
+                outcomes: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
+                events: (result.slaveEvents[slave.name] ?? []).map {
+                    .init(atSecond: Double($0.time - result.clockStart) / 1e9, up: $0.up, note: $0.note)
+                },
+                maxSessionsPerSecond: result.slaveStatus[slave.name]?.maxSessionsPerSecond,
+                maxSessions: result.slaveStatus[slave.name]?.maxSessions,
+                heartbeatSessionCount: result.heartbeats[slave.name]?.sessionCount,
+                heartbeatIdleCPU: result.heartbeats[slave.name]?.idleCPU)
+        }
+        self.slaves = slaves
+        apps = metrics.apps.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
+        latencyMs = metrics.latencies.compactMapValues(Percentiles.init)
+        warnings = result.warnings
+        notes = [
+            "*_ms without server_ are measured on this generator's monotonic clock from when the call was sent (setup_ms_from_schedule: from when it was due)",
+            "server_*_ms come from FreeSWITCH's own timestamps, which move in 20 ms steps by default",
+        ]
+    }
+}
+
+extension RunSummary.SlaveSummary.Event {
+    enum CodingKeys: String, CodingKey {
+        case up, note
+        case atSecond = "at_s"
+    }
+}
+
+extension RunSummary.SlaveSummary {
+    enum CodingKeys: String, CodingKey {
+        case outcomes, events
+        case maxSessionsPerSecond = "max_sessions_per_second", maxSessions = "max_sessions"
+        case heartbeatSessionCount = "heartbeat_session_count", heartbeatIdleCPU = "heartbeat_idle_cpu"
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import LoadTest
+import Synchronization
+
+/// Progress on stderr: one live line on a terminal, a line every 5 s otherwise.
+final class ProgressPrinter: Sendable {
+    private let live: Bool
+    private let quiet: Bool
+    private let lastLine = Mutex<(printed: Double, width: Int)>((-5, 0))
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+        self.live = isatty(2) == 1 && getenv("TERM").map { String(cString: $0) } != "dumb"
+    }
+
+    func update(_ progress: LoadRun.Progress) {
+        guard !quiet else { return }
+        let answered = progress.outcomes[.answered] ?? 0
+        let failed = progress.outcomes.filter { $0.key != .answered }.values.reduce(0, +)
+        let rate = progress.elapsed > 0 ? Double(progress.offered) / progress.elapsed : 0
+        let phase = progress.offering ? "" : " draining"
+        let line = String(
+            format: "%6.1fs  target %6.1f/s  achieved %6.1f/s  active %5d  answered %6d  failed %5d  blocked %5d%@",
+            progress.elapsed, progress.targetRate, rate, progress.inFlight, answered, failed, progress.blocked, phase)
+        if live {
+            let width = lastLine.withLock { state in
+                defer { state.width = line.count }
+                return state.width
+            }
+            let padding = String(repeating: " ", count: max(0, width - line.count))
+            Output.writeError("\r" + line + padding)
+        } else {
+            let due = lastLine.withLock { state in
+                guard progress.elapsed - state.printed >= 5 else { return false }
+                state.printed = progress.elapsed
+                return true
+            }
+            if due { Output.error(line) }
+        }
+    }
+
+    /// Ends the live line.
+    func finish() {
+        if live && !quiet { Output.writeError("\n") }
+    }
+}

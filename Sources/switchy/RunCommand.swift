@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import ESL
+import Foundation
+import FreeSwitchSim
+import LoadTest
+import Synchronization
+
+/// `switchy run PROFILE [overrides]`: one load run, reports under `results/`.
+enum RunCommand {
+    static let usage = """
+        USAGE: switchy run PROFILE [options]
+
+        Runs the scenario of PROFILE (a JSON5 file, see README "Profiles"): offers calls
+        at the profile's rate across its slaves, follows every call, and writes calls.csv,
+        timeline.csv and summary.json under results/<UTC time>-<name>/.
+
+        OPTIONS:
+        \(ProfileOptions.help)
+          --quiet                Print no progress (errors and the final summary only).
+          -h, --help             Show this help.
+
+        Ctrl-C (or SIGTERM) stops offering and lets calls end within the grace period;
+        a second Ctrl-C hangs them up at once. Reports are written either way.
+
+        EXIT CODES:
+          0 the run completed; 2 bad usage or profile, or the results folder cannot be
+          written; 3 a slave could not be connected or authenticated; 4 interrupted;
+          70 internal error.
+        """
+
+    static func run(_ arguments: [String]) async -> ExitCode {
+        if arguments.contains("-h") || arguments.contains("--help") {
+            Output.print(usage)
+            return .success
+        }
+        let quiet = arguments.contains("--quiet") || arguments.contains("-q")
+        let options: ProfileOptions
+        do {
+            options = try ProfileOptions.parse(arguments.filter { $0 != "--quiet" && $0 != "-q" })
+        } catch {
+            Output.error("switchy run: \(error) (see switchy run --help)")
+            return .usage
+        }
+        let profile: Profile
+        do {
+            profile = try Profile.load(path: options.path, overrides: options.overrides)
+        } catch {
+            Output.error("switchy run: \(error)")
+            return .usage
+        }
+
+        // Embedded simulated slaves, on loopback, for this run only.
+        let simPassword = "sim-" + String(UUID().uuidString.prefix(8))
+        let sims: (addresses: [Int: (host: String, port: Int)], slaves: [SimSlave])
+        do {
+            sims = try SimulatedSlaves.start(profile, password: simPassword)
+        } catch let error as SimulatedSlaves.FaultError {
+            Output.error("switchy run: \(error)")
+            return .usage
+        } catch {
+            Output.error("switchy run: cannot start a simulated slave: \(error)")
+            return .unreachable
+        }
+        defer { for sim in sims.slaves { sim.stop() } }
+
+        let runID = "run-" + String(UUID().uuidString.lowercased().prefix(8))
+        let plan: RunPlan
+        do {
+            plan = try profile.runPlan(runID: runID, simulated: sims.addresses, simulatedPassword: simPassword)
+        } catch {
+            Output.error("switchy run: \(error)")
+            return .internalError
+        }
+        let runClock = DispatchRunClock()
+        let mapping = WallClockMapping(
+            monotonicStart: runClock.now(), unixMicrosecondsStart: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let report: RunReport
+        do {
+            report = try RunReport(base: profile.report.directory, name: profile.name, start: Date(), clock: mapping)
+        } catch {
+            Output.error("switchy run: \(error)")
+            return .usage
+        }
+
+        let printer = ProgressPrinter(quiet: quiet)
+        let load = LoadRun(
+            plan: plan, clock: runClock, sink: { report.record($0) },
+            progress: { progress in
+                report.progress(progress)
+                printer.update(progress)
+            },
+            warn: { Output.error("switchy: warning: \($0)") })
+        let signals = SignalHandler { count in
+            if count == 1 {
+                Output.error("\nswitchy: stopping: no more calls; waiting for calls to end (Ctrl-C again to hang up now)")
+            } else if count == 2 {
+                Output.error("\nswitchy: hanging up the calls of this run now")
+            }
+            load.interrupt()
+        }
+        defer { signals.cancel() }
+        if !quiet {
+            Output.error("switchy: run \(runID) of \(profile.name): \(plan.slaves.count) slave(s); results in \(report.directory.path)")
+        }
+
+        let result: LoadRun.Result
+        do {
+            result = try await load.run()
+        } catch {
+            printer.finish()
+            Output.error("switchy run: \(error)")
+            try? FileManager.default.removeItem(at: report.directory)
+            switch error {
+            case .connect, .preflight: return .unreachable
+            case .overLimits, .invalidPlan: return .usage
+            }
+        }
+        printer.finish()
+        let summary: RunSummary
+        do {
+            summary = try report.finish(result: result, plan: plan, profile: profile)
+        } catch {
+            Output.error("switchy run: could not write the reports in \(report.directory.path): \(error)")
+            return .internalError
+        }
+        Output.error(SummaryTable.render(summary, directory: report.directory.path))
+        return result.interrupted ? .interrupted : .success
+    }
+}
+
+/// SIGINT and SIGTERM, counted, handled on a queue of their own. `@unchecked`: Dispatch
+/// sources are thread-safe but not annotated `Sendable` on Linux.
+final class SignalHandler: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ handler: @escaping @Sendable (Int) -> Void) {
+        let counter = Counter()
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(counter.next()) }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+
+    private final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        func next() -> Int { value.add(1, ordering: .relaxed).newValue }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import LoadTest
+
+/// The end-of-run summary on stderr: a compact table of the key figures (k6-like).
+enum SummaryTable {
+    static func render(_ summary: RunSummary, directory: String) -> String {
+        var lines: [String] = []
+        func row(_ name: String, _ value: String) {
+            lines.append("  " + name.padding(toLength: 22, withPad: ".", startingAt: 0) + " " + value)
+        }
+        lines.append("")
+        lines.append("switchy: \(summary.name) (\(summary.runID))\(summary.interrupted ? " — interrupted" : "")")
+        row("calls offered", "\(summary.offered) in \(String(format: "%.1f", summary.offeringSeconds)) s")
+        row("rate", String(format: "%.2f/s achieved, %.2f/s target", summary.achievedRate, summary.targetRate))
+        let outcomes = CallRecord.Outcome.allCases.compactMap { outcome -> String? in
+            let count = summary.outcomes[outcome.rawValue] ?? 0
+            return count > 0 ? "\(outcome.rawValue) \(count)" : nil
+        }
+        row("outcomes", outcomes.isEmpty ? "none" : outcomes.joined(separator: ", "))
+        if summary.blocked > 0 { row("blocked (limit)", "\(summary.blocked)") }
+        row("asr", summary.asr.map { String(format: "%.2f%%", $0 * 100) } ?? "-")
+        for name in ["answer_ms", "pdd_ms", "setup_ms_from_schedule", "schedule_lag_ms"] {
+            guard let p = summary.latencyMs[name] else { continue }
+            row(name, String(format: "p50 %.1f  p95 %.1f  p99 %.1f  max %.1f", p.p50, p.p95, p.p99, p.max))
+        }
+        if !summary.hangupCauses.isEmpty {
+            let causes = summary.hangupCauses.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) \($0.value)" }
+            row("hangup causes", causes.joined(separator: ", "))
+        }
+        for warning in summary.warnings { lines.append("  warning: \(warning)") }
+        lines.append("  reports: \(directory)")
+        return lines.joined(separator: "\n")
+    }
+}
