@@ -37,3 +37,61 @@ public enum CLIRunner {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
+
+extension CLIRunner {
+    /// A `switchy` process still running, for tests that signal it mid-run.
+    public final class Running: @unchecked Sendable {
+        // @unchecked: Process and FileHandle are used from the test's task only.
+        let process: Process
+        let stderr: FileHandle
+        let stdout: Pipe
+        private var errorText = Data()
+
+        init(process: Process, stderr: FileHandle, stdout: Pipe) {
+            self.process = process
+            self.stderr = stderr
+            self.stdout = stdout
+        }
+
+        /// Reads stderr until a line containing `text` has arrived (or EOF).
+        /// - Returns: false at EOF without it.
+        public func waitForError(containing text: String) -> Bool {
+            while !String(decoding: errorText, as: UTF8.self).contains(text) {
+                let chunk = stderr.availableData
+                if chunk.isEmpty { return false }
+                errorText.append(chunk)
+            }
+            return true
+        }
+
+        /// Sends a signal (SIGINT by default).
+        public func signal(_ number: Int32 = SIGINT) {
+            kill(process.processIdentifier, number)
+        }
+
+        /// Waits for the exit and returns everything printed.
+        public func wait() -> Result {
+            let out = stdout.fileHandleForReading.readDataToEndOfFile()
+            errorText.append(stderr.readDataToEndOfFile())
+            process.waitUntilExit()
+            return Result(
+                status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                stderr: String(decoding: errorText, as: UTF8.self))
+        }
+    }
+
+    /// Starts `switchy arguments…` without waiting for it.
+    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("switchy")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return Running(process: process, stderr: err.fileHandleForReading, stdout: out)
+    }
+}

@@ -103,7 +103,7 @@ enum RunCommand {
         }
         defer { signals.cancel() }
         if !quiet {
-            Output.error("switchy: run \(runID) of \(profile.name): \(plan.slaves.count) slave(s); results in \(report.directory.path)")
+            Output.error("switchy: run \(runID) of \(profile.name) on \(plan.slaves.count) slave(s)")
         }
 
         let result: LoadRun.Result

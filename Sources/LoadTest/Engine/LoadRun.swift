@@ -202,15 +202,22 @@ public final class LoadRun: Sendable {
         guard let status = link.status else { return }
         let totalWeight = Double(links.reduce(0) { $0 + max(0, $1.spec.weight) })
         let share = totalWeight > 0 ? Double(link.spec.weight) / totalWeight : 1
-        let peakRate = peakTargetRate() * share
+        // A call to the slave's own SIP address ({sip}) is two sessions on it: the
+        // outbound leg and the inbound one (FreeSWITCH counts both).
+        let sessionsPerCall = link.spec.call.dest.contains("{sip}") ? 2.0 : 1.0
+        let peakSessions = peakTargetRate() * share * sessionsPerCall
         var problems: [String] = []
-        if let sps = status.maxSessionsPerSecond, peakRate > Double(sps) * 0.95 {
+        if let sps = status.maxSessionsPerSecond, peakSessions > Double(sps) * 0.95 {
             problems.append(
-                "its share of the peak rate (\(format(peakRate))/s) is over its sessions-per-second limit (\(sps)); "
-                    + "raise it with prepare.sps or `fsctl sps`")
+                "its share of the peak rate needs \(format(peakSessions)) sessions/s"
+                    + (sessionsPerCall > 1 ? " (a call to itself is 2 sessions)" : "")
+                    + ", over its sessions-per-second limit (\(sps)); raise it with "
+                    + (link.spec.simulated ? "its sim.sps" : "prepare.sps or `fsctl sps`"))
         }
-        if let max = status.maxSessions, let limit = plan.limit, Double(limit) * share > Double(max) {
-            problems.append("its share of the call limit (\(format(Double(limit) * share))) is over its max-sessions (\(max))")
+        if let max = status.maxSessions, let limit = plan.limit, Double(limit) * share * sessionsPerCall > Double(max) {
+            problems.append(
+                "its share of the call limit needs \(format(Double(limit) * share * sessionsPerCall)) sessions, "
+                    + "over its max-sessions (\(max))")
         }
         guard !problems.isEmpty else { return }
         let text = problems.joined(separator: "; ")

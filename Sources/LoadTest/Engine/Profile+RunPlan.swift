@@ -26,7 +26,7 @@ extension Profile {
                 slaves.append(
                     RunPlan.Slave(
                         name: slave.label, host: address.host, port: address.port, password: simulatedPassword,
-                        weight: slave.weight, limit: slave.limit, call: call))
+                        weight: slave.weight, limit: slave.limit, call: call, simulated: true))
             }
         }
         var seen: [String: Int] = [:]

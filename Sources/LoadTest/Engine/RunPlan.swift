@@ -63,10 +63,14 @@ public struct RunPlan: Sendable {
         public var weight: Int
         public var limit: Int?
         public var call: Call
+        /// An embedded simulated slave (its limits are set in the profile's `sim`).
+        public var simulated: Bool
 
         public init(
-            name: String, host: String, port: Int, password: String, weight: Int = 1, limit: Int? = nil, call: Call
+            name: String, host: String, port: Int, password: String, weight: Int = 1, limit: Int? = nil, call: Call,
+            simulated: Bool = false
         ) {
+            self.simulated = simulated
             self.name = name
             self.host = host
             self.port = port

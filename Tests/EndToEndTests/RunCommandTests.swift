@@ -1,0 +1,152 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `switchy run` as a user runs it, against embedded simulated slaves, checking the
+/// exit code, the messages and the reports; every run checks the accounting invariant.
+@Suite(.timeLimit(.minutes(3))) struct RunCommandTests {
+    /// A profile in a fresh folder, results under it.
+    struct Scenario {
+        let folder: URL
+        let profile: URL
+        var results: URL { folder.appendingPathComponent("results") }
+
+        init(_ text: String) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-run-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            profile = folder.appendingPathComponent("profile.json5")
+            try text.write(to: profile, atomically: true, encoding: .utf8)
+        }
+
+        func run(_ extra: [String] = []) throws -> CLIRunner.Result {
+            try CLIRunner.run(["run", profile.path, "--out", results.path, "--quiet"] + extra)
+        }
+
+        /// The only run folder.
+        func runFolder() throws -> URL {
+            let runs = try FileManager.default.contentsOfDirectory(at: results, includingPropertiesForKeys: nil)
+            try #require(runs.count == 1)
+            return runs[0]
+        }
+
+        /// `summary.json` and the rows of `calls.csv`, after checking that rows =
+        /// offered = sum of outcomes and that every call uuid appears once.
+        func reports() throws -> (summary: [String: Any], rows: [[String: String]]) {
+            let folder = try runFolder()
+            let data = try Data(contentsOf: folder.appendingPathComponent("summary.json"))
+            let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let lines = try String(contentsOf: folder.appendingPathComponent("calls.csv"), encoding: .utf8)
+                .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let header = try #require(lines.first)
+            let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+            let offered = try #require(summary["offered"] as? Int)
+            let outcomes = try #require(summary["outcomes"] as? [String: Int])
+            #expect(rows.count == offered, "one calls.csv row per offered call")
+            #expect(outcomes.values.reduce(0, +) == offered, "outcomes add up to offered")
+            #expect(Set(rows.compactMap { $0["call_uuid"] }).count == rows.count, "every call uuid once")
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("timeline.csv").path))
+            return (summary, rows)
+        }
+    }
+
+    static let twoSims = """
+        slaves: [{ sim: { answer_delay: 0.1 } }, { sim: { answer_delay: 0.1 } }],
+        call: { dest: "echo@{sip}" },
+        """
+
+    @Test func constantRateAnswersEveryCall() throws {
+        let scenario = try Scenario("{ name: 'constant', \(Self.twoSims) load: { rate: 20, limit: 50, duration: 1, run_time: 2 } }")
+        let result = try scenario.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        let (summary, rows) = try scenario.reports()
+        #expect(summary["offered"] as? Int == 39, "⌊20 × 2⌋ − the call due exactly at the end")
+        #expect(rows.allSatisfy { $0["outcome"] == "answered" })
+        #expect(Set(rows.compactMap { $0["slave"] }) == ["sim-1", "sim-2"])
+        #expect(result.stderr.contains("answered 39"))
+    }
+
+    @Test func callsDueAtTheLimitAreBlockedNotMade() throws {
+        let scenario = try Scenario("{ name: 'limit', \(Self.twoSims) load: { rate: 40, limit: 4, duration: 2, run_time: 2 } }")
+        let result = try scenario.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        let (summary, _) = try scenario.reports()
+        let offered = try #require(summary["offered"] as? Int)
+        let blocked = try #require(summary["blocked"] as? Int)
+        #expect(blocked > 0)
+        #expect(offered + blocked == 79, "every due call is either made or blocked")
+    }
+
+    @Test func maxOfferedStopsTheRun() throws {
+        let scenario = try Scenario("{ name: 'max', \(Self.twoSims) load: { rate: 50, limit: 50, duration: 1, max_offered: 7 } }")
+        let result = try scenario.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try scenario.reports().summary["offered"] as? Int == 7)
+    }
+
+    @Test func stagedRampOffersTheIntegral() throws {
+        let scenario = try Scenario("""
+            { name: 'ramp', \(Self.twoSims)
+              load: { ramp: { stages: [{ rate: 10, for: 1 }, { rate: 30, for: 1 }] }, limit: 100, duration: 1 } }
+            """)
+        let result = try scenario.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try scenario.reports().summary["offered"] as? Int == 39, "10 + 30, less the call due at the very end")
+    }
+
+    @Test func aSlaveDownAtStartExitsThreeNamingIt() throws {
+        let closed = try ScriptedPeer(steps: [])
+        closed.stop()
+        let scenario = try Scenario("""
+            { name: 'down', slaves: [{ sim: {} }, { host: "127.0.0.1", port: \(closed.port) }],
+              call: { dest: "echo@{sip}" }, load: { rate: 5, limit: 5, run_time: 1 } }
+            """)
+        let result = try scenario.run()
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("127.0.0.1:\(closed.port)") && result.stderr.contains("connection refused"))
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: scenario.results.path)) ?? []
+        #expect(leftovers.isEmpty, "no empty results folder is left behind")
+    }
+
+    @Test func aBadProfileExitsTwoNamingTheField() throws {
+        let scenario = try Scenario("{ name: 'bad', \(Self.twoSims) load: { rate: -5, limit: 5, run_time: 1 } }")
+        let result = try scenario.run()
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("load.rate"))
+        #expect(result.stderr.contains(scenario.profile.lastPathComponent))
+    }
+
+    /// sim-1 takes the whole rate once sim-2 is gone: its sessions-per-second must
+    /// allow that (a loop-back call is two sessions), or it would rightly throttle.
+    @Test func aSlaveDroppingMidRunLosesItsCallsAndTheRunGoesOn() throws {
+        let scenario = try Scenario("""
+            { name: 'drop', slaves: [{ sim: { sps: 100 } }, { sim: { sps: 100, faults: { drop_at: 1.5 } } }],
+              call: { dest: "echo@{sip}" }, load: { rate: 20, limit: 100, duration: 5, run_time: 3 }, }
+            """)
+        let result = try scenario.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("sim-2 went down"))
+        let (summary, rows) = try scenario.reports()
+        let lost = rows.filter { $0["outcome"] == "lost" }
+        #expect(!lost.isEmpty && lost.allSatisfy { $0["slave"] == "sim-2" })
+        let others = rows.filter { $0["slave"] == "sim-1" }
+        #expect(others.allSatisfy { $0["outcome"] == "answered" }, "\(others.map { "\($0["outcome"] ?? "") \($0["hangup_cause"] ?? "")" })")
+        let slaves = try #require(summary["slaves"] as? [String: Any])
+        let events = try #require((slaves["sim-2"] as? [String: Any])?["events"] as? [[String: Any]])
+        #expect(events.contains { $0["up"] as? Bool == false })
+    }
+
+    @Test func sigintMidRunWritesCompleteReportsAndExitsFour() throws {
+        let scenario = try Scenario("{ name: 'int', \(Self.twoSims) load: { rate: 20, limit: 100, duration: 30, run_time: 60 } }")
+        let running = try CLIRunner.start(["run", scenario.profile.path, "--out", scenario.results.path])
+        // The first progress line comes after a second of offering.
+        #expect(running.waitForError(containing: "target"))
+        running.signal(SIGINT)
+        #expect(running.waitForError(containing: "stopping"))
+        running.signal(SIGINT)  // the second one hangs up at once
+        let result = running.wait()
+        #expect(result.status == 4, "\(result.stderr)")
+        let (summary, rows) = try scenario.reports()
+        #expect(summary["interrupted"] as? Bool == true)
+        #expect(!rows.isEmpty)
+    }
+}
