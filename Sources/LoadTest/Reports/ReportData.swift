@@ -1,0 +1,81 @@
+/// Everything the report renderers (HTML, JUnit, the summary table) draw from, once a
+/// run is over (or re-read from a run's files by `switchy report`).
+public struct ReportData: Sendable {
+    public var summary: RunSummary
+    /// One row per second of the run.
+    public var timeline: [TimelineRow]
+    /// The latency histograms, by `calls.csv` column name.
+    public var histograms: [String: LatencyHistogram]
+    /// The threshold verdicts (empty when the run had none).
+    public var thresholds: [ThresholdVerdict]
+    /// The effective profile as pretty JSON (passwords only as their source).
+    public var profileJSON: String
+
+    public init(
+        summary: RunSummary, timeline: [TimelineRow], histograms: [String: LatencyHistogram],
+        thresholds: [ThresholdVerdict], profileJSON: String
+    ) {
+        self.summary = summary
+        self.timeline = timeline
+        self.histograms = histograms
+        self.thresholds = thresholds
+        self.profileJSON = profileJSON
+    }
+}
+
+/// One second of a run (`timeline.csv`).
+public struct TimelineRow: Sendable, Equatable {
+    /// Seconds since the start (1 for the first second).
+    public var second: Int
+    public var targetRate: Double
+    /// Calls made in this second.
+    public var offered: Int
+    /// Calls made per second, over this row's interval.
+    public var achievedRate: Double
+    public var blocked: Int
+    /// Calls that ended answered / not answered in this second.
+    public var answered: Int
+    public var failed: Int
+    /// Calls in flight at the end of the second (Erlangs).
+    public var active: Int
+    /// answer_ms percentiles of the calls *sent* in this second (nil when none answered).
+    public var answerP50: Double?
+    public var answerP95: Double?
+    public var answerP99: Double?
+
+    public init(
+        second: Int, targetRate: Double, offered: Int, achievedRate: Double, blocked: Int, answered: Int, failed: Int,
+        active: Int, answerP50: Double? = nil, answerP95: Double? = nil, answerP99: Double? = nil
+    ) {
+        self.second = second
+        self.targetRate = targetRate
+        self.offered = offered
+        self.achievedRate = achievedRate
+        self.blocked = blocked
+        self.answered = answered
+        self.failed = failed
+        self.active = active
+        self.answerP50 = answerP50
+        self.answerP95 = answerP95
+        self.answerP99 = answerP99
+    }
+}
+
+/// One threshold and how the run measured against it.
+public struct ThresholdVerdict: Sendable, Equatable {
+    /// As written: `answer_ms.p99 < 500`.
+    public var expression: String
+    /// True when the run met it.
+    public var passed: Bool
+    /// The measured value of the left side (nil when the metric had no data).
+    public var measured: Double?
+    /// A sentence for a failure message: `answer_ms.p99 was 612.4, expected < 500`.
+    public var message: String
+
+    public init(expression: String, passed: Bool, measured: Double?, message: String) {
+        self.expression = expression
+        self.passed = passed
+        self.measured = measured
+        self.message = message
+    }
+}
