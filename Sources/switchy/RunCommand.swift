@@ -19,6 +19,8 @@ enum RunCommand {
 
         OPTIONS:
         \(ProfileOptions.help)
+          --threshold EXPR       A pass/fail rule, e.g. "answer_ms.p99 < 500" (repeatable; added to
+                                 the profile's thresholds). Without any: "failed == 0", "lost == 0".
           --quiet                Print no progress (errors and the final summary only).
           -h, --help             Show this help.
 
@@ -26,15 +28,25 @@ enum RunCommand {
         a second Ctrl-C hangs them up at once. Reports are written either way.
 
         EXIT CODES:
-          0 the run completed; 2 bad usage or profile, or the results folder cannot be
-          written; 3 a slave could not be connected or authenticated; 4 interrupted;
-          70 internal error.
+          0 the run completed and every threshold held; 1 a threshold failed; 2 bad usage
+          or profile, or the results folder cannot be written; 3 a slave could not be
+          connected or authenticated; 4 interrupted; 70 internal error.
         """
 
     static func run(_ arguments: [String]) async -> ExitCode {
         if arguments.contains("-h") || arguments.contains("--help") {
             Output.print(usage)
             return .success
+        }
+        var arguments = arguments
+        var cliThresholds: [String] = []
+        while let index = arguments.firstIndex(of: "--threshold") {
+            guard index + 1 < arguments.count else {
+                Output.error("switchy run: --threshold needs an expression, e.g. --threshold \"asr >= 0.99\"")
+                return .usage
+            }
+            cliThresholds.append(arguments[index + 1])
+            arguments.removeSubrange(index...(index + 1))
         }
         let quiet = arguments.contains("--quiet") || arguments.contains("-q")
         let options: ProfileOptions
@@ -47,6 +59,24 @@ enum RunCommand {
         let profile: Profile
         do {
             profile = try Profile.load(path: options.path, overrides: options.overrides)
+        } catch {
+            Output.error("switchy run: \(error)")
+            return .usage
+        }
+
+        var thresholds: [Threshold] = []
+        do {
+            for (index, text) in profile.thresholds.enumerated() {
+                do { thresholds.append(try Threshold(text)) } catch {
+                    throw ThresholdError(description: "\(profile.file): thresholds[\(index)]: \(error)")
+                }
+            }
+            for text in cliThresholds {
+                do { thresholds.append(try Threshold(text)) } catch {
+                    throw ThresholdError(description: "--threshold: \(error)")
+                }
+            }
+            if thresholds.isEmpty { thresholds = try Threshold.defaults.map { try Threshold($0) } }
         } catch {
             Output.error("switchy run: \(error)")
             return .usage
@@ -121,13 +151,20 @@ enum RunCommand {
         printer.finish()
         let summary: RunSummary
         do {
-            summary = try report.finish(result: result, plan: plan, profile: profile)
+            summary = try report.finish(
+                result: result, plan: plan, profile: profile, thresholds: thresholds,
+                junit: profile.report.formats.contains(.junit))
         } catch {
             Output.error("switchy run: could not write the reports in \(report.directory.path): \(error)")
             return .internalError
         }
         Output.error(SummaryTable.render(summary, directory: report.directory.path))
-        return result.interrupted ? .interrupted : .success
+        if result.interrupted { return .interrupted }
+        return summary.passed ? .success : .commandFailed
+    }
+
+    struct ThresholdError: Error, CustomStringConvertible {
+        var description: String
     }
 }
 

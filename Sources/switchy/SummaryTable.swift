@@ -27,6 +27,10 @@ enum SummaryTable {
             let causes = summary.hangupCauses.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) \($0.value)" }
             row("hangup causes", causes.joined(separator: ", "))
         }
+        for verdict in summary.thresholds {
+            lines.append("  \(verdict.passed ? "✓" : "✗") \(verdict.expression)  (\(verdict.message))")
+        }
+        lines.append("  verdict: \(summary.passed ? "PASS" : "FAIL")")
         for warning in summary.warnings { lines.append("  warning: \(warning)") }
         lines.append("  reports: \(directory)")
         return lines.joined(separator: "\n")

@@ -49,8 +49,10 @@ import Testing
         }
     }
 
+    /// Two simulated slaves calling themselves; their sessions-per-second allow every
+    /// rate used here (a call to itself is two sessions; preflight refuses otherwise).
     static let twoSims = """
-        slaves: [{ sim: { answer_delay: 0.1 } }, { sim: { answer_delay: 0.1 } }],
+        slaves: [{ sim: { answer_delay: 0.1, sps: 200 } }, { sim: { answer_delay: 0.1, sps: 200 } }],
         call: { dest: "echo@{sip}" },
         """
 
@@ -93,6 +95,32 @@ import Testing
         #expect(try scenario.reports().summary["offered"] as? Int == 39, "10 + 30, less the call due at the very end")
     }
 
+    @Test func aFailedThresholdExitsOneAndShowsInJUnit() throws {
+        let scenario = try Scenario("""
+            { name: 'th', \(Self.twoSims) load: { rate: 10, limit: 50, duration: 1, run_time: 1 },
+              thresholds: ["asr >= 0.99"] }
+            """)
+        let result = try scenario.run(["--threshold", "answer_ms.p99 < 0"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("verdict: FAIL"))
+        let (summary, _) = try scenario.reports()
+        #expect(summary["passed"] as? Bool == false)
+        let junit = try String(contentsOf: try scenario.runFolder().appendingPathComponent("junit.xml"), encoding: .utf8)
+        #expect(junit.contains("tests=\"2\" failures=\"1\""))
+        #expect(junit.contains("<failure message=\"answer_ms.p99 was "))
+        #expect(junit.contains("name=\"asr &gt;= 0.99\"/>"))
+    }
+
+    @Test func aBadThresholdExitsTwoBeforeAnyCall() throws {
+        let scenario = try Scenario("""
+            { name: 'badth', \(Self.twoSims) load: { rate: 10, limit: 50, run_time: 1 }, thresholds: ["asr >= 0.9", "asrr > 1"] }
+            """)
+        let result = try scenario.run()
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("thresholds[1]") && result.stderr.contains("unknown metric \"asrr\""))
+        #expect(!FileManager.default.fileExists(atPath: scenario.results.path))
+    }
+
     @Test func aSlaveDownAtStartExitsThreeNamingIt() throws {
         let closed = try ScriptedPeer(steps: [])
         closed.stop()
@@ -123,7 +151,8 @@ import Testing
               call: { dest: "echo@{sip}" }, load: { rate: 20, limit: 100, duration: 5, run_time: 3 }, }
             """)
         let result = try scenario.run()
-        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.status == 1, "the default threshold lost == 0 fails: \(result.stderr)")
+        #expect(result.stderr.contains("✗ lost == 0"))
         #expect(result.stderr.contains("sim-2 went down"))
         let (summary, rows) = try scenario.reports()
         let lost = rows.filter { $0["outcome"] == "lost" }

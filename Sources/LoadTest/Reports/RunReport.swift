@@ -51,15 +51,28 @@ public final class RunReport: Sendable {
     /// The first error met while flushing `calls.csv` during the run, if any.
     public var writeError: String? { flushError.withLock { $0 } }
 
-    /// Writes `timeline.csv` and `summary.json` and closes `calls.csv`.
+    /// Closes `calls.csv`, evaluates `thresholds` and writes `timeline.csv`,
+    /// `summary.json` and, when `junit` is set, `junit.xml`.
     @discardableResult
-    public func finish(result: LoadRun.Result, plan: RunPlan, profile: (any Encodable & Sendable)?, extra: [String: String] = [:])
-        throws -> RunSummary
-    {
+    public func finish(
+        result: LoadRun.Result, plan: RunPlan, profile: (any Encodable & Sendable)?, thresholds: [Threshold],
+        junit: Bool = true
+    ) throws -> RunSummary {
         try calls.close()
         let rows = timeline.withLock { $0 }
         try Timeline.csv(rows).write(to: directory.appendingPathComponent("timeline.csv"), atomically: true, encoding: .utf8)
-        let summary = RunSummary(result: result, plan: plan, metrics: metrics.snapshot, callRows: calls.rowCount)
+        var summary = RunSummary(result: result, plan: plan, metrics: metrics.snapshot, callRows: calls.rowCount)
+        let source = MetricSource(summary: summary)
+        let verdicts = thresholds.map { $0.evaluate(source) }
+        summary.thresholds = verdicts.map {
+            .init(expression: $0.expression, passed: $0.passed, measured: $0.measured, message: $0.message)
+        }
+        summary.passed = verdicts.allSatisfy(\.passed)
+        if junit {
+            try JUnitReport.render(
+                name: plan.name, runID: plan.runID, durationSeconds: summary.durationSeconds, verdicts: verdicts
+            ).write(to: directory.appendingPathComponent("junit.xml"), atomically: true, encoding: .utf8)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

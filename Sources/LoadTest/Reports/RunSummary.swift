@@ -34,6 +34,16 @@ public struct RunSummary: Encodable, Sendable {
     public var latencyMs: [String: Percentiles]
     public var warnings: [String]
     public var notes: [String]
+    /// The threshold verdicts, in order; `passed` is false if any failed.
+    public var thresholds: [Verdict] = []
+    public var passed = true
+
+    public struct Verdict: Encodable, Sendable {
+        public var expression: String
+        public var passed: Bool
+        public var measured: Double?
+        public var message: String
+    }
 
     public struct SlaveSummary: Encodable, Sendable {
         public var outcomes: [String: Int]
@@ -80,7 +90,7 @@ public struct RunSummary: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case schema, name, interrupted, offered, blocked, outcomes, answered, failed, lost, asr, slaves, apps
-        case warnings, notes
+        case warnings, notes, thresholds, passed
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_s"
         case offeringSeconds = "offering_s", callRows = "call_rows", targetRate = "target_rate"
         case achievedRate = "achieved_rate", hangupCauses = "hangup_causes", sipStatuses = "sip_statuses"

@@ -1,0 +1,58 @@
+/// The metrics thresholds can name, read from a run's summary.
+public struct MetricSource: Sendable {
+    /// Counts and rates: `offered`, `blocked`, each outcome, `asr`, `achieved_rate`,
+    /// `target_rate`.
+    public static let scalars = [
+        "offered", "blocked", "answered", "rejected", "no_answer", "failed", "cancelled", "lost", "asr",
+        "achieved_rate", "target_rate",
+    ]
+    /// Statistics of each latency (`answer_ms.p99`): `p99.9` may be written `p99_9`.
+    public static let statistics = ["count", "min", "p50", "p90", "p95", "p99", "p99_9", "p99.9", "max", "mean", "stddev"]
+
+    private let values: [String: Double]
+
+    /// A source with the given values (by metric name).
+    public init(values: [String: Double]) {
+        self.values = values
+    }
+
+    public init(summary: RunSummary) {
+        var values: [String: Double] = [
+            "offered": Double(summary.offered), "blocked": Double(summary.blocked),
+            "achieved_rate": summary.achievedRate, "target_rate": summary.targetRate,
+        ]
+        for (outcome, count) in summary.outcomes { values[outcome] = Double(count) }
+        if let asr = summary.asr { values["asr"] = asr }
+        for (name, p) in summary.latencyMs {
+            let stats: [(String, Double)] = [
+                ("count", Double(p.count)), ("min", p.min), ("p50", p.p50), ("p90", p.p90), ("p95", p.p95),
+                ("p99", p.p99), ("p99_9", p.p99_9), ("p99.9", p.p99_9), ("max", p.max), ("mean", p.mean),
+                ("stddev", p.stddev),
+            ]
+            for (stat, value) in stats { values["\(name).\(stat)"] = value }
+        }
+        self.values = values
+    }
+
+    /// The value of a metric, or nil when the run has no data for it.
+    public func value(_ name: String) -> Double? { values[name] }
+
+    static func isKnown(_ name: String) -> Bool {
+        if scalars.contains(name) { return true }
+        guard let dot = name.firstIndex(of: ".") else { return false }
+        let base = String(name[..<dot])
+        let stat = String(name[name.index(after: dot)...])
+        return RunMetrics.latencyNames.contains(base) && statistics.contains(stat)
+    }
+
+    static func unknownReason(_ name: String) -> String {
+        if let dot = name.firstIndex(of: "."), RunMetrics.latencyNames.contains(String(name[..<dot])) {
+            return "unknown statistic in \"\(name)\"; expected one of \(statistics.joined(separator: ", "))"
+        }
+        if RunMetrics.latencyNames.contains(name) {
+            return "\"\(name)\" needs a statistic, e.g. \(name).p99"
+        }
+        return "unknown metric \"\(name)\"; expected one of \(scalars.joined(separator: ", ")) or a latency "
+            + "(\(RunMetrics.latencyNames.joined(separator: ", "))) with a statistic, e.g. answer_ms.p99"
+    }
+}
