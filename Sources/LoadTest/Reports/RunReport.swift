@@ -9,6 +9,9 @@ public final class RunReport: Sendable {
     public let calls: CallsCSVWriter
     public let metrics = RunMetrics()
     private let timeline = Mutex<[LoadRun.Progress]>([])
+    /// answer_ms counts by the second (monotonic, whole seconds) the call was sent,
+    /// sparse: bucket index → count.
+    private let answersBySecond = Mutex<[Int64: [Int: Int64]]>([:])
     private let flushError = Mutex<String?>(nil)
 
     /// Creates the folder and opens `calls.csv`.
@@ -38,6 +41,10 @@ public final class RunReport: Sendable {
     public func record(_ record: CallRecord) {
         calls.append(record)
         metrics.add(record)
+        if let sent = record.sentAt, let answer = record.answerMs {
+            let index = LatencyHistogram.index(of: Int64((answer * 1_000).rounded()))
+            answersBySecond.withLock { $0[sent / 1_000_000_000, default: [:]][index, default: 0] += 1 }
+        }
     }
 
     /// A per-second snapshot: kept for the timeline; `calls.csv` is flushed with it.
@@ -59,7 +66,7 @@ public final class RunReport: Sendable {
         junit: Bool = true
     ) throws -> RunSummary {
         try calls.close()
-        let rows = timeline.withLock { $0 }
+        let rows = timelineRows(clockStart: result.clockStart)
         try Timeline.csv(rows).write(to: directory.appendingPathComponent("timeline.csv"), atomically: true, encoding: .utf8)
         var summary = RunSummary(result: result, plan: plan, metrics: metrics.snapshot, callRows: calls.rowCount)
         let source = MetricSource(summary: summary)
@@ -85,6 +92,27 @@ public final class RunReport: Sendable {
         return summary
     }
 
+    /// The per-second rows: progress deltas, and the answer latency of the calls sent
+    /// in each second.
+    public func timelineRows(clockStart: Int64) -> [TimelineRow] {
+        let snapshots = timeline.withLock { $0 }
+        let answers = answersBySecond.withLock { $0 }
+        var byRunSecond: [Int: [Int: Int64]] = [:]
+        for (second, counts) in answers {
+            // A call sent during [start + k - 1, start + k) belongs to row k.
+            let runSecond = Int((second * 1_000_000_000 - clockStart) / 1_000_000_000) + 1
+            byRunSecond[runSecond, default: [:]].merge(counts, uniquingKeysWith: +)
+        }
+        var rows = Timeline.rows(snapshots)
+        for index in rows.indices {
+            guard let counts = byRunSecond[rows[index].second] else { continue }
+            rows[index].answerP50 = Timeline.percentile(counts, 50)
+            rows[index].answerP95 = Timeline.percentile(counts, 95)
+            rows[index].answerP99 = Timeline.percentile(counts, 99)
+        }
+        return rows
+    }
+
     static func stamp(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -104,25 +132,52 @@ private struct AnyEncodable: Encodable {
 enum Timeline {
     static let columns = [
         "second", "target_rate", "offered", "achieved_rate", "blocked", "answered", "failed", "active",
+        "answer_p50_ms", "answer_p95_ms", "answer_p99_ms",
     ]
 
-    static func csv(_ rows: [LoadRun.Progress]) -> String {
-        var text = columns.joined(separator: ",") + "\n"
+    /// Rows from the per-second progress snapshots (differences of the counters).
+    static func rows(_ snapshots: [LoadRun.Progress]) -> [TimelineRow] {
+        var rows: [TimelineRow] = []
         var previous = LoadRun.Progress(
             elapsed: 0, targetRate: 0, offered: 0, blocked: 0, inFlight: 0, outcomes: [:], offering: true)
+        for snapshot in snapshots {
+            let seconds = max(1e-9, snapshot.elapsed - previous.elapsed)
+            let offered = snapshot.offered - previous.offered
+            let notAnswered = { (p: LoadRun.Progress) in p.outcomes.filter { $0.key != .answered }.values.reduce(0, +) }
+            rows.append(
+                TimelineRow(
+                    second: max((rows.last?.second ?? 0) + 1, Int(snapshot.elapsed.rounded())), targetRate: snapshot.targetRate, offered: offered,
+                    achievedRate: Double(offered) / seconds, blocked: snapshot.blocked - previous.blocked,
+                    answered: (snapshot.outcomes[.answered] ?? 0) - (previous.outcomes[.answered] ?? 0),
+                    failed: notAnswered(snapshot) - notAnswered(previous), active: snapshot.inFlight))
+            previous = snapshot
+        }
+        return rows
+    }
+
+    static func csv(_ rows: [TimelineRow]) -> String {
+        func ms(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
+        var text = columns.joined(separator: ",") + "\n"
         for row in rows {
-            let seconds = max(1e-9, row.elapsed - previous.elapsed)
-            let offered = row.offered - previous.offered
-            let answered = (row.outcomes[.answered] ?? 0) - (previous.outcomes[.answered] ?? 0)
-            let failed = row.outcomes.filter { $0.key != .answered }.values.reduce(0, +)
-                - previous.outcomes.filter { $0.key != .answered }.values.reduce(0, +)
             text += [
-                String(format: "%.0f", row.elapsed.rounded()), String(format: "%.2f", row.targetRate), String(offered),
-                String(format: "%.2f", Double(offered) / seconds), String(row.blocked - previous.blocked),
-                String(answered), String(failed), String(row.inFlight),
+                String(row.second), String(format: "%.2f", row.targetRate), String(row.offered),
+                String(format: "%.2f", row.achievedRate), String(row.blocked), String(row.answered),
+                String(row.failed), String(row.active), ms(row.answerP50), ms(row.answerP95), ms(row.answerP99),
             ].joined(separator: ",") + "\n"
-            previous = row
         }
         return text
+    }
+
+    /// A percentile (ms) of sparse histogram counts (bucket index → count).
+    static func percentile(_ counts: [Int: Int64], _ percentile: Double) -> Double? {
+        let total = counts.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        let rank = max(1, Int64((Double(total) * percentile / 100).rounded(.up)))
+        var seen: Int64 = 0
+        for index in counts.keys.sorted() {
+            seen += counts[index]!
+            if seen >= rank { return Double(LatencyHistogram.midpoint(of: index)) / 1_000 }
+        }
+        return nil
     }
 }
