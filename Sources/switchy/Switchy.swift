@@ -26,8 +26,9 @@ struct SwitchyCommand {
           --version                    Show the version.
 
         EXIT CODES:
-          0 success; 1 the command answered -ERR; 2 bad usage or profile; 3 could not
-          connect or authenticate; 70 internal error.
+          0 success; 1 a threshold failed (run) or the command answered -ERR (api);
+          2 bad usage, profile or results folder; 3 could not connect or authenticate;
+          4 interrupted (run); 70 internal error.
         """
 
     static func main() async {
