@@ -182,18 +182,18 @@ public final class LoadRun: Sendable {
             throw .connect(slave: links[first].name, error)
         }
         for link in links { wire(link) }
-        do {
-            for link in links {
+        for link in links {
+            do {
                 if let sps = plan.prepareSessionsPerSecond { _ = try await link.client.cmd("fsctl sps \(sps)") }
                 if let max = plan.prepareMaxSessions { _ = try await link.client.cmd("fsctl max_sessions \(max)") }
                 try await link.prepare(plan: plan)
                 try checkLimits(link)
                 for app in plan.apps { try await link.client.loadApp(app.app, id: AppID(rawValue: app.name)) }
+            } catch {
+                for link in links { link.close() }
+                if let error = error as? RunError { throw error }
+                throw .preflight(slave: link.name, reason: "\(error)")
             }
-        } catch {
-            for link in links { link.close() }
-            if let error = error as? RunError { throw error }
-            throw .preflight(slave: "preflight", reason: "\(error)")
         }
     }
 
