@@ -50,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "switchy"],
+            dependencies: ["TestSupport", "switchy", "FreeSwitchSim"],
             swiftSettings: strictSettings
         ),
     ],
