@@ -6,7 +6,7 @@ import Testing
 /// The callee-side built-in apps end to end against the simulator. The call goes to
 /// `noanswer@127.0.0.1:5080`: a loop-back call whose inbound leg the slave's dialplan
 /// parks unanswered, so the app decides what the callee does.
-@Suite(.timeLimit(.minutes(1))) struct CalleeAppsTests {
+@Suite(.timeLimit(.minutes(1))) struct AppsCalleeTests {
     @Test(arguments: [
         ("USER_BUSY", 486),  // the default: a busy callee
         ("CALL_REJECTED", 603),  // a decline
