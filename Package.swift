@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "ESLTests", dependencies: ["ESL", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SwitchyTests",
-            dependencies: ["Switchy", "ESL", "TestSupport"],
+            dependencies: ["Switchy", "ESL", "TestSupport", "FreeSwitchSim"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -50,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "switchy"],
+            dependencies: ["TestSupport", "switchy", "FreeSwitchSim"],
             swiftSettings: strictSettings
         ),
     ],

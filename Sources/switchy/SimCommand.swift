@@ -31,8 +31,9 @@ enum SimCommand {
 
         Each slave has a sofia profile `external` on 127.0.0.1:5080 (slave 2: 5081, …);
         originate to `sofia/external/<user>@<host>:<port>`, where <user> is echo, park,
-        9196, tone (answer), busy (486), ring (no answer), ringanswer, earlymedia, or
-        anything else (404).
+        9196, tone (answer), busy (486), ring (no answer), ringanswer, earlymedia,
+        noanswer (no response; on a loop-back call the inbound leg parks unanswered for
+        callee apps), or anything else (404).
 
         EXIT CODES:
           0 stopped by a signal; 2 bad usage; 3 a port could not be bound.

@@ -29,9 +29,10 @@ extension SwitchCore {
         case "uuid_getvar":
             guard words.count >= 2, let channel = channels[words[0]] else { body = "-ERR No such channel!\n"; break }
             body = channel.variables[words[1]] ?? "_undef_"
-        case "uuid_broadcast":
-            guard words.count >= 2 else { body = "-USAGE: <uuid> <path> [aleg|bleg|both]\n"; break }
-            body = channels[words[0]] == nil ? "-ERR No such channel!\n" : "+OK Message sent\n"
+        case "uuid_broadcast": body = uuidBroadcast(words)
+        case "uuid_record": body = uuidRecord(words)
+        case "uuid_send_dtmf": body = uuidSendDTMF(words)
+        case "uuid_ring_ready": body = uuidRingReady(words)
         case "sched_hangup": body = schedHangup(words)
         case "fsctl": body = fsctl(words)
         case "sofia": body = sofia(words)

@@ -10,6 +10,9 @@ struct CallModel {
         case ringAnswer
         /// 183 with SDP, then answer (`earlymedia`).
         case earlyMedia
+        /// No response at all: on a loop-back call the inbound leg parks unanswered
+        /// for an app to ring or reject (`noanswer`).
+        case park
         /// A final SIP error response.
         case reject(cause: HangupCause, sipStatus: Int, phrase: String)
     }
@@ -34,6 +37,8 @@ struct CallModel {
     var peer: String?
     /// Counts toward the session limits (refused and destroy-only legs do not).
     var isSession = true
+    /// Broadcasts and recordings (`SwitchCore+Media`).
+    var media = MediaState()
 }
 
 /// An API command (an originate, typically) waiting for its result; shared by the

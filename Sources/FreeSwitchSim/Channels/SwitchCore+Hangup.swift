@@ -35,6 +35,7 @@ extension SwitchCore {
         }
         fire(channel, "CHANNEL_HANGUP")
         afterHangup?()
+        endMedia(channel)
         if let scheduled = channel.call.scheduledHangup {
             timers.cancel(scheduled.timer)
             channel.call.scheduledHangup = nil
@@ -79,10 +80,7 @@ extension SwitchCore {
         channels[channel.uuid] = nil
         if let index = channelOrder.firstIndex(of: channel.uuid) { channelOrder.remove(at: index) }
         if channel.call.isSession { throttle.release() }
-        if let peer = channel.call.peer.flatMap({ channels[$0] }) {
-            peer.call.peer = nil
-            hangup(peer, cause: .normalClearing)
-        }
+        if let peer = channel.call.peer.flatMap({ channels[$0] }) { peerHungUp(peer, cause: cause) }
     }
 
     /// `sched_hangup`: ADD_SCHEDULE now, the hangup when the epoch second now + N

@@ -72,7 +72,49 @@ extension SwitchCore {
         setState(channel, .routing)
         setState(channel, .execute)
         channel.variables.set("DP_MATCH", "ARRAY::\(user)|:\(user)")
-        runApplication(channel, name: "answer", arguments: "", completes: false)
+        if case .park = outbound.call.behaviour {
+            // `noanswer`: the dialplan parks the call unanswered; an app rings or rejects it.
+            runApplication(channel, name: "park", arguments: "", completes: false)
+        } else {
+            runApplication(channel, name: "answer", arguments: "", completes: false)
+        }
+    }
+
+    /// One leg of a loop-back call has gone; `peer` is the other. After an answer the
+    /// survivor gets a BYE (NORMAL_CLEARING). Before it, sofia turns the hangup into SIP:
+    /// an inbound leg hung up with a cause sends the final response for that cause
+    /// (`hangup_cause_to_sip`, with the Q.850 `Reason` FreeSWITCH adds), so the
+    /// originate fails with the same cause; an originating leg that gives up (say at
+    /// `originate_timeout`) sends CANCEL, and the inbound leg ends ORIGINATOR_CANCEL.
+    func peerHungUp(_ peer: Channel, cause: HangupCause) {
+        peer.call.peer = nil
+        guard !peer.isAnswered else { return hangup(peer, cause: .normalClearing) }
+        if peer.direction == .outbound {
+            let (status, phrase) = Self.sipResponse(for: cause)
+            reject(peer, cause: cause, sipStatus: status, phrase: phrase)
+        } else {
+            hangup(peer, cause: HangupCause(named: "ORIGINATOR_CANCEL") ?? .normalClearing)
+        }
+    }
+
+    /// sofia_glue.c `hangup_cause_to_sip`, the common rows; anything else is 480.
+    static func sipResponse(for cause: HangupCause) -> (Int, String) {
+        switch cause.name {
+        case "UNALLOCATED_NUMBER", "NO_ROUTE_TRANSIT_NET", "NO_ROUTE_DESTINATION": (404, "Not Found")
+        case "USER_BUSY": (486, "Busy Here")
+        case "CALL_REJECTED": (603, "Decline")
+        case "NUMBER_CHANGED", "REDIRECTION_TO_NEW_DESTINATION": (410, "Gone")
+        case "DESTINATION_OUT_OF_ORDER": (502, "Bad Gateway")
+        case "INVALID_NUMBER_FORMAT": (484, "Address Incomplete")
+        case "FACILITY_REJECTED": (501, "Not Implemented")
+        case "NORMAL_CIRCUIT_CONGESTION", "NETWORK_OUT_OF_ORDER", "NORMAL_TEMPORARY_FAILURE", "SWITCH_CONGESTION",
+            "SERVICE_UNAVAILABLE":
+            (503, "Service Unavailable")
+        case "INCOMPATIBLE_DESTINATION": (488, "Not Acceptable Here")
+        case "RECOVERY_ON_TIMER_EXPIRE": (504, "Server Time-out")
+        case "ORIGINATOR_CANCEL": (487, "Request Terminated")
+        default: (480, "Temporarily Unavailable")
+        }
     }
 
     /// The dialplan's `answer` returns: ANSWER, CALLSTATE → ACTIVE, EXECUTE_COMPLETE

@@ -109,8 +109,9 @@ extension SwitchCore {
         })
         channel.call.behaviour = behaviour(for: user)
         let loopback = profiles.contains { $0.sipIP == host && $0.sipPort == (port ?? 5060) }
-        if loopback, case .answer = channel.call.behaviour {
-            startInboundLeg(for: channel, user: user)
+        switch channel.call.behaviour {
+        case .answer, .park: if loopback { startInboundLeg(for: channel, user: user) }
+        default: break
         }
         runFarEnd(channel)
     }
@@ -126,6 +127,7 @@ extension SwitchCore {
             return .answer
         case "busy": return .reject(cause: .userBusy, sipStatus: 486, phrase: "Busy Here")
         case "ring": return .ring
+        case "noanswer": return .park
         case "ringanswer": return .ringAnswer
         case "earlymedia": return .earlyMedia
         default: return .reject(cause: .noRouteDestination, sipStatus: 404, phrase: "Not Found")
@@ -147,6 +149,8 @@ extension SwitchCore {
             later(timing.answerDelay.draw(&random)) { $0.answer($1) }
         case .reject(let cause, let status, let phrase):
             later(timing.ringDelay.draw(&random)) { $0.reject($1, cause: cause, sipStatus: status, phrase: phrase) }
+        case .park:
+            break
         case .ring:
             later(timing.ringDelay.draw(&random)) { $0.ringing($1) }
         case .ringAnswer:

@@ -16,7 +16,8 @@ public import ESL
 /// `filter`, the api commands a load generator uses, and `originate` with the
 /// event sequences of a real sofia call to the lab dialplan (`echo`, `park`, `9196`,
 /// `tone` answer; `busy` → 486; `ring` rings until `originate_timeout`; `ringanswer`,
-/// `earlymedia`; anything else → 404).
+/// `earlymedia`; `noanswer` never responds, and on a loop-back call parks its inbound
+/// leg unanswered for callee apps; anything else → 404).
 public final class SimSlave: Sendable {
     /// The configuration it was started with (faults and timing may change since).
     public let configuration: SimConfiguration

@@ -2,6 +2,12 @@ import Synchronization
 
 /// Sends DTMF digits on the originating leg once answered and checks they arrive on the
 /// other leg of the call (a loop-back call, or a far end this listener also hears).
+///
+/// `uuid_send_dtmf` sends the digits as RFC 2833 events; FreeSWITCH fires a DTMF event
+/// (`DTMF-Digit`) on the receiving leg when an application there reads it, which
+/// `park` and `echo` do. DTMF events carry no channel variables, so the app subscribes
+/// to them by name (``CallApp/extraEvents``) and the listener matches them to the leg
+/// by `Unique-ID`. A call that ends before every digit arrived fails.
 public final class DtmfChecker: CallApp {
     /// The digits sent on each call.
     public let digits: String
