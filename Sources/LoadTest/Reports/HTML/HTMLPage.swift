@@ -111,6 +111,7 @@ enum HTMLPage {
         th { background: #f6f8fa; font-weight: 600; color: #424a53; }
         th:first-child, td:first-child, td.text, th.text { text-align: left; }
         td.text { white-space: normal; overflow-wrap: anywhere; }
+        td.text:first-child { white-space: nowrap; overflow-wrap: normal; }
         .table-wrap { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; overflow-x: auto; }
         ul.warnings { margin: 0; padding: 10px 28px; background: #fff8c5; border: 1px solid #d4a72c;
           border-radius: 8px; }
