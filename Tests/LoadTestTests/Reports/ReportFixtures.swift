@@ -12,9 +12,10 @@ enum ReportFixtures {
     /// `count` calls, one every 50 ms from `offset` s after the start, on two slaves:
     /// most answered after 100…400 ms and held 2 s, every 7th busy, every 11th failed
     /// at the job, every 13th lost. All times are whole µs, as calls.csv keeps them.
-    static func records(count: Int, offset: Double = 0, slaves: [String] = ["10.0.0.5:8021", "10.0.0.6:8021"], seqBase: Int = 0)
-        -> [CallRecord]
-    {
+    static func records(
+        count: Int, offset: Double = 0, slaves: [String] = ["10.0.0.5:8021", "10.0.0.6:8021"], seqBase: Int = 0,
+        clock: WallClockMapping = clock
+    ) -> [CallRecord] {
         (0..<count).map { i in
             let scheduled = clock.monotonicStart + Int64(offset * 1e9) + Int64(i) * 50_000_000 + 1_000
             var r = CallRecord(
