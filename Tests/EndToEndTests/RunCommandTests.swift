@@ -50,7 +50,7 @@ import Testing
     }
 
     static let twoSims = """
-        slaves: [{ sim: { answer_delay: 0.1 } }, { sim: { answer_delay: 0.1 } }],
+        slaves: [{ sim: { answer_delay: 0.1, sps: 100 } }, { sim: { answer_delay: 0.1, sps: 100 } }],
         call: { dest: "echo@{sip}" },
         """
 
