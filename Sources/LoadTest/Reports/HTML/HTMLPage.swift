@@ -122,9 +122,13 @@ enum HTMLPage {
         @media print {
           body { background: #fff; padding: 0; font-size: 11px; }
           main { max-width: none; }
-          .grid { grid-template-columns: 1fr 1fr; }
-          .card, .figure, .table-wrap, header.run, pre.profile { border-color: #bbb; break-inside: avoid; }
-          section { break-inside: avoid-page; }
+          /* One chart a row: at half a page's width their labels would be too small to read. */
+          .grid { grid-template-columns: 1fr; gap: 10px; }
+          .card svg.chart { max-width: 600px; margin: 0 auto; }
+          .card, .table-wrap { overflow: visible; }
+          th, td { padding: 3px 6px; }
+          .card, .figure, .table-wrap, header.run { border-color: #bbb; break-inside: avoid; }
+          h2, h3 { break-after: avoid; }
           .verdict, .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
           svg.chart { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         }
