@@ -9,7 +9,9 @@
 ///
 /// Histograms are built from the columns rather than from the rebuilt times, because
 /// the columns carry the run's own measurements (to the µs), while differences of
-/// µs-truncated times could be 1 µs off.
+/// µs-truncated times could be 1 µs off. (The run rounds ns to µs with `rounded()`, the
+/// column with `%.3f`; the two can only disagree on a value exactly half-way between
+/// two µs, and then by 1 µs.)
 struct CallsCSVReader {
     /// Columns a file must have.
     static let required = ["seq", "call_uuid", "slave", "outcome", "scheduled_at"]

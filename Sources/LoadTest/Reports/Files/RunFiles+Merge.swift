@@ -31,7 +31,10 @@ extension RunFiles {
             for (name, histogram) in run.histograms { histograms[name, default: LatencyHistogram()].merge(histogram) }
             let offsetSeconds = Double(run.clock.unixMicrosecondsStart - start) / 1_000_000
             let offset = Int(offsetSeconds.rounded())
-            for row in run.timeline { timeline[row.second + offset] = timeline[row.second + offset].map { $0 + row } ?? row.moved(to: row.second + offset) }
+            for row in run.timeline {
+                let second = row.second + offset
+                timeline[second] = timeline[second].map { $0 + row } ?? row.moved(to: second)
+            }
             offering = Swift.max(offering, offsetSeconds + run.summary.offeringSeconds)
             for (name, slave) in run.summary.slaves {
                 var merged = slaves[name] ?? RunSummary.SlaveSummary(outcomes: [:], events: [])
