@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(
             name: "LoadTestTests",
             dependencies: ["LoadTest", "Switchy", "ESL", "TestSupport"],
+            exclude: ["Golden"],  // read by path (#filePath), rewritten by SWITCHY_RECORD_GOLDEN=1
             swiftSettings: strictSettings
         ),
         .testTarget(

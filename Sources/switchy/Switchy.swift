@@ -20,6 +20,8 @@ struct SwitchyCommand {
           check PROFILE [overrides]    Validate a profile and print the effective scenario.
           sim [options]                Run simulated FreeSWITCH slaves (an ESL server each)
                                        until Ctrl-C, to try profiles and clients against.
+          report RUN_FOLDER... [--out DIR]
+                                       Re-render a run's reports, or merge several runs.
 
         OPTIONS:
           -h, --help                   Show help (also after a subcommand).
@@ -54,6 +56,8 @@ struct SwitchyCommand {
             code = await SimCommand.run(arguments)
         case "run":
             code = await RunCommand.run(arguments)
+        case "report":
+            code = await ReportCommand.run(arguments)
         default:
             Output.error("switchy: unknown subcommand '\(first)' (see switchy --help)")
             code = .usage

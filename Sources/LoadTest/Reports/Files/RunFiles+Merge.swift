@@ -1,0 +1,141 @@
+import Foundation
+
+/// Merging the runs of several generator hosts, each driving its own slaves, into one.
+extension RunFiles {
+    /// One run made of `runs`: calls concatenated, histograms merged exactly (counts
+    /// added), timelines aligned on wall-clock seconds from each run's `started_at`,
+    /// totals added. Rates are per second of the merged offering time (from the first
+    /// start to the last end of offering), so simultaneous hosts' rates add up.
+    ///
+    /// Threshold results are not merged: each run's were about its own figures.
+    /// - Precondition: `runs` is not empty.
+    public static func merge(_ runs: [RunFiles]) -> RunFiles {
+        precondition(!runs.isEmpty, "nothing to merge")
+        if runs.count == 1 { return runs[0] }
+        let ordered = runs.enumerated().sorted {
+            ($0.element.clock.unixMicrosecondsStart, $0.offset) < ($1.element.clock.unixMicrosecondsStart, $1.offset)
+        }.map(\.element)
+        let start = ordered[0].clock.unixMicrosecondsStart
+        let clock = WallClockMapping(monotonicStart: 0, unixMicrosecondsStart: start)
+
+        var records: [CallRecord] = []
+        var histograms: [String: LatencyHistogram] = [:]
+        var timeline: [Int: TimelineRow] = [:]
+        var summary = ordered[0].summary
+        var offering = 0.0
+        var slaves: [String: RunSummary.SlaveSummary] = [:]
+        var warnings: [String] = []
+        for run in ordered {
+            let shift = (run.clock.unixMicrosecondsStart - start) * 1_000 - run.clock.monotonicStart
+            records += run.records.map { $0.shifted(by: shift) }
+            for (name, histogram) in run.histograms { histograms[name, default: LatencyHistogram()].merge(histogram) }
+            let offsetSeconds = Double(run.clock.unixMicrosecondsStart - start) / 1_000_000
+            let offset = Int(offsetSeconds.rounded())
+            for row in run.timeline {
+                let second = row.second + offset
+                timeline[second] = timeline[second].map { $0 + row } ?? row.moved(to: second)
+            }
+            offering = Swift.max(offering, offsetSeconds + run.summary.offeringSeconds)
+            for (name, slave) in run.summary.slaves {
+                var merged = slaves[name] ?? RunSummary.SlaveSummary(outcomes: [:], events: [])
+                merged.events += slave.events.map { .init(atSecond: $0.atSecond + offsetSeconds, up: $0.up, note: $0.note) }
+                merged.maxSessionsPerSecond = merged.maxSessionsPerSecond ?? slave.maxSessionsPerSecond
+                merged.maxSessions = merged.maxSessions ?? slave.maxSessions
+                merged.heartbeatSessionCount = merged.heartbeatSessionCount ?? slave.heartbeatSessionCount
+                merged.heartbeatIdleCPU = merged.heartbeatIdleCPU ?? slave.heartbeatIdleCPU
+                slaves[name] = merged
+            }
+            warnings += run.summary.warnings.map { "\(run.summary.runID): \($0)" }
+        }
+        if let last = timeline.keys.max(), let first = timeline.keys.min() {
+            for second in first...last where timeline[second] == nil {
+                timeline[second] = TimelineRow(
+                    second: second, targetRate: 0, offered: 0, achievedRate: 0, blocked: 0, answered: 0, failed: 0, active: 0)
+            }
+        }
+        var rows = timeline.keys.sorted().compactMap { timeline[$0] }
+        TimelineFile.setAnswerPercentiles(&rows, records: records, clock: clock, start: start)
+
+        var names: [String] = []
+        for run in ordered where !names.contains(run.summary.name) { names.append(run.summary.name) }
+        summary.name = names.joined(separator: " + ")
+        summary.runID = ordered.map(\.summary.runID).joined(separator: "+")
+        summary.startedAt = ordered.map(\.summary.startedAt).min() ?? summary.startedAt
+        summary.endedAt = ordered.map(\.summary.endedAt).max() ?? summary.endedAt
+        summary.durationSeconds = summary.endedAt.timeIntervalSince(summary.startedAt)
+        summary.offeringSeconds = offering
+        summary.interrupted = ordered.contains { $0.summary.interrupted }
+        summary.offered = ordered.reduce(0) { $0 + $1.summary.offered }
+        summary.blocked = ordered.reduce(0) { $0 + $1.summary.blocked }
+        summary.callRows = records.count
+        let seconds = Swift.max(offering, 1e-9)
+        summary.targetRate = Double(summary.offered + summary.blocked) / seconds
+        summary.achievedRate = Double(summary.offered) / seconds
+        summary.slaves = slaves
+        summary.warnings = warnings
+        summary.setCounts(from: metrics(records), histograms: histograms)
+
+        let header = ordered.reduce(into: [String]()) { header, run in
+            for column in run.callsHeader where !header.contains(column) { header.append(column) }
+        }
+        let callRows = ordered.flatMap { run in
+            let positions = header.map { run.callsHeader.firstIndex(of: $0) }
+            return run.callRows.map { row in positions.map { $0.map { row[$0] } ?? "" } }
+        }
+        return RunFiles(
+            sources: ordered.flatMap(\.sources), summary: summary, records: records, clock: clock, histograms: histograms,
+            timeline: rows, thresholds: [], callsHeader: header, callRows: callRows, extraJSON: mergedExtra(ordered))
+    }
+
+    /// `profiles` (each run's profile by run id) and `merged_from` (run id, name, start,
+    /// folder of each run).
+    private static func mergedExtra(_ runs: [RunFiles]) -> Data {
+        var profiles: [String: Any] = [:]
+        var sources: [[String: Any]] = []
+        for run in runs {
+            let extra = (try? JSONSerialization.jsonObject(with: run.extraJSON)) as? [String: Any] ?? [:]
+            if let profile = extra["profile"] { profiles[run.summary.runID] = profile }
+            sources.append([
+                "run_id": run.summary.runID, "name": run.summary.name, "folder": run.sources.first?.path ?? "",
+                "started_at": HTMLReport.timestamp(run.summary.startedAt), "offered": run.summary.offered,
+            ])
+        }
+        let object: [String: Any] = ["profiles": profiles, "merged_from": sources]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    }
+}
+
+extension CallRecord {
+    /// The record with its local (monotonic) times moved by `nanoseconds`.
+    func shifted(by nanoseconds: Int64) -> CallRecord {
+        guard nanoseconds != 0 else { return self }
+        var record = self
+        record.scheduledAt += nanoseconds
+        func move(_ time: Int64?) -> Int64? { time.map { $0 + nanoseconds } }
+        record.sentAt = move(sentAt)
+        record.createdAt = move(createdAt)
+        record.progressAt = move(progressAt)
+        record.answeredAt = move(answeredAt)
+        record.jobDoneAt = move(jobDoneAt)
+        record.hangupAt = move(hangupAt)
+        return record
+    }
+}
+
+extension TimelineRow {
+    /// Two hosts' same wall-clock second: counts and rates add (percentiles are set
+    /// afterwards from the records).
+    static func + (lhs: TimelineRow, rhs: TimelineRow) -> TimelineRow {
+        TimelineRow(
+            second: lhs.second, targetRate: lhs.targetRate + rhs.targetRate, offered: lhs.offered + rhs.offered,
+            achievedRate: lhs.achievedRate + rhs.achievedRate, blocked: lhs.blocked + rhs.blocked,
+            answered: lhs.answered + rhs.answered, failed: lhs.failed + rhs.failed, active: lhs.active + rhs.active)
+    }
+
+    /// The row at another second.
+    func moved(to second: Int) -> TimelineRow {
+        var row = self
+        row.second = second
+        return row
+    }
+}

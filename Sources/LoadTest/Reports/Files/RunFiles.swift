@@ -1,0 +1,150 @@
+public import Foundation
+
+/// One run's report files read back — `summary.json`, `calls.csv` and `timeline.csv` —
+/// or several runs merged (``merge(_:)``), ready to render (``reportData``) or write
+/// again (``write(to:)``). What `switchy report` is built on.
+///
+/// Per-call figures are recomputed from `calls.csv` (outcomes, causes, per slave and
+/// app, latency histograms rebuilt exactly from the `*_ms` columns); run-level ones
+/// (start/end, offered, blocked, slaves' limits and events) come from `summary.json`.
+/// Keys of `summary.json` this version does not know (the profile, threshold results
+/// …) are kept verbatim and written back.
+public struct RunFiles: Sendable {
+    /// The folders read: one, or each merged run's.
+    public var sources: [URL]
+    public var summary: RunSummary
+    /// The calls, their local times as monotonic ns on ``clock``.
+    public var records: [CallRecord]
+    /// Maps ``records``' times to wall-clock time: monotonic 0 is the run's `started_at`.
+    public var clock: WallClockMapping
+    /// The latency histograms by `calls.csv` column name, rebuilt from the columns.
+    public var histograms: [String: LatencyHistogram]
+    /// One row per second, with answer_ms p50/p95/p99 of the calls sent each second.
+    public var timeline: [TimelineRow]
+    /// Threshold results found in `summary.json` (`thresholds`: expression, passed,
+    /// measured, message), if any.
+    public var thresholds: [ThresholdVerdict]
+    /// `calls.csv`'s header and rows as read, written back unchanged.
+    var callsHeader: [String]
+    var callRows: [[String]]
+    /// `summary.json` keys outside ``RunSummary`` (`profile`, …), as JSON.
+    var extraJSON: Data
+
+    /// The renderers' input. The profile is shown as pretty JSON (each run's, after a merge).
+    public var reportData: ReportData {
+        ReportData(summary: summary, timeline: timeline, histograms: histograms, thresholds: thresholds, profileJSON: profileText)
+    }
+
+    /// Reads a run folder.
+    /// - Throws: ``ReportError`` naming the folder or the file that is missing or
+    ///   malformed, and what is wrong with it (line and column for CSV).
+    public static func read(_ folder: URL) throws(ReportError) -> RunFiles {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ReportError(path: folder.path, reason: "no such run folder")
+        }
+        let summaryURL = folder.appendingPathComponent("summary.json")
+        let object: [String: Any]
+        do {
+            let data = try Data(contentsOf: summaryURL)
+            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw ReportError(path: summaryURL.path, reason: "not a JSON object")
+            }
+            object = parsed
+        } catch let error as ReportError {
+            throw error
+        } catch {
+            let exists = FileManager.default.fileExists(atPath: summaryURL.path)
+            throw ReportError(path: summaryURL.path, reason: exists ? "not valid JSON" : "missing (is this a run folder?)")
+        }
+        var summary = try RunSummary(json: object, file: summaryURL.path)
+        let start = Int64((summary.startedAt.timeIntervalSince1970 * 1_000_000).rounded())
+        let clock = WallClockMapping(monotonicStart: 0, unixMicrosecondsStart: start)
+
+        let callsURL = folder.appendingPathComponent("calls.csv")
+        let calls = try CallsCSVReader(try text(callsURL), file: callsURL.path, clock: clock)
+        let timelineURL = folder.appendingPathComponent("timeline.csv")
+        var timeline: [TimelineRow]
+        if FileManager.default.fileExists(atPath: timelineURL.path) {
+            timeline = try TimelineFile.read(try text(timelineURL), file: timelineURL.path)
+        } else {
+            timeline = []
+            summary.warnings.append("timeline.csv was missing: the charts over time are empty")
+        }
+        TimelineFile.setAnswerPercentiles(&timeline, records: calls.records, clock: clock, start: start)
+        if calls.records.count != summary.offered {
+            summary.warnings.append(
+                "calls.csv has \(calls.records.count) rows but summary.json says \(summary.offered) calls were offered")
+        }
+        summary.setCounts(from: Self.metrics(calls.records), histograms: calls.histograms)
+        summary.callRows = calls.records.count
+
+        let known = Set(summary.encodedKeys)
+        let extra = object.filter { !known.contains($0.key) }
+        return RunFiles(
+            sources: [folder], summary: summary, records: calls.records, clock: clock, histograms: calls.histograms,
+            timeline: timeline, thresholds: Self.thresholds(object["thresholds"]), callsHeader: calls.header,
+            callRows: calls.rows, extraJSON: (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])) ?? Data("{}".utf8))
+    }
+
+    /// Per-call aggregates of `records` (the latencies are replaced by the columns').
+    static func metrics(_ records: [CallRecord]) -> RunMetrics.Snapshot {
+        let metrics = RunMetrics()
+        for record in records { metrics.add(record) }
+        return metrics.snapshot
+    }
+
+    private static func text(_ url: URL) throws(ReportError) -> String {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ReportError(path: url.path, reason: "missing (is this a run folder?)")
+        }
+        do { return try String(contentsOf: url, encoding: .utf8) } catch {
+            throw ReportError(path: url.path, reason: "cannot be read as UTF-8 text")
+        }
+    }
+
+    /// Threshold results in the shape the summary writes them, if present.
+    private static func thresholds(_ value: Any?) -> [ThresholdVerdict] {
+        guard let list = value as? [[String: Any]] else { return [] }
+        return list.compactMap { item in
+            guard let expression = item["expression"] as? String, let passed = item["passed"] as? Bool else { return nil }
+            return ThresholdVerdict(
+                expression: expression, passed: passed, measured: item["measured"] as? Double,
+                message: (item["message"] as? String) ?? "")
+        }
+    }
+
+    /// The profile as pretty JSON: the run's, or each merged run's under its run id.
+    var profileText: String {
+        guard let object = try? JSONSerialization.jsonObject(with: extraJSON) as? [String: Any] else { return "" }
+        let value: Any? = object["profile"] ?? object["profiles"]
+        guard let value, JSONSerialization.isValidJSONObject(value),
+            let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        else { return "" }
+        // Foundation pretty-prints an empty object or array over three lines.
+        return String(decoding: data, as: UTF8.self)
+            .replacingOccurrences(of: #"\{\s*\n\s*\}"#, with: "{}", options: .regularExpression)
+            .replacingOccurrences(of: #"\[\s*\n\s*\]"#, with: "[]", options: .regularExpression)
+    }
+}
+
+extension RunSummary {
+    /// The top-level keys `summary.json` gets from this type (`asr` is left out when
+    /// nil, so it is named too).
+    var encodedKeys: [String] {
+        guard let data = try? JSONEncoder.summary.encode(self),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return ["asr"] }
+        return Array(object.keys) + ["asr"]
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder `summary.json` is written with.
+    static var summary: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}

@@ -1,0 +1,85 @@
+/// The chart sections of `report.html`.
+extension HTMLReport {
+    /// Latencies drawn as histograms when present; `answer_ms` is always drawn (as
+    /// "no data" when no call was answered).
+    static let histogramNames = ["answer_ms", "setup_ms_from_schedule", "pdd_ms", "server_answer_ms"]
+
+    static func loadCharts(_ data: ReportData) -> String {
+        let rows = data.timeline
+        var rateSeries: [LineChart.Series] = [
+            .init(name: "target", color: HTMLPage.Color.target, points: rows.map { (Double($0.second), $0.targetRate) }, dashed: true),
+            .init(name: "achieved", color: HTMLPage.Color.achieved, points: rows.map { (Double($0.second), $0.achievedRate) }),
+        ]
+        if rows.contains(where: { $0.blocked > 0 }) {
+            rateSeries.append(
+                .init(name: "blocked", color: HTMLPage.Color.p99, points: rows.map { (Double($0.second), Double($0.blocked)) }))
+        }
+        let rate = LineChart(title: "Call rate: target vs achieved", yUnit: "calls/s", xUnit: "s", series: rateSeries)
+        let active = LineChart(
+            title: "Active calls (end of each second)", yUnit: "calls", xUnit: "s",
+            series: [
+                .init(name: "active", color: HTMLPage.Color.active, points: rows.map { (Double($0.second), Double($0.active)) }),
+                .init(name: "answered/s", color: HTMLPage.Color.p50, points: rows.map { (Double($0.second), Double($0.answered)) }),
+                .init(name: "not answered/s", color: HTMLPage.Color.p99, points: rows.map { (Double($0.second), Double($0.failed)) }),
+            ])
+        return """
+            <section>
+            <h2>Load over time</h2>
+            <div class="grid">
+            \(card(rate.svg(), note: "Seconds since the start of the run; blocked = calls due while the concurrency limit was reached."))\
+            \(card(active.svg(), note: "Calls in flight (Erlangs), and calls ending answered / not answered per second."))\
+            </div>
+            </section>
+
+            """
+    }
+
+    static func latencySection(_ data: ReportData) -> String {
+        let rows = data.timeline
+        func series(_ name: String, _ color: String, _ value: (TimelineRow) -> Double?) -> LineChart.Series {
+            .init(name: name, color: color, points: rows.map { (Double($0.second), value($0)) })
+        }
+        let overTime = LineChart(
+            title: "Answer latency over time (answer_ms of the calls sent each second)", yUnit: "ms", xUnit: "s",
+            series: [
+                series("p50", HTMLPage.Color.p50, \.answerP50), series("p95", HTMLPage.Color.p95, \.answerP95),
+                series("p99", HTMLPage.Color.p99, \.answerP99),
+            ])
+        var cards = card(overTime.svg(), note: "Gaps are seconds in which no call that was sent got answered.")
+        for name in histogramNames where name == "answer_ms" || (data.histograms[name]?.count ?? 0) > 0 {
+            let histogram = data.histograms[name] ?? LatencyHistogram()
+            let chart = HistogramChart(title: "\(name) distribution (\(histogram.count) calls, log scale)", histogram: histogram)
+            cards += card(chart.svg())
+        }
+        return """
+            <section>
+            <h2>Latency</h2>
+            <div class="grid">
+            \(cards)</div>
+            \(latencyTable(data))
+            </section>
+
+            """
+    }
+
+    static func outcomeCharts(_ summary: RunSummary) -> String {
+        let outcomeBars = CallRecord.Outcome.allCases.map { outcome in
+            BarChart.Bar(label: outcome.rawValue, value: summary.outcomes[outcome.rawValue] ?? 0, color: HTMLPage.Color.outcome(outcome.rawValue))
+        }
+        let causeBars = sortedCounts(summary.hangupCauses).map {
+            BarChart.Bar(label: $0.key, value: $0.value, color: $0.key == "NORMAL_CLEARING" || $0.key == "ALLOTTED_TIMEOUT" ? HTMLPage.Color.p50 : HTMLPage.Color.bar)
+        }
+        let sipBars = sortedCounts(summary.sipStatuses).map {
+            BarChart.Bar(label: "SIP " + $0.key, value: $0.value, color: $0.key.hasPrefix("2") ? HTMLPage.Color.p50 : HTMLPage.Color.bar)
+        }
+        var cards = card(BarChart(title: "Outcomes", bars: outcomeBars).svg())
+        cards += card(BarChart(title: "Hangup causes", bars: causeBars).svg())
+        if !sipBars.isEmpty { cards += card(BarChart(title: "Final SIP statuses", bars: sipBars).svg()) }
+        return "<section>\n<h2>Outcomes</h2>\n<div class=\"grid\">\n\(cards)</div>\n</section>\n"
+    }
+
+    /// Largest first, then by name, so equal counts keep a stable order.
+    static func sortedCounts(_ counts: [String: Int]) -> [(key: String, value: Int)] {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import LoadTest
+
+/// `switchy report DIR [DIR…] [--out DIR]`: re-renders a run's reports from its files,
+/// or merges the runs of several generator hosts into one report.
+enum ReportCommand {
+    static let usage = """
+        USAGE: switchy report RUN_FOLDER [RUN_FOLDER...] [--out DIR]
+
+        Reads each run folder's summary.json, calls.csv and timeline.csv (as `switchy run`
+        wrote them) and writes summary.json, timeline.csv, calls.csv and report.html again.
+        With several folders — runs of several generator hosts, each driving its own
+        slaves — the runs are merged into one: latency histograms merge exactly, timelines
+        align on wall-clock seconds (each run's started_at), totals add up, calls.csv is
+        the concatenation.
+
+        OPTIONS:
+          --out DIR              Where to write (default: a new folder
+                                 results/<UTC time>-merged).
+          -h, --help             Show this help.
+
+        EXIT CODES:
+          0 written; 2 bad usage, or a folder or file is missing or malformed (one line
+          on stderr naming it), or the output cannot be written.
+        """
+
+    static func run(_ arguments: [String]) async -> ExitCode {
+        if arguments.contains("-h") || arguments.contains("--help") {
+            Output.print(usage)
+            return .success
+        }
+        var folders: [String] = []
+        var out: String?
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--out":
+                guard let value = rest.popFirst(), !value.isEmpty else {
+                    return usageError("--out needs a folder")
+                }
+                out = value
+            case let option where option.hasPrefix("--out="):
+                out = String(option.dropFirst("--out=".count))
+            case let option where option.hasPrefix("-") && option.count > 1:
+                return usageError("unknown option '\(option)'")
+            default:
+                folders.append(argument)
+            }
+        }
+        guard !folders.isEmpty else { return usageError("no run folder given") }
+        do {
+            let runs = try folders.map { (folder: String) throws(ReportError) in
+                try RunFiles.read(URL(fileURLWithPath: folder))
+            }
+            let merged = RunFiles.merge(runs)
+            let destination = out.map { URL(fileURLWithPath: $0) } ?? RunFiles.newFolder(base: "results", date: Date())
+            try merged.write(to: destination)
+            let summary = merged.summary
+            let asr = summary.asr.map { String(format: "%.2f%%", $0 * 100) } ?? "–"
+            Output.error(
+                "switchy report: \(runs.count) run(s), \(summary.offered) calls offered, "
+                    + "\(summary.answered) answered (ASR \(asr))")
+            Output.print(destination.appendingPathComponent("report.html").path)
+            return .success
+        } catch {
+            Output.error("switchy report: \(error)")
+            return .usage
+        }
+    }
+
+    private static func usageError(_ message: String) -> ExitCode {
+        Output.error("switchy report: \(message) (see switchy report --help)")
+        return .usage
+    }
+}
