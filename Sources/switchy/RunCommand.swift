@@ -15,7 +15,7 @@ enum RunCommand {
 
         Runs the scenario of PROFILE (a JSON5 file, see README "Profiles"): offers calls
         at the profile's rate across its slaves, follows every call, and writes calls.csv,
-        timeline.csv and summary.json under results/<UTC time>-<name>/.
+        timeline.csv, summary.json, junit.xml and report.html under results/<UTC time>-<name>/.
 
         OPTIONS:
         \(ProfileOptions.help)
@@ -153,7 +153,7 @@ enum RunCommand {
         do {
             summary = try report.finish(
                 result: result, plan: plan, profile: profile, thresholds: thresholds,
-                junit: profile.report.formats.contains(.junit))
+                junit: profile.report.formats.contains(.junit), html: profile.report.formats.contains(.html))
         } catch {
             Output.error("switchy run: could not write the reports in \(report.directory.path): \(error)")
             return .internalError

@@ -9,9 +9,9 @@ public final class RunReport: Sendable {
     public let calls: CallsCSVWriter
     public let metrics = RunMetrics()
     private let timeline = Mutex<[LoadRun.Progress]>([])
-    /// answer_ms counts by the second (monotonic, whole seconds) the call was sent,
-    /// sparse: bucket index → count.
-    private let answersBySecond = Mutex<[Int64: [Int: Int64]]>([:])
+    /// (sent time, answer_ms histogram bucket) of each answered call, bucketed by run
+    /// second at the end (the run's start is known only then).
+    private let answers = Mutex<[(sent: Int64, bucket: Int32)]>([])
     private let flushError = Mutex<String?>(nil)
 
     /// Creates the folder and opens `calls.csv`.
@@ -42,8 +42,8 @@ public final class RunReport: Sendable {
         calls.append(record)
         metrics.add(record)
         if let sent = record.sentAt, let answer = record.answerMs {
-            let index = LatencyHistogram.index(of: Int64((answer * 1_000).rounded()))
-            answersBySecond.withLock { $0[sent / 1_000_000_000, default: [:]][index, default: 0] += 1 }
+            let bucket = Int32(LatencyHistogram.index(of: Int64((answer * 1_000).rounded())))
+            answers.withLock { $0.append((sent, bucket)) }
         }
     }
 
@@ -59,11 +59,11 @@ public final class RunReport: Sendable {
     public var writeError: String? { flushError.withLock { $0 } }
 
     /// Closes `calls.csv`, evaluates `thresholds` and writes `timeline.csv`,
-    /// `summary.json` and, when `junit` is set, `junit.xml`.
+    /// `summary.json` and, when asked, `junit.xml` and `report.html`.
     @discardableResult
     public func finish(
         result: LoadRun.Result, plan: RunPlan, profile: (any Encodable & Sendable)?, thresholds: [Threshold],
-        junit: Bool = true
+        junit: Bool = true, html: Bool = true
     ) throws -> RunSummary {
         try calls.close()
         let rows = timelineRows(clockStart: result.clockStart)
@@ -89,6 +89,16 @@ public final class RunReport: Sendable {
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try data.write(to: directory.appendingPathComponent("summary.json"))
+        if html {
+            let profileJSON = try object["profile"].map {
+                String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+            } ?? ""
+            let data = ReportData(
+                summary: summary, timeline: rows, histograms: metrics.snapshot.latencies, thresholds: verdicts,
+                profileJSON: profileJSON)
+            try HTMLReport.render(data).write(
+                to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+        }
         return summary
     }
 
@@ -96,12 +106,11 @@ public final class RunReport: Sendable {
     /// in each second.
     public func timelineRows(clockStart: Int64) -> [TimelineRow] {
         let snapshots = timeline.withLock { $0 }
-        let answers = answersBySecond.withLock { $0 }
         var byRunSecond: [Int: [Int: Int64]] = [:]
-        for (second, counts) in answers {
-            // A call sent during [start + k - 1, start + k) belongs to row k.
-            let runSecond = Int((second * 1_000_000_000 - clockStart) / 1_000_000_000) + 1
-            byRunSecond[runSecond, default: [:]].merge(counts, uniquingKeysWith: +)
+        for (sent, bucket) in answers.withLock({ $0 }) {
+            // A call sent during [start + k − 1, start + k) s belongs to row k.
+            let runSecond = Int(max(0, sent - clockStart) / 1_000_000_000) + 1
+            byRunSecond[runSecond, default: [:]][Int(bucket), default: 0] += 1
         }
         var rows = Timeline.rows(snapshots)
         for index in rows.indices {

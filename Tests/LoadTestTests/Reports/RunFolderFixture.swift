@@ -40,7 +40,8 @@ struct RunFolderFixture {
             name: name, runID: runID,
             slaves: slaves.map { RunPlan.Slave(name: $0, host: $0, port: 8021, password: "x", call: .init(dest: "echo")) },
             pacer: Pacer(curve: .constant(20), endTime: 3))
-        summary = try report.finish(result: result, plan: plan, profile: ["name": name, "note": "profile of \(runID)"])
+        summary = try report.finish(
+            result: result, plan: plan, profile: ["name": name, "note": "profile of \(runID)"], thresholds: [])
         directory = report.directory
         self.records = records
         self.clock = clock

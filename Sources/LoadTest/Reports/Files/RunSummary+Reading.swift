@@ -52,6 +52,13 @@ extension RunSummary {
         latencyMs = [:]
         warnings = (object["warnings"] as? [String]) ?? []
         notes = (object["notes"] as? [String]) ?? []
+        thresholds = ((object["thresholds"] as? [[String: Any]]) ?? []).compactMap { item in
+            guard let expression = item["expression"] as? String, let passed = item["passed"] as? Bool else { return nil }
+            return Verdict(
+                expression: expression, passed: passed, measured: item["measured"] as? Double,
+                message: item["message"] as? String ?? "")
+        }
+        passed = (object["passed"] as? Bool) ?? thresholds.allSatisfy(\.passed)
         var slaves: [String: SlaveSummary] = [:]
         for (slaveName, value) in (object["slaves"] as? [String: Any]) ?? [:] {
             guard let slave = value as? [String: Any] else {
