@@ -67,7 +67,7 @@ public final class RunReport: Sendable {
     ) throws -> RunSummary {
         try calls.close()
         let rows = timelineRows(clockStart: result.clockStart)
-        try Timeline.csv(rows).write(to: directory.appendingPathComponent("timeline.csv"), atomically: true, encoding: .utf8)
+        try TimelineFile.csv(rows).write(to: directory.appendingPathComponent("timeline.csv"), atomically: true, encoding: .utf8)
         var summary = RunSummary(result: result, plan: plan, metrics: metrics.snapshot, callRows: calls.rowCount)
         let source = MetricSource(summary: summary)
         let verdicts = thresholds.map { $0.evaluate(source) }
@@ -137,13 +137,8 @@ private struct AnyEncodable: Encodable {
     func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
 
-/// `timeline.csv`: one row per second of the run.
+/// The rows of `timeline.csv` (written by ``TimelineFile``): one per second of the run.
 enum Timeline {
-    static let columns = [
-        "second", "target_rate", "offered", "achieved_rate", "blocked", "answered", "failed", "active",
-        "answer_p50_ms", "answer_p95_ms", "answer_p99_ms",
-    ]
-
     /// Rows from the per-second progress snapshots (differences of the counters).
     static func rows(_ snapshots: [LoadRun.Progress]) -> [TimelineRow] {
         var rows: [TimelineRow] = []
@@ -162,19 +157,6 @@ enum Timeline {
             previous = snapshot
         }
         return rows
-    }
-
-    static func csv(_ rows: [TimelineRow]) -> String {
-        func ms(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
-        var text = columns.joined(separator: ",") + "\n"
-        for row in rows {
-            text += [
-                String(row.second), String(format: "%.2f", row.targetRate), String(row.offered),
-                String(format: "%.2f", row.achievedRate), String(row.blocked), String(row.answered),
-                String(row.failed), String(row.active), ms(row.answerP50), ms(row.answerP95), ms(row.answerP99),
-            ].joined(separator: ",") + "\n"
-        }
-        return text
     }
 
     /// A percentile (ms) of sparse histogram counts (bucket index → count).
