@@ -57,6 +57,12 @@ public final class LoadRun: Sendable {
         public var offeringSeconds: Double
         /// Calls the pacer made due while offering (offered + blocked).
         public var due: Int { offered + blocked }
+        /// Events the listeners handled during the run.
+        public var eventsHandled: Int = 0
+        /// This process's CPU time (user + system) and peak resident memory at the end:
+        /// the generator's own cost (embedded simulated slaves included).
+        public var cpuSeconds: Double = 0
+        public var peakResidentMB: Double = 0
     }
 
     public let plan: RunPlan
@@ -136,7 +142,9 @@ public final class LoadRun: Sendable {
         emitProgress()
         for link in links { link.close() }
         let (offered, blocked) = counters.snapshot
-        return Result(
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        var result = Result(
             startedAt: startedAt, endedAt: Date(), clockStart: start, offered: offered, blocked: blocked,
             outcomes: counters.outcomes, interrupted: state.withLock { $0.interrupts > 0 },
             slaveEvents: Dictionary(uniqueKeysWithValues: links.map { ($0.name, $0.history) }),
@@ -144,6 +152,11 @@ public final class LoadRun: Sendable {
             heartbeats: Dictionary(uniqueKeysWithValues: links.compactMap { link in link.listener.heartbeat.map { (link.name, $0) } }),
             warnings: state.withLock { $0.warnings },
             offeringSeconds: Double((state.withLock { $0.offeringEnd } ?? start) - start) / 1e9)
+        result.eventsHandled = links.reduce(0) { $0 + $1.listener.eventsHandled }
+        result.cpuSeconds = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        result.peakResidentMB = Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
+        return result
     }
 
     /// Stops offering and drains (first call); hangs up at once (second call).

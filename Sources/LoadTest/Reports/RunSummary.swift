@@ -34,6 +34,21 @@ public struct RunSummary: Encodable, Sendable {
     public var latencyMs: [String: Percentiles]
     public var warnings: [String]
     public var notes: [String]
+    /// The generator's own cost: events handled, CPU time, peak memory.
+    public var generator = Generator()
+
+    public struct Generator: Encodable, Sendable, Equatable {
+        public var eventsHandled = 0
+        public var eventsPerSecond = 0.0
+        public var cpuSeconds = 0.0
+        public var peakResidentMB = 0.0
+
+        enum CodingKeys: String, CodingKey {
+            case eventsHandled = "events_handled", eventsPerSecond = "events_per_s", cpuSeconds = "cpu_s"
+            case peakResidentMB = "peak_rss_mb"
+        }
+    }
+
     /// The threshold verdicts, in order; `passed` is false if any failed.
     public var thresholds: [Verdict] = []
     public var passed = true
@@ -90,7 +105,7 @@ public struct RunSummary: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case schema, name, interrupted, offered, blocked, outcomes, answered, failed, lost, asr, slaves, apps
-        case warnings, notes, thresholds, passed
+        case warnings, notes, thresholds, passed, generator
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_s"
         case offeringSeconds = "offering_s", callRows = "call_rows", targetRate = "target_rate"
         case achievedRate = "achieved_rate", hangupCauses = "hangup_causes", sipStatuses = "sip_statuses"
@@ -135,6 +150,10 @@ public struct RunSummary: Encodable, Sendable {
         apps = metrics.apps.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
         latencyMs = metrics.latencies.compactMapValues(Percentiles.init)
         warnings = result.warnings
+        generator = Generator(
+            eventsHandled: result.eventsHandled,
+            eventsPerSecond: Double(result.eventsHandled) / Swift.max(durationSeconds, 1e-9),
+            cpuSeconds: result.cpuSeconds, peakResidentMB: result.peakResidentMB)
         notes = [
             "*_ms without server_ are measured on this generator's monotonic clock from when the call was sent (setup_ms_from_schedule: from when it was due)",
             "server_*_ms come from FreeSWITCH's own timestamps, which move in 20 ms steps by default",

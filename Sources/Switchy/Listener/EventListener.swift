@@ -36,6 +36,7 @@ public final class EventListener: Sendable {
     package let jobTable = JobTable()
     private let latestHeartbeat = Mutex<Heartbeat?>(nil)
     private let started = Atomic<Bool>(false)
+    private let handled = Atomic<Int>(0)
 
     /// Event names every listener subscribes to.
     public static let baseEvents = [
@@ -133,6 +134,9 @@ public final class EventListener: Sendable {
     public var sessions: SessionsView { SessionsView(listener: self) }
     /// The background jobs waiting for their result, by Job-UUID.
     public var jobs: JobsView { JobsView(table: jobTable) }
+    /// Events handled since the listener was made (the generator's own load).
+    public var eventsHandled: Int { handled.load(ordering: .relaxed) }
+
     /// The slave's figures from its latest HEARTBEAT, if one has arrived.
     public var heartbeat: Heartbeat? { latestHeartbeat.withLock { $0 } }
 
@@ -241,6 +245,7 @@ public final class EventListener: Sendable {
     /// Handles one event: tracking, jobs, heartbeat, then apps and callbacks. Internal
     /// so tests can feed captured events without a socket.
     package func handle(_ event: Event) {
+        handled.add(1, ordering: .relaxed)
         guard let name = event.name else { return }
         var session: Session?
         var endedCall: Call?

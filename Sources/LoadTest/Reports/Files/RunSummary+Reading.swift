@@ -59,6 +59,11 @@ extension RunSummary {
                 message: item["message"] as? String ?? "")
         }
         passed = (object["passed"] as? Bool) ?? thresholds.allSatisfy(\.passed)
+        if let stats = object["generator"] as? [String: Any] {
+            generator = Generator(
+                eventsHandled: stats["events_handled"] as? Int ?? 0, eventsPerSecond: stats["events_per_s"] as? Double ?? 0,
+                cpuSeconds: stats["cpu_s"] as? Double ?? 0, peakResidentMB: stats["peak_rss_mb"] as? Double ?? 0)
+        }
         var slaves: [String: SlaveSummary] = [:]
         for (slaveName, value) in (object["slaves"] as? [String: Any]) ?? [:] {
             guard let slave = value as? [String: Any] else {
