@@ -33,6 +33,9 @@ public final class LoadRun: Sendable {
         public var outcomes: [CallRecord.Outcome: Int]
         /// False once offering has stopped (draining).
         public var offering: Bool
+        /// Channels up on the slaves by their latest HEARTBEAT (`Session-Count`, summed;
+        /// nil before the first heartbeat; FreeSWITCH sends one every 20 s by default).
+        public var heartbeatSessions: Int? = nil
     }
 
     /// What a finished run reports beyond its records.
@@ -314,7 +317,13 @@ public final class LoadRun: Sendable {
         progress(
             Progress(
                 elapsed: elapsed, targetRate: offering ? plan.pacer.rate(at: elapsed) : 0, offered: offered,
-                blocked: blocked, inFlight: ledger.inFlight, outcomes: counters.outcomes, offering: offering))
+                blocked: blocked, inFlight: ledger.inFlight, outcomes: counters.outcomes, offering: offering,
+                heartbeatSessions: heartbeatSessions()))
+    }
+
+    private func heartbeatSessions() -> Int? {
+        let counts = links.compactMap { $0.listener.heartbeat?.sessionCount }
+        return counts.isEmpty ? nil : counts.reduce(0, +)
     }
 
     private func offeringFinished() {

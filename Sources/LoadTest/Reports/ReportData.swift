@@ -42,11 +42,15 @@ public struct TimelineRow: Sendable, Equatable {
     public var answerP50: Double?
     public var answerP95: Double?
     public var answerP99: Double?
+    /// Channels up on the slaves by their latest HEARTBEAT, summed (nil before one came).
+    public var heartbeatSessions: Int?
 
     public init(
         second: Int, targetRate: Double, offered: Int, achievedRate: Double, blocked: Int, answered: Int, failed: Int,
-        active: Int, answerP50: Double? = nil, answerP95: Double? = nil, answerP99: Double? = nil
+        active: Int, answerP50: Double? = nil, answerP95: Double? = nil, answerP99: Double? = nil,
+        heartbeatSessions: Int? = nil
     ) {
+        self.heartbeatSessions = heartbeatSessions
         self.second = second
         self.targetRate = targetRate
         self.offered = offered

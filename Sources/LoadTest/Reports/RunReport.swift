@@ -153,7 +153,8 @@ enum Timeline {
                     second: max((rows.last?.second ?? 0) + 1, Int(snapshot.elapsed.rounded())), targetRate: snapshot.targetRate, offered: offered,
                     achievedRate: Double(offered) / seconds, blocked: snapshot.blocked - previous.blocked,
                     answered: (snapshot.outcomes[.answered] ?? 0) - (previous.outcomes[.answered] ?? 0),
-                    failed: notAnswered(snapshot) - notAnswered(previous), active: snapshot.inFlight))
+                    failed: notAnswered(snapshot) - notAnswered(previous), active: snapshot.inFlight,
+                    heartbeatSessions: snapshot.heartbeatSessions))
             previous = snapshot
         }
         return rows

@@ -5,9 +5,10 @@ import Foundation
 enum TimelineFile {
     /// The columns every `timeline.csv` has.
     static let columns = ["second", "target_rate", "offered", "achieved_rate", "blocked", "answered", "failed", "active"]
-    /// The answer latency columns (empty in seconds without an answered call; optional
-    /// when reading).
-    static let latencyColumns = ["answer_p50_ms", "answer_p95_ms", "answer_p99_ms"]
+    /// The answer latency columns (empty in seconds without an answered call) and the
+    /// slaves' heartbeat session count (empty before the first heartbeat); optional when
+    /// reading.
+    static let latencyColumns = ["answer_p50_ms", "answer_p95_ms", "answer_p99_ms", "heartbeat_sessions"]
 
     /// Parses `text` (the content of `file`).
     /// - Throws: ``ReportError`` naming the file and the line for a missing column or a
@@ -31,7 +32,7 @@ enum TimelineFile {
                     achievedRate: try number("achieved_rate") ?? 0, blocked: try count("blocked"),
                     answered: try count("answered"), failed: try count("failed"), active: try count("active"),
                     answerP50: try number("answer_p50_ms"), answerP95: try number("answer_p95_ms"),
-                    answerP99: try number("answer_p99_ms")))
+                    answerP99: try number("answer_p99_ms"), heartbeatSessions: try number("heartbeat_sessions").map { Int($0) }))
         }
         return rows
     }
@@ -45,6 +46,7 @@ enum TimelineFile {
                 String(row.second), String(format: "%.2f", row.targetRate), String(row.offered),
                 String(format: "%.2f", row.achievedRate), String(row.blocked), String(row.answered), String(row.failed),
                 String(row.active), ms(row.answerP50), ms(row.answerP95), ms(row.answerP99),
+                row.heartbeatSessions.map(String.init) ?? "",
             ].joined(separator: ",") + "\n"
         }
         return text
