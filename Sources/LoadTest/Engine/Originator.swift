@@ -48,8 +48,12 @@ final class Originator: Sendable {
         let record = CallRecord(seq: launch.index, callUUID: uuid, slave: link.name, app: app?.name, scheduledAt: launch.scheduledAt)
         let now = clock.now()
         // A call must conclude by: originate timeout + hold + a margin for teardown.
-        let bound = Double(link.spec.call.originateTimeout + (plan.holdSeconds ?? 0)) + 30
-        ledger.offer(record, deadline: now + Int64(bound * 1e9))
+        // Without a hold time (the app or the far end hangs up) there is no bound
+        // before the end of the run.
+        let deadline = plan.holdSeconds.map { hold in
+            now + Int64((Double(link.spec.call.originateTimeout + hold) + 30) * 1e9)
+        } ?? .max
+        ledger.offer(record, deadline: deadline)
         let bgapi: Command
         do {
             bgapi = try Command.bgapi(command.command(uuid: uuid), jobUUID: uuid)
