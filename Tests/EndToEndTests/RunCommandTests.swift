@@ -78,6 +78,18 @@ import Testing
         #expect(offered + blocked == 79, "every due call is either made or blocked")
     }
 
+    /// `duration: "auto"` = limit / rate (Erlang): here 20 / 20 = 1 s, enforced by the
+    /// server (`execute_on_answer=sched_hangup:+1`, cause ALLOTTED_TIMEOUT).
+    @Test func durationAutoHoldsLimitOverRate() throws {
+        let scenario = try Scenario("{ name: 'auto', \(Self.twoSims) load: { rate: 20, limit: 20, duration: 'auto', run_time: 1 } }")
+        let result = try scenario.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        let (summary, rows) = try scenario.reports()
+        let load = (summary["profile"] as? [String: Any])?["load"] as? [String: Any]
+        #expect(load?["hold_seconds"] as? Int == 1)
+        #expect(!rows.isEmpty && rows.allSatisfy { $0["hangup_cause"] == "ALLOTTED_TIMEOUT" })
+    }
+
     @Test func maxOfferedStopsTheRun() throws {
         let scenario = try Scenario("{ name: 'max', \(Self.twoSims) load: { rate: 50, limit: 50, duration: 1, max_offered: 7 } }")
         let result = try scenario.run()
