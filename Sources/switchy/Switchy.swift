@@ -18,6 +18,7 @@ struct SwitchyCommand {
                                        (like `fs_cli -x`).
           run PROFILE [overrides]      Run a load scenario and write its reports under results/.
           check PROFILE [overrides]    Validate a profile and print the effective scenario.
+          events HOST[:PORT] [EVENT...]  Print a FreeSWITCH's events as they come (--stats: rates only).
           sim [options]                Run simulated FreeSWITCH slaves (an ESL server each)
                                        until Ctrl-C, to try profiles and clients against.
           report RUN_FOLDER... [--out DIR]
@@ -56,6 +57,8 @@ struct SwitchyCommand {
             code = await SimCommand.run(arguments)
         case "run":
             code = await RunCommand.run(arguments)
+        case "events":
+            code = await EventsCommand.run(arguments)
         case "report":
             code = await ReportCommand.run(arguments)
         default:

@@ -73,6 +73,9 @@ public struct Event: Sendable {
     /// The header names in wire order (duplicates kept).
     public var headerNames: [String] { fields.map { string(Int($0.nameStart)..<Int($0.nameEnd)) } }
 
+    /// Bytes the event is kept in (for a plain event, about its size on the wire).
+    public var byteCount: Int { storage.count }
+
     /// The number of headers (duplicates counted).
     public var headerCount: Int { fields.count }
 

@@ -1,0 +1,216 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import ESL
+import Foundation
+import Synchronization
+
+/// `switchy events HOST[:PORT]`: prints a slave's events as they come, like fs_cli's
+/// event view; with `--stats`, only the rates when it ends.
+enum EventsCommand {
+    static let usage = """
+        USAGE: switchy events HOST[:PORT] [EVENT...] [options]
+
+        Subscribes to EVENT... (default ALL) and prints each event as it arrives: its
+        headers (values URL-decoded) and its body, then a blank line. Stops after --count
+        events or on Ctrl-C.
+
+        OPTIONS:
+          --format plain|json      The event format to ask for (default plain).
+          --filter HEADER VALUE    A FreeSWITCH filter (repeatable; ORed; an event without
+                                   the header is not sent).
+          --count N                Stop after N events.
+          --stats                  Print nothing per event; print events/s and MB/s at the end.
+          --password-env VAR       The ESL password from VAR (default $ESL_PASSWORD, else ClueCon).
+          --timeout SECONDS        Connect and authentication timeout (default 5).
+          -h, --help               Show this help.
+
+        EXIT CODES:
+          0 stopped (count reached, Ctrl-C, or the server closed); 2 bad usage; 3 could not
+          connect or authenticate.
+        """
+
+    struct Options {
+        var address: HostPort?
+        var events: [String] = []
+        var format = Command.EventFormat.plain
+        var filters: [(String, String)] = []
+        var count: Int?
+        var stats = false
+        var passwordVariable: String?
+        var timeout = 5.0
+    }
+
+    struct UsageError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(_ arguments: [String]) async -> ExitCode {
+        if arguments.contains("-h") || arguments.contains("--help") {
+            Output.print(usage)
+            return .success
+        }
+        let options: Options
+        do {
+            options = try parse(arguments)
+        } catch {
+            Output.error("switchy events: \(error) (see switchy events --help)")
+            return .usage
+        }
+        let password: String
+        if let variable = options.passwordVariable {
+            guard let value = getenv(variable).map({ String(cString: $0) }) else {
+                Output.error("switchy events: --password-env \(variable): that environment variable is not set")
+                return .usage
+            }
+            password = value
+        } else {
+            password = getenv("ESL_PASSWORD").map { String(cString: $0) } ?? "ClueCon"
+        }
+
+        let counter = Counter(limit: options.count)
+        let done = Done()
+        let stats = options.stats
+        let connection: Connection
+        do {
+            connection = try await Connection.connect(
+                host: options.address!.host, port: options.address!.port, password: password,
+                options: Connection.Options(connectTimeout: options.timeout),
+                onEvent: { event in
+                    guard counter.add(event.byteCount) else { return }
+                    if !stats { Output.write(render(event)) }
+                    if counter.reachedLimit { done.finish() }
+                },
+                onClose: { _ in done.finish() })
+        } catch {
+            Output.error("switchy: \(error)")
+            return .unreachable
+        }
+        do {
+            for (header, value) in options.filters { _ = try await connection.send(.filter(header, value)) }
+            let reply = try await connection.send(.event(options.format, options.events.isEmpty ? ["ALL"] : options.events))
+            guard reply.replyText?.hasPrefix("+OK") == true else {
+                Output.error("switchy events: \(reply.replyText ?? "the subscription was refused")")
+                connection.close()
+                return .usage
+            }
+        } catch {
+            Output.error("switchy: \(error)")
+            return .unreachable
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler { done.finish() }
+        interrupt.resume()
+        await done.wait()
+        interrupt.cancel()
+        connection.close()
+        if stats {
+            let seconds = max(1e-9, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+            let (events, bytes) = counter.totals
+            Output.print(
+                String(
+                    format: "%d events in %.2f s: %.0f events/s, %.2f MB/s", events, seconds, Double(events) / seconds,
+                    Double(bytes) / seconds / 1_000_000))
+        }
+        return .success
+    }
+
+    /// An event as text: `Name: value` lines, the body, a blank line.
+    static func render(_ event: Event) -> String {
+        var text = event.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n"
+        if let body = event.body, !body.isEmpty { text += "\n" + body + (body.hasSuffix("\n") ? "" : "\n") }
+        return text + "\n"
+    }
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> Options {
+        var address: HostPort?
+        var options = Options()
+        var index = 0
+        func value(_ option: String) throws(UsageError) -> String {
+            guard index + 1 < arguments.count else { throw UsageError(description: "\(option) needs a value") }
+            index += 1
+            return arguments[index]
+        }
+        while index < arguments.count {
+            let argument = arguments[index]
+            switch argument {
+            case "--format":
+                let text = try value(argument)
+                guard let format = Command.EventFormat(rawValue: text), format != .xml else {
+                    throw UsageError(description: "--format expects plain or json, got '\(text)'")
+                }
+                options.format = format
+            case "--filter":
+                let header = try value(argument)
+                options.filters.append((header, try value(argument)))
+            case "--count":
+                let text = try value(argument)
+                guard let count = Int(text), count > 0 else { throw UsageError(description: "--count expects a number > 0, got '\(text)'") }
+                options.count = count
+            case "--stats": options.stats = true
+            case "--password-env": options.passwordVariable = try value(argument)
+            case "--timeout":
+                let text = try value(argument)
+                guard let seconds = Double(text), seconds > 0 else { throw UsageError(description: "--timeout expects seconds > 0, got '\(text)'") }
+                options.timeout = seconds
+            default:
+                if argument.hasPrefix("--") { throw UsageError(description: "unknown option '\(argument)'") }
+                if address == nil {
+                    do { address = try HostPort(parsing: argument, defaultPort: 8021) } catch {
+                        throw UsageError(description: "\(error)")
+                    }
+                } else {
+                    options.events.append(argument)
+                }
+            }
+            index += 1
+        }
+        guard let address else { throw UsageError(description: "expected HOST[:PORT]") }
+        options.address = address
+        return options
+    }
+
+    /// Events and bytes seen, and whether the count is reached.
+    final class Counter: Sendable {
+        private let state = Mutex((events: 0, bytes: 0))
+        private let limit: Int?
+        init(limit: Int?) { self.limit = limit }
+        /// Counts one event; false when past the limit (not to be printed).
+        func add(_ bytes: Int) -> Bool {
+            state.withLock { state in
+                if let limit, state.events >= limit { return false }
+                state.events += 1
+                state.bytes += bytes
+                return true
+            }
+        }
+        var reachedLimit: Bool { limit.map { limit in state.withLock { $0.events >= limit } } ?? false }
+        var totals: (Int, Int) { state.withLock { ($0.events, $0.bytes) } }
+    }
+
+    /// Resolves once, from any thread.
+    final class Done: Sendable {
+        private let state = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+        func finish() {
+            let waiters = state.withLock { state in
+                guard !state.done else { return [CheckedContinuation<Void, Never>]() }
+                state.done = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+        func wait() async {
+            await withCheckedContinuation { continuation in
+                let done = state.withLock { state in
+                    if !state.done { state.waiters.append(continuation) }
+                    return state.done
+                }
+                if done { continuation.resume() }
+            }
+        }
+    }
+}
