@@ -147,6 +147,17 @@ import Testing
         #expect(leftovers.isEmpty, "no empty results folder is left behind")
     }
 
+    @Test func anUnwritableResultsFolderExitsTwoBeforeAnyCall() throws {
+        let scenario = try Scenario("{ name: 'ro', \(Self.twoSims) load: { rate: 5, limit: 5, run_time: 1 } }")
+        // A results "folder" under a regular file cannot be created.
+        let file = scenario.folder.appendingPathComponent("not-a-folder")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["run", scenario.profile.path, "--out", file.appendingPathComponent("results").path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("not-a-folder") && result.stderr.contains("cannot write the results folder"))
+        #expect(!result.stderr.contains("target"), "no call was offered")
+    }
+
     @Test func aBadProfileExitsTwoNamingTheField() throws {
         let scenario = try Scenario("{ name: 'bad', \(Self.twoSims) load: { rate: -5, limit: 5, run_time: 1 } }")
         let result = try scenario.run()
