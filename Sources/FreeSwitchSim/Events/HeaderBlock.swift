@@ -58,11 +58,8 @@ final class HeaderBlock: Sendable {
     /// to `name` and `value` exactly.
     @discardableResult
     static func append(_ name: String, _ value: String, to bytes: inout [UInt8]) -> Bool {
-        var nameReversible = true
-        for byte in name.utf8 {
-            if byte == UInt8(ascii: ":") || byte < 0x20 { nameReversible = false }
-            bytes.append(byte)
-        }
+        let nameReversible = !name.utf8.contains { $0 == UInt8(ascii: ":") || $0 < 0x20 }
+        bytes += name.utf8
         bytes.append(UInt8(ascii: ":"))
         bytes.append(UInt8(ascii: " "))
         let valueReversible = PlainEncoding.appendEncoded(value, to: &bytes)

@@ -17,28 +17,34 @@ enum PlainEncoding {
 
     /// Appends `value`, encoded, to `out`; false when a `%XX` was copied as is (the
     /// encoding then cannot be decoded back to `value`).
+    ///
+    /// Runs of safe bytes are copied in one go: most values (uuids, numbers, codec
+    /// names) have none or few bytes to escape, and a byte-at-a-time append pays a
+    /// uniqueness and a capacity check per byte.
     @discardableResult
     static func appendEncoded(_ value: String, to out: inout [UInt8]) -> Bool {
         var value = value
         var reversible = true
         value.withUTF8 { bytes in
-            let count = bytes.count
-            var index = 0
-            while index < count {
-                let byte = bytes[index]
-                if !unsafe[Int(byte)] {
-                    out.append(byte)
-                } else if byte == UInt8(ascii: "%"), index + 2 < count, isUpperHex(bytes[index + 1]),
-                    isUpperHex(bytes[index + 2])
-                {
-                    out.append(byte)
-                    reversible = false
-                } else {
-                    out.append(UInt8(ascii: "%"))
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0x0F)])
+            unsafe.withUnsafeBufferPointer { unsafe in
+                let count = bytes.count
+                var index = 0
+                while index < count {
+                    var run = index
+                    while run < count, !unsafe[Int(bytes[run])] { run += 1 }
+                    if run > index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<run])) }
+                    guard run < count else { return }
+                    let byte = bytes[run]
+                    if byte == UInt8(ascii: "%"), run + 2 < count, isUpperHex(bytes[run + 1]), isUpperHex(bytes[run + 2]) {
+                        out.append(byte)
+                        reversible = false
+                    } else {
+                        out.append(UInt8(ascii: "%"))
+                        out.append(hex[Int(byte >> 4)])
+                        out.append(hex[Int(byte & 0x0F)])
+                    }
+                    index = run + 1
                 }
-                index += 1
             }
         }
         return reversible
