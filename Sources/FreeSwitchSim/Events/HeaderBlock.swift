@@ -58,8 +58,12 @@ final class HeaderBlock: Sendable {
     /// to `name` and `value` exactly.
     @discardableResult
     static func append(_ name: String, _ value: String, to bytes: inout [UInt8]) -> Bool {
-        let nameReversible = !name.utf8.contains { $0 == UInt8(ascii: ":") || $0 < 0x20 }
-        bytes += name.utf8
+        var name = name
+        let nameReversible = name.withUTF8 { utf8 in
+            bytes.append(contentsOf: utf8)
+            for byte in utf8 where byte == UInt8(ascii: ":") || byte < 0x20 { return false }
+            return true
+        }
         bytes.append(UInt8(ascii: ":"))
         bytes.append(UInt8(ascii: " "))
         let valueReversible = PlainEncoding.appendEncoded(value, to: &bytes)

@@ -248,7 +248,11 @@ final class ESLConnection: EventSink, @unchecked Sendable {
             sendNotice("killed listener because of lost events\n")
             return false
         }
+        // Take the buffer (not a second reference to it): emptying a shared buffer
+        // would allocate a fresh one, and at this size every drain would then map,
+        // fault in and unmap new pages.
         var output = outputBuffer
+        outputBuffer = []
         output.removeAll(keepingCapacity: true)
         defer { outputBuffer = output }
         for (index, event) in events.enumerated() {
