@@ -45,17 +45,41 @@ final class Channel {
     var isUp: Bool { hangupCause == nil }
 
     /// Encoded lines that never change: `Channel-Name` … `Presence-Call-Direction`,
-    /// and `Channel-Call-UUID`.
+    /// and `Channel-Call-UUID`; and whether they decode back exactly.
     private lazy var identityLines = (
         HeaderBlock.line("Channel-Name", name) + HeaderBlock.line("Unique-ID", uuid)
             + HeaderBlock.line("Call-Direction", direction.rawValue)
             + HeaderBlock.line("Presence-Call-Direction", direction.rawValue),
-        HeaderBlock.line("Channel-Call-UUID", uuid)
+        HeaderBlock.line("Channel-Call-UUID", uuid),
+        HeaderBlock.isReversible("Channel-Name", name) && HeaderBlock.isReversible("Unique-ID", uuid)
     )
 
-    /// Channel data (`switch_channel_event_set_basic_data`).
+    /// Channel data (`switch_channel_event_set_basic_data`), encoded straight into
+    /// bytes: it changes with nearly every event of a call.
     func channelData() -> HeaderBlock {
         if let dataBlock { return dataBlock }
+        let identity = identityLines
+        var plain: [UInt8] = []
+        plain.reserveCapacity(identity.0.count + identity.1.count + 420)
+        HeaderBlock.append("Channel-State", state.name, to: &plain)
+        HeaderBlock.append("Channel-Call-State", callState.name, to: &plain)
+        plain += Self.stateNumberPrefix
+        DecimalText.append(stateNumber, to: &plain)
+        plain.append(0x0A)
+        plain += identity.0
+        plain += hitDialplan ? Self.hitDialplanTrue : Self.hitDialplanFalse
+        plain += identity.1
+        HeaderBlock.append("Answer-State", answerState, to: &plain)
+        if let hangupCause { HeaderBlock.append("Hangup-Cause", hangupCause.name, to: &plain) }
+        if hasCodec { plain += Self.codecLines }
+        let block = HeaderBlock(plain: plain, raw: identity.2 ? nil : channelDataHeaders())
+        dataBlock = block
+        return block
+    }
+
+    /// The raw channel data headers, for a channel whose name or uuid does not decode
+    /// back from its plain lines.
+    private func channelDataHeaders() -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [
             ("Channel-State", state.name), ("Channel-Call-State", callState.name),
             ("Channel-State-Number", String(stateNumber)), ("Channel-Name", name), ("Unique-ID", uuid),
@@ -63,27 +87,14 @@ final class Channel {
             ("Channel-HIT-Dialplan", hitDialplan ? "true" : "false"), ("Channel-Call-UUID", uuid),
             ("Answer-State", answerState),
         ]
-        var plain: [UInt8] = []
-        plain.reserveCapacity(640)
-        plain += Array("Channel-State: \(state.name)\nChannel-Call-State: \(callState.name)\n".utf8)
-        plain += Array("Channel-State-Number: \(stateNumber)\n".utf8)
-        plain += identityLines.0
-        plain += Array("Channel-HIT-Dialplan: \(hitDialplan ? "true" : "false")\n".utf8)
-        plain += identityLines.1
-        plain += Array("Answer-State: \(answerState)\n".utf8)
-        if let hangupCause {
-            headers.append(("Hangup-Cause", hangupCause.name))
-            plain += Array("Hangup-Cause: \(hangupCause.name)\n".utf8)
-        }
-        if hasCodec {
-            headers += Self.codecHeaders
-            plain += Self.codecLines
-        }
-        let block = HeaderBlock(headers: headers, plain: plain)
-        dataBlock = block
-        return block
+        if let hangupCause { headers.append(("Hangup-Cause", hangupCause.name)) }
+        if hasCodec { headers += Self.codecHeaders }
+        return headers
     }
 
+    private static let stateNumberPrefix = Array("Channel-State-Number: ".utf8)
+    private static let hitDialplanTrue = HeaderBlock.line("Channel-HIT-Dialplan", "true")
+    private static let hitDialplanFalse = HeaderBlock.line("Channel-HIT-Dialplan", "false")
     private static let codecHeaders: [(name: String, value: String)] = [
         ("Channel-Read-Codec-Name", "PCMU"), ("Channel-Read-Codec-Rate", "8000"),
         ("Channel-Read-Codec-Bit-Rate", "64000"), ("Channel-Write-Codec-Name", "PCMU"),
@@ -94,7 +105,7 @@ final class Channel {
     /// The caller profile (`switch_caller_profile_event_set_data`), or an empty block.
     func callerProfile() -> HeaderBlock {
         if let profileBlock { return profileBlock }
-        let block = hasProfile ? HeaderBlock(profileFields.headers(direction: direction, name: name, uuid: uuid)) : .empty
+        let block = hasProfile ? profileFields.block(direction: direction, name: name, uuid: uuid) : .empty
         profileBlock = block
         return block
     }
@@ -121,6 +132,62 @@ struct CallerProfile {
     var progressMedia: Int64 = 0
     var hangup: Int64 = 0
 
+    /// The `Caller-*` headers, encoded (the raw headers kept only when needed).
+    func block(direction: Channel.Direction, name: String, uuid: String) -> HeaderBlock {
+        var plain: [UInt8] = []
+        plain.reserveCapacity(1200)
+        var reversible = true
+        func add(_ header: String, _ value: String) {
+            if !HeaderBlock.append(header, value, to: &plain) { reversible = false }
+        }
+        func add(_ header: [UInt8], _ value: Int64) {
+            plain += header
+            DecimalText.append(value, to: &plain)
+            plain.append(0x0A)
+        }
+        add("Caller-Direction", direction.rawValue)
+        add("Caller-Logical-Direction", direction.rawValue)
+        if let username { add("Caller-Username", username) }
+        if let dialplan { add("Caller-Dialplan", dialplan) }
+        if !callerIDName.isEmpty { add("Caller-Caller-ID-Name", callerIDName) }
+        add("Caller-Caller-ID-Number", callerIDNumber)
+        if !origCallerIDName.isEmpty { add("Caller-Orig-Caller-ID-Name", origCallerIDName) }
+        add("Caller-Orig-Caller-ID-Number", origCallerIDNumber)
+        if !calleeIDName.isEmpty { add("Caller-Callee-ID-Name", calleeIDName) }
+        if !calleeIDNumber.isEmpty { add("Caller-Callee-ID-Number", calleeIDNumber) }
+        if let networkAddr { add("Caller-Network-Addr", networkAddr) }
+        add("Caller-ANI", ani)
+        add("Caller-Destination-Number", destination)
+        add("Caller-Unique-ID", uuid)
+        add("Caller-Source", source)
+        add("Caller-Context", context)
+        add("Caller-Channel-Name", name)
+        plain += Self.profileIndexLine
+        add(Self.createdPrefixes.0, created)
+        add(Self.createdPrefixes.1, created)
+        add(Self.timePrefixes.0, answered)
+        add(Self.timePrefixes.1, progress)
+        add(Self.timePrefixes.2, progressMedia)
+        add(Self.timePrefixes.3, hangup)
+        plain += Self.fixedTail
+        return HeaderBlock(plain: plain, raw: reversible ? nil : headers(direction: direction, name: name, uuid: uuid))
+    }
+
+    private static let profileIndexLine = HeaderBlock.line("Caller-Profile-Index", "1")
+    private static let createdPrefixes = (
+        Array("Caller-Profile-Created-Time: ".utf8), Array("Caller-Channel-Created-Time: ".utf8)
+    )
+    private static let timePrefixes = (
+        Array("Caller-Channel-Answered-Time: ".utf8), Array("Caller-Channel-Progress-Time: ".utf8),
+        Array("Caller-Channel-Progress-Media-Time: ".utf8), Array("Caller-Channel-Hangup-Time: ".utf8)
+    )
+    private static let fixedTail = HeaderBlock([
+        ("Caller-Channel-Transfer-Time", "0"), ("Caller-Channel-Resurrect-Time", "0"),
+        ("Caller-Channel-Bridged-Time", "0"), ("Caller-Channel-Last-Hold", "0"), ("Caller-Channel-Hold-Accum", "0"),
+        ("Caller-Screen-Bit", "true"), ("Caller-Privacy-Hide-Name", "false"), ("Caller-Privacy-Hide-Number", "false"),
+    ]).plain
+
+    /// The raw `Caller-*` headers, in wire order.
     func headers(direction: Channel.Direction, name: String, uuid: String) -> [(name: String, value: String)] {
         var out: [(name: String, value: String)] = [
             ("Caller-Direction", direction.rawValue), ("Caller-Logical-Direction", direction.rawValue),

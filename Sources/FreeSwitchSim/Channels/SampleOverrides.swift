@@ -5,10 +5,10 @@ struct SampleOverrides {
     let samples: [String: String]
     let overrides: [String: String]
 
-    /// Encoded sample lines of the direction this set of values is for.
-    let sampleLines: [String: (line: [UInt8], header: String)]
+    /// Sample values with their encoded lines, of the direction this set of values is for.
+    let sampleLines: [String: SampleLines.Entry]
 
-    init(samples: [String: String], sampleLines: [String: (line: [UInt8], header: String)], overrides: [String: String]) {
+    init(samples: [String: String], sampleLines: [String: SampleLines.Entry], overrides: [String: String]) {
         self.samples = samples
         self.overrides = overrides
         self.sampleLines = sampleLines
@@ -16,11 +16,11 @@ struct SampleOverrides {
 
     func value(_ name: String) -> String { overrides[name] ?? samples[name] ?? "" }
 
-    /// The value with its encoded line and header name: ready-made for sample values.
-    func entry(_ name: String) -> (value: String, line: [UInt8]?, header: String?) {
-        if let value = overrides[name] { return (value, nil, nil) }
-        guard let value = samples[name], let cached = sampleLines[name] else { return ("", nil, nil) }
-        return (value, cached.line, cached.header)
+    /// The value with its encoded line: ready-made for sample values.
+    func entry(_ name: String) -> (value: String, line: [UInt8]?) {
+        if let value = overrides[name] { return (value, nil) }
+        guard let sample = sampleLines[name] else { return ("", nil) }
+        return (sample.value, sample.line)
     }
 
     /// Values for an outbound sofia leg to `user@host[:port]`.
@@ -88,15 +88,23 @@ struct SampleOverrides {
     }
 }
 
-/// The sample values' `variable_<name>: <value>` lines, encoded once per process.
+/// The sample values with their `variable_<name>: <value>` lines, encoded once per
+/// process (only the lines that decode back exactly; ``VariableStore`` encodes the
+/// others), so a sample variable costs one lookup, not one per table.
 enum SampleLines {
+    struct Entry {
+        let value: String
+        let line: [UInt8]?
+    }
+
     static let outbound = encode(SampleValues.outbound)
     static let inbound = encode(SampleValues.inbound)
 
-    private static func encode(_ samples: [String: String]) -> [String: (line: [UInt8], header: String)] {
+    private static func encode(_ samples: [String: String]) -> [String: Entry] {
         samples.reduce(into: [:]) { result, pair in
             let header = "variable_" + pair.key
-            result[pair.key] = (HeaderBlock.line(header, pair.value), header)
+            let line = HeaderBlock.isReversible(header, pair.value) ? HeaderBlock.line(header, pair.value) : nil
+            result[pair.key] = Entry(value: pair.value, line: line)
         }
     }
 }

@@ -103,6 +103,9 @@ extension SwitchCore {
     }
 
     /// The CDR variables computed in the hangup state (chan.c `switch_channel_set_timestamps`).
+    ///
+    /// Set one by one with static names: building the ~60 names by interpolation and
+    /// collecting the pairs first cost more than the rest of the hangup.
     private func setCDRVariables(_ channel: Channel, cause: HangupCause, noAnswer: Bool) {
         let fields = channel.profileFields
         let start = fields.created
@@ -111,55 +114,77 @@ extension SwitchCore {
         func since(_ time: Int64, _ divisor: Int64) -> String {
             time == 0 ? "0" : String(time / divisor - start / divisor)
         }
-        var pairs: [(String, String)] = [
-            ("hangup_cause", cause.name), ("hangup_cause_q850", String(cause.code)), ("digits_dialed", "none"),
-            ("start_stamp", factory.localStamp(seconds(start))),
-            ("profile_start_stamp", factory.localStamp(seconds(start))),
-        ]
-        if fields.answered != 0 { pairs.append(("answer_stamp", factory.localStamp(seconds(fields.answered)))) }
-        if fields.progress != 0 { pairs.append(("progress_stamp", factory.localStamp(seconds(fields.progress)))) }
+        let hadDisposition = channel.variables["sip_hangup_disposition"] != nil
+        channel.variables.set("hangup_cause", cause.name)
+        channel.variables.set("hangup_cause_q850", String(cause.code))
+        channel.variables.set("digits_dialed", "none")
+        channel.variables.set("start_stamp", factory.localStamp(seconds(start)))
+        channel.variables.set("profile_start_stamp", factory.localStamp(seconds(start)))
+        if fields.answered != 0 { channel.variables.set("answer_stamp", factory.localStamp(seconds(fields.answered))) }
+        if fields.progress != 0 { channel.variables.set("progress_stamp", factory.localStamp(seconds(fields.progress))) }
         if fields.progressMedia != 0 {
-            pairs.append(("progress_media_stamp", factory.localStamp(seconds(fields.progressMedia))))
+            channel.variables.set("progress_media_stamp", factory.localStamp(seconds(fields.progressMedia)))
         }
-        pairs.append(("end_stamp", factory.localStamp(seconds(end))))
-        for (name, time) in [
-            ("start", start), ("profile_start", start), ("answer", fields.answered), ("bridge", 0), ("last_hold", 0),
-        ] as [(String, Int64)] {
-            pairs += [("\(name)_epoch", String(seconds(time))), ("\(name)_uepoch", String(time))]
+        channel.variables.set("end_stamp", factory.localStamp(seconds(end)))
+        let epochs = CDRNames.epochs
+        for (index, time) in [start, start, fields.answered, 0, 0].enumerated() {
+            channel.variables.set(epochs[index].epoch, String(seconds(time)))
+            channel.variables.set(epochs[index].uepoch, String(time))
         }
-        pairs += [("hold_accum_seconds", "0"), ("hold_accum_usec", "0"), ("hold_accum_ms", "0")]
-        for (name, time) in [
-            ("resurrect", 0), ("progress", fields.progress), ("progress_media", fields.progressMedia), ("end", end),
-        ] as [(String, Int64)] {
-            pairs += [("\(name)_epoch", String(seconds(time))), ("\(name)_uepoch", String(time))]
+        channel.variables.set("hold_accum_seconds", "0")
+        channel.variables.set("hold_accum_usec", "0")
+        channel.variables.set("hold_accum_ms", "0")
+        for (index, time) in [0, fields.progress, fields.progressMedia, end].enumerated() {
+            channel.variables.set(epochs[5 + index].epoch, String(seconds(time)))
+            channel.variables.set(epochs[5 + index].uepoch, String(time))
         }
         if let last = channel.call.lastApplication {
-            pairs.append(("last_app", last.name))
-            if !last.arguments.isEmpty { pairs.append(("last_arg", last.arguments)) }
+            channel.variables.set("last_app", last.name)
+            if !last.arguments.isEmpty { channel.variables.set("last_arg", last.arguments) }
         }
-        pairs.append(("caller_id", "\"\(fields.callerIDName)\" <\(fields.callerIDNumber)>"))
+        channel.variables.set("caller_id", "\"\(fields.callerIDName)\" <\(fields.callerIDNumber)>")
         let answered = fields.answered
         let bill: (Int64) -> String = { divisor in answered == 0 ? "0" : String(end / divisor - answered / divisor) }
-        for (suffix, divisor) in [("sec", Int64(1_000_000)), ("msec", 1000), ("usec", 1)] {
-            let duration = suffix == "sec" ? "duration" : suffix == "msec" ? "mduration" : "uduration"
-            pairs += [
-                (duration, String(end / divisor - start / divisor)), ("bill" + suffix, bill(divisor)),
-                ("progress" + suffix, since(fields.progress, divisor)), ("answer" + suffix, since(answered, divisor)),
-                ("wait" + suffix, "0"), ("progress_media" + suffix, since(fields.progressMedia, divisor)),
-                ("flow_bill" + suffix, bill(divisor)),
-            ]
+        for names in CDRNames.durations {
+            let divisor = names.divisor
+            channel.variables.set(names.duration, String(end / divisor - start / divisor))
+            channel.variables.set(names.bill, bill(divisor))
+            channel.variables.set(names.progress, since(fields.progress, divisor))
+            channel.variables.set(names.answer, since(answered, divisor))
+            channel.variables.set(names.wait, "0")
+            channel.variables.set(names.progressMedia, since(fields.progressMedia, divisor))
+            channel.variables.set(names.flowBill, bill(divisor))
         }
         if noAnswer {
-            pairs += [
-                ("sip_hangup_disposition", "send_cancel"), ("sip_invite_failure_status", "487"),
-                ("sip_invite_failure_phrase", "CANCEL"),
-            ]
-        } else if channel.variables["sip_hangup_disposition"] == nil {
-            pairs.append(("sip_hangup_disposition", "send_bye"))
+            channel.variables.set("sip_hangup_disposition", "send_cancel")
+            channel.variables.set("sip_invite_failure_status", "487")
+            channel.variables.set("sip_invite_failure_phrase", "CANCEL")
+        } else if !hadDisposition {
+            channel.variables.set("sip_hangup_disposition", "send_bye")
         }
-        channel.variables.set(pairs)
         if channel.call.hadMedia, channel.isAnswered || fields.progressMedia != 0 {
             channel.variables.set(VariableStages.rtpStatistics, from: SampleOverrides.forChannel(channel))
         }
+    }
+}
+
+/// The names of the CDR variables, spelled out once.
+private enum CDRNames {
+    /// `<name>_epoch` / `<name>_uepoch` of start, profile_start, answer, bridge,
+    /// last_hold, then (after the hold_accum trio) resurrect, progress, progress_media, end.
+    static let epochs: [(epoch: String, uepoch: String)] = [
+        "start", "profile_start", "answer", "bridge", "last_hold", "resurrect", "progress", "progress_media", "end",
+    ].map { ($0 + "_epoch", $0 + "_uepoch") }
+
+    /// The duration names of each unit: seconds, milliseconds, microseconds.
+    static let durations: [(
+        divisor: Int64, duration: String, bill: String, progress: String, answer: String, wait: String,
+        progressMedia: String, flowBill: String
+    )] = [(Int64(1_000_000), "sec", "duration"), (1000, "msec", "mduration"), (1, "usec", "uduration")].map {
+        divisor, suffix, duration in
+        (
+            divisor, duration, "bill" + suffix, "progress" + suffix, "answer" + suffix, "wait" + suffix,
+            "progress_media" + suffix, "flow_bill" + suffix
+        )
     }
 }

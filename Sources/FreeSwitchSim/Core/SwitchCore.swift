@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Receives the events a simulated core fires (one per ESL connection).
 protocol EventSink: AnyObject {
@@ -23,7 +24,14 @@ final class SwitchCore: @unchecked Sendable {
     let password: String
 
     var timing: SimTiming
-    var faults: SimFaults
+    /// The faults injected now. Kept under a lock of their own: the connection threads
+    /// read them before every write, and must not wait for the core lock to do so (the
+    /// core may hold it for a whole second's worth of hangups).
+    var faults: SimFaults {
+        get { sharedFaults.withLock { $0 } }
+        set { sharedFaults.withLock { $0 = newValue } }
+    }
+    private let sharedFaults: Mutex<SimFaults>
     var factory: EventFactory
     var random: SimRandom
     var timers = TimerQueue()
@@ -43,7 +51,7 @@ final class SwitchCore: @unchecked Sendable {
         heartbeatInterval = configuration.heartbeatInterval
         password = configuration.password
         timing = configuration.timing
-        faults = configuration.faults
+        sharedFaults = Mutex(configuration.faults)
         random = SimRandom(seed: configuration.timing.seed)
         let identity = SwitchIdentity(
             coreUUID: configuration.coreUUID, hostname: configuration.hostname, switchname: configuration.switchname,

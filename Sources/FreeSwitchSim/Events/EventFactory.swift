@@ -38,6 +38,8 @@ struct EventFactory {
     private var cachedDateLines: [UInt8] = []
     /// Encoded identity lines (`Core-UUID` … `FreeSWITCH-IPv6`).
     private let identityLines: [UInt8]
+    /// False when an identity value does not decode back from its line.
+    private let identityReversible: Bool
     /// Encoded `Event-Calling-*` lines per event name.
     private var callingLines: [String: [UInt8]] = [:]
 
@@ -49,6 +51,8 @@ struct EventFactory {
             HeaderBlock.line("Core-UUID", identity.coreUUID) + HeaderBlock.line("FreeSWITCH-Hostname", identity.hostname)
             + HeaderBlock.line("FreeSWITCH-Switchname", identity.switchname)
             + HeaderBlock.line("FreeSWITCH-IPv4", identity.ipv4) + HeaderBlock.line("FreeSWITCH-IPv6", identity.ipv6)
+        identityReversible = [identity.coreUUID, identity.hostname, identity.switchname, identity.ipv4, identity.ipv6]
+            .allSatisfy { !PlainEncoding.keepsEscape($0) }
     }
 
     /// `now` rounded down to the core tick.
@@ -66,18 +70,34 @@ struct EventFactory {
             (cachedLocal, cachedGMT) = Self.dates(second)
             cachedDateLines = HeaderBlock.line("Event-Date-Local", cachedLocal) + HeaderBlock.line("Event-Date-GMT", cachedGMT)
         }
-        let calling = SampleValues.calling[name] ?? ("mod_event_socket.c", "event_handler", "1")
         let callingBytes: [UInt8]
         if let cached = callingLines[name] {
             callingBytes = cached
         } else {
             // First event of this type: encode its calling-site lines once.
+            let calling = Self.calling(name)
             callingBytes =
                 HeaderBlock.line("Event-Calling-File", calling.file)
                 + HeaderBlock.line("Event-Calling-Function", calling.function)
                 + HeaderBlock.line("Event-Calling-Line-Number", calling.line)
             callingLines[name] = callingBytes
         }
+        var plain: [UInt8] = []
+        plain.reserveCapacity(identityLines.count + cachedDateLines.count + callingBytes.count + 128)
+        var reversible = HeaderBlock.append("Event-Name", name, to: &plain) && identityReversible
+        plain += identityLines
+        plain += cachedDateLines
+        plain += Self.timestampPrefix
+        DecimalText.append(time, to: &plain)
+        plain.append(0x0A)
+        plain += callingBytes
+        plain += Self.sequencePrefix
+        DecimalText.append(sequence, to: &plain)
+        plain.append(0x0A)
+        if let subclass, !HeaderBlock.append("Event-Subclass", subclass, to: &plain) { reversible = false }
+        guard !reversible else { return HeaderBlock(plain: plain) }
+        // A name or identity value that does not decode back: keep the raw headers too.
+        let calling = Self.calling(name)
         var headers: [(name: String, value: String)] = [
             ("Event-Name", name), ("Core-UUID", identity.coreUUID), ("FreeSWITCH-Hostname", identity.hostname),
             ("FreeSWITCH-Switchname", identity.switchname), ("FreeSWITCH-IPv4", identity.ipv4),
@@ -86,19 +106,16 @@ struct EventFactory {
             ("Event-Calling-Function", calling.function), ("Event-Calling-Line-Number", calling.line),
             ("Event-Sequence", String(sequence)),
         ]
-        var plain = HeaderBlock.line("Event-Name", name)
-        plain.reserveCapacity(identityLines.count + cachedDateLines.count + callingBytes.count + 128)
-        plain += identityLines
-        plain += cachedDateLines
-        plain += Array("Event-Date-Timestamp: \(time)\n".utf8)
-        plain += callingBytes
-        plain += Array("Event-Sequence: \(sequence)\n".utf8)
-        if let subclass {
-            headers.append(("Event-Subclass", subclass))
-            plain += HeaderBlock.line("Event-Subclass", subclass)
-        }
-        return HeaderBlock(headers: headers, plain: plain)
+        if let subclass { headers.append(("Event-Subclass", subclass)) }
+        return HeaderBlock(plain: plain, raw: headers)
     }
+
+    private static func calling(_ name: String) -> (file: String, function: String, line: String) {
+        SampleValues.calling[name] ?? ("mod_event_socket.c", "event_handler", "1")
+    }
+
+    private static let timestampPrefix = Array("Event-Date-Timestamp: ".utf8)
+    private static let sequencePrefix = Array("Event-Sequence: ".utf8)
 
     /// `YYYY-MM-DD HH:MM:SS` in local time, and the RFC 822 GMT date.
     static func dates(_ second: Int64) -> (local: String, gmt: String) {

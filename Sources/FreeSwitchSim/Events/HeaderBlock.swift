@@ -1,61 +1,131 @@
-/// An immutable run of event headers, with its `text/event-plain` encoding computed
-/// once.
+/// An immutable run of event headers, kept as its `text/event-plain` encoding.
 ///
 /// Channel events are made of a few blocks (base headers, channel data, caller
 /// profile, variables); the blocks that do not change between two events of a call
 /// are shared, so a call's twenty-odd events encode each variable once, not twenty
 /// times.
+///
+/// Only the encoded bytes are stored: the raw headers (for filters, JSON and XML) are
+/// decoded from them on demand. Keeping a `[(String, String)]` beside the bytes cost
+/// an array and a string or two per header, built under the core's lock and freed by
+/// the connection thread, for every event — while the plain format, the one load
+/// generators use, never reads them. When the encoding cannot be reversed exactly (a
+/// value holding a `%XX` that FreeSWITCH copies as is, or a name with a colon), the
+/// raw headers are kept too, so decoding never guesses.
 final class HeaderBlock: Sendable {
-    /// The headers in order, values raw (not URL-encoded). Names may repeat.
-    let headers: [(name: String, value: String)]
     /// `Name: <url-encoded value>\n` for every header, back to back.
     let plain: [UInt8]
+    /// The raw headers, kept only when `plain` does not decode back to them.
+    private let raw: [(name: String, value: String)]?
 
     init(_ headers: [(name: String, value: String)]) {
-        self.headers = headers
         var bytes: [UInt8] = []
         bytes.reserveCapacity(headers.count * 48)
+        var reversible = true
         for (name, value) in headers {
-            bytes.append(contentsOf: name.utf8)
-            bytes.append(UInt8(ascii: ":"))
-            bytes.append(UInt8(ascii: " "))
-            PlainEncoding.appendEncoded(value, to: &bytes)
-            bytes.append(0x0A)
+            if !Self.append(name, value, to: &bytes) { reversible = false }
         }
         self.plain = bytes
+        self.raw = reversible ? nil : headers
     }
 
-    /// A block whose plain encoding was assembled by the caller (from cached lines).
-    init(headers: [(name: String, value: String)], plain: [UInt8]) {
-        self.headers = headers
+    /// A block whose plain encoding was assembled by the caller from lines that
+    /// decode back exactly (see ``append(_:_:to:)``).
+    init(plain: [UInt8]) {
         self.plain = plain
+        self.raw = nil
+    }
+
+    /// A block assembled by the caller, with the raw headers when some line does not
+    /// decode back exactly (nil otherwise).
+    init(plain: [UInt8], raw: [(name: String, value: String)]?) {
+        self.plain = plain
+        self.raw = raw
+    }
+
+    /// The headers in order, values raw (not URL-encoded). Names may repeat.
+    var headers: [(name: String, value: String)] {
+        if let raw { return raw }
+        var out: [(name: String, value: String)] = []
+        forEachLine { name, value in
+            out.append((String(decoding: plain[name], as: UTF8.self), PlainEncoding.decode(plain[value])))
+            return true
+        }
+        return out
+    }
+
+    /// Appends `Name: <encoded value>\n`; false when that line would not decode back
+    /// to `name` and `value` exactly.
+    @discardableResult
+    static func append(_ name: String, _ value: String, to bytes: inout [UInt8]) -> Bool {
+        var name = name
+        let nameReversible = name.withUTF8 { utf8 in
+            bytes.append(contentsOf: utf8)
+            for byte in utf8 where byte == UInt8(ascii: ":") || byte < 0x20 { return false }
+            return true
+        }
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: " "))
+        let valueReversible = PlainEncoding.appendEncoded(value, to: &bytes)
+        bytes.append(0x0A)
+        return nameReversible && valueReversible
     }
 
     /// `Name: <encoded value>\n` for one header.
     static func line(_ name: String, _ value: String) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(name.utf8.count + value.utf8.count + 8)
-        bytes.append(contentsOf: name.utf8)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.append(UInt8(ascii: " "))
-        PlainEncoding.appendEncoded(value, to: &bytes)
-        bytes.append(0x0A)
+        append(name, value, to: &bytes)
         return bytes
+    }
+
+    /// True when `line(name, value)` decodes back to `name` and `value` exactly.
+    static func isReversible(_ name: String, _ value: String) -> Bool {
+        !name.utf8.contains { $0 == UInt8(ascii: ":") || $0 < 0x20 } && !PlainEncoding.keepsEscape(value)
     }
 
     static let empty = HeaderBlock([])
 
     /// The last value of `name` in this block (case-insensitive), if present.
     func lastValue(_ name: String) -> String? {
-        var index = headers.count - 1
-        while index >= 0 {
-            if headers[index].name.utf8.count == name.utf8.count,
-                headers[index].name.lowercased() == name.lowercased()
-            {
-                return headers[index].value
+        if let raw {
+            var index = raw.count - 1
+            while index >= 0 {
+                if Self.sameName(raw[index].name.utf8, name) { return raw[index].value }
+                index -= 1
             }
-            index -= 1
+            return nil
         }
-        return nil
+        var found: Range<Int>?
+        forEachLine { nameRange, value in
+            if Self.sameName(plain[nameRange], name) { found = value }
+            return true
+        }
+        return found.map { PlainEncoding.decode(plain[$0]) }
+    }
+
+    private static func sameName<C: Collection<UInt8>>(_ bytes: C, _ name: String) -> Bool {
+        guard bytes.count == name.utf8.count else { return false }
+        return zip(bytes, name.utf8).allSatisfy { lower($0) == lower($1) }
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+
+    /// Calls `body` with the name and encoded-value ranges of each line, in order,
+    /// until it returns false.
+    private func forEachLine(_ body: (Range<Int>, Range<Int>) -> Bool) {
+        var start = 0
+        let count = plain.count
+        while start < count {
+            var colon = start
+            while colon < count, plain[colon] != UInt8(ascii: ":") { colon += 1 }
+            var end = colon
+            while end < count, plain[end] != 0x0A { end += 1 }
+            let valueStart = min(colon + 2, end)
+            guard body(start..<colon, valueStart..<end) else { return }
+            start = end + 1
+        }
     }
 }

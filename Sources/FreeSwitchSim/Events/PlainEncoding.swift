@@ -4,6 +4,10 @@
 /// Bytes < 0x20 or > 0x7E and `` ` #%&+:;<=>?@[\]^{|}" `` (and space) become `%XX` in
 /// uppercase hex; a `%` already followed by two uppercase hex digits is copied as is,
 /// which is FreeSWITCH's "no double encoding" rule (esl-protocol.md §4.2).
+///
+/// Apart from that rule the encoding is reversible: every `%` it writes starts an
+/// escape, so ``decode(_:)`` gives the raw value back whenever ``keepsEscape(_:)``
+/// is false. ``HeaderBlock`` relies on this to store only the encoded bytes.
 enum PlainEncoding {
     private static let unsafe: [Bool] = (0..<256).map { byte in
         if byte < 0x20 || byte > 0x7E { return true }
@@ -11,28 +15,39 @@ enum PlainEncoding {
     }
     private static let hex = Array("0123456789ABCDEF".utf8)
 
-    /// Appends `value`, encoded, to `out`.
-    static func appendEncoded(_ value: String, to out: inout [UInt8]) {
+    /// Appends `value`, encoded, to `out`; false when a `%XX` was copied as is (the
+    /// encoding then cannot be decoded back to `value`).
+    ///
+    /// Runs of safe bytes are copied in one go: most values (uuids, numbers, codec
+    /// names) have none or few bytes to escape, and a byte-at-a-time append pays a
+    /// uniqueness and a capacity check per byte.
+    @discardableResult
+    static func appendEncoded(_ value: String, to out: inout [UInt8]) -> Bool {
         var value = value
+        var reversible = true
         value.withUTF8 { bytes in
-            let count = bytes.count
-            var index = 0
-            while index < count {
-                let byte = bytes[index]
-                if !unsafe[Int(byte)] {
-                    out.append(byte)
-                } else if byte == UInt8(ascii: "%"), index + 2 < count, isUpperHex(bytes[index + 1]),
-                    isUpperHex(bytes[index + 2])
-                {
-                    out.append(byte)
-                } else {
-                    out.append(UInt8(ascii: "%"))
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0x0F)])
+            unsafe.withUnsafeBufferPointer { unsafe in
+                let count = bytes.count
+                var index = 0
+                while index < count {
+                    var run = index
+                    while run < count, !unsafe[Int(bytes[run])] { run += 1 }
+                    if run > index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<run])) }
+                    guard run < count else { return }
+                    let byte = bytes[run]
+                    if byte == UInt8(ascii: "%"), run + 2 < count, isUpperHex(bytes[run + 1]), isUpperHex(bytes[run + 2]) {
+                        out.append(byte)
+                        reversible = false
+                    } else {
+                        out.append(UInt8(ascii: "%"))
+                        out.append(hex[Int(byte >> 4)])
+                        out.append(hex[Int(byte & 0x0F)])
+                    }
+                    index = run + 1
                 }
-                index += 1
             }
         }
+        return reversible
     }
 
     /// The encoded bytes of `value`.
@@ -42,7 +57,46 @@ enum PlainEncoding {
         return out
     }
 
+    /// True when encoding `value` copies a `%XX` as is (see ``appendEncoded(_:to:)``).
+    static func keepsEscape(_ value: String) -> Bool {
+        let bytes = Array(value.utf8)
+        guard bytes.count >= 3 else { return false }
+        for index in 0...(bytes.count - 3) where bytes[index] == UInt8(ascii: "%") {
+            if isUpperHex(bytes[index + 1]), isUpperHex(bytes[index + 2]) { return true }
+        }
+        return false
+    }
+
+    /// The raw value of an encoded one that ``keepsEscape(_:)`` found reversible.
+    static func decode(_ encoded: ArraySlice<UInt8>) -> String {
+        guard encoded.contains(UInt8(ascii: "%")) else { return String(decoding: encoded, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(encoded.count)
+        var index = encoded.startIndex
+        while index < encoded.endIndex {
+            let byte = encoded[index]
+            if byte == UInt8(ascii: "%"), index + 2 < encoded.endIndex,
+                let high = hexValue(encoded[index + 1]), let low = hexValue(encoded[index + 2])
+            {
+                out.append(high << 4 | low)
+                index += 3
+            } else {
+                out.append(byte)
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private static func isUpperHex(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        default: nil
+        }
     }
 }

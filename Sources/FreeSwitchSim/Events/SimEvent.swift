@@ -24,19 +24,35 @@ struct SimEvent: Sendable {
     /// Every header in order.
     var headers: [(name: String, value: String)] { blocks.flatMap(\.headers) }
 
-    /// Appends the `text/event-plain` frame to `out` without intermediate copies.
+    /// Appends the `text/event-plain` frame to `out` without intermediate copies (or
+    /// allocations: this runs once per event per plain listener).
     func appendPlainFrame(to out: inout [UInt8]) {
         var length = 0
         for block in blocks { length += block.plain.count }
-        var trailer: [UInt8] = [0x0A]
+        var bodyLength = 0
         if let body, !body.isEmpty {
-            trailer = Array("Content-Length: \(body.utf8.count)\n\n\(body)".utf8)
+            bodyLength = body.utf8.count
+            length += Self.contentLength.count + DecimalText.count(bodyLength) + 2 + bodyLength
+        } else {
+            length += 1
         }
-        length += trailer.count
-        out.append(contentsOf: "Content-Length: \(length)\nContent-Type: text/event-plain\n\n".utf8)
-        for block in blocks { out.append(contentsOf: block.plain) }
-        out.append(contentsOf: trailer)
+        out += Self.contentLength
+        DecimalText.append(length, to: &out)
+        out += Self.plainType
+        for block in blocks { out += block.plain }
+        if let body, bodyLength > 0 {
+            out += Self.contentLength
+            DecimalText.append(bodyLength, to: &out)
+            out.append(0x0A)
+            out.append(0x0A)
+            out += body.utf8
+        } else {
+            out.append(0x0A)
+        }
     }
+
+    private static let contentLength = Array("Content-Length: ".utf8)
+    private static let plainType = Array("\nContent-Type: text/event-plain\n\n".utf8)
 
     /// The `text/event-plain` frame: outer headers, then the URL-encoded event.
     func plainFrame() -> [UInt8] {

@@ -41,6 +41,8 @@ final class ESLConnection: EventSink, @unchecked Sendable {
     private var malformedSent = false
     /// Reused between drains, so big bursts do not allocate (and fault in) new pages.
     private var outputBuffer: [UInt8] = []
+    /// The queue's other half: the drain takes the queue and leaves this one in its place.
+    private var spareQueue: [SimEvent] = []
 
     init(fd: Int32, core: SwitchCore, onEnd: @escaping @Sendable (ESLConnection) -> Void) {
         self.fd = fd
@@ -118,7 +120,7 @@ final class ESLConnection: EventSink, @unchecked Sendable {
     // MARK: The connection's thread
 
     private func run() {
-        let faults = core.locked { core.faults }
+        let faults = core.faults
         if faults.rudeRejection {
             write("Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n")
             sendNotice(Self.goodbye)
@@ -222,24 +224,35 @@ final class ESLConnection: EventSink, @unchecked Sendable {
 
     /// Writes the queued events (unless stalled); false when the connection must end.
     private func drainEvents() -> Bool {
-        let faults = core.locked { core.faults }
+        let faults = core.faults
         let now = core.clock.nowMicroseconds
         if let at = dropDeadline(), now >= at { return false }
         if let until = stallUntil {
             if now < until { return true }
             stallUntil = nil
         }
-        let (events, format, kill) = lock.withLock { () -> ([SimEvent], Subscription.Format, Bool) in
-            let events = Array(queue[queueHead...])
-            queue.removeAll(keepingCapacity: true)
+        // Swap the queue for the spare one: no copy, and both keep their capacity.
+        var events = spareQueue
+        spareQueue = []
+        let (format, kill) = lock.withLock { () -> (Subscription.Format, Bool) in
+            swap(&queue, &events)
+            if queueHead > 0 { events.removeFirst(queueHead) }
             queueHead = 0
-            return (events, subscription.format, killRequested)
+            return (subscription.format, killRequested)
+        }
+        defer {
+            events.removeAll(keepingCapacity: true)
+            spareQueue = events
         }
         if kill {
             sendNotice("killed listener because of lost events\n")
             return false
         }
+        // Take the buffer (not a second reference to it): emptying a shared buffer
+        // would allocate a fresh one, and at this size every drain would then map,
+        // fault in and unmap new pages.
         var output = outputBuffer
+        outputBuffer = []
         output.removeAll(keepingCapacity: true)
         defer { outputBuffer = output }
         for (index, event) in events.enumerated() {
