@@ -1,3 +1,5 @@
+import ESL
+
 /// FreeSWITCH's URL encoding of plain-event values, written straight into an output
 /// buffer (the simulator's hot path; see ``URLCoding`` in ESL for the reference).
 ///
@@ -67,36 +69,14 @@ enum PlainEncoding {
         return false
     }
 
-    /// The raw value of an encoded one that ``keepsEscape(_:)`` found reversible.
+    /// The raw value of an encoded one that ``keepsEscape(_:)`` found reversible
+    /// (the client's own `%XX` decoding: this encoder only writes uppercase escapes).
     static func decode(_ encoded: ArraySlice<UInt8>) -> String {
         guard encoded.contains(UInt8(ascii: "%")) else { return String(decoding: encoded, as: UTF8.self) }
-        var out: [UInt8] = []
-        out.reserveCapacity(encoded.count)
-        var index = encoded.startIndex
-        while index < encoded.endIndex {
-            let byte = encoded[index]
-            if byte == UInt8(ascii: "%"), index + 2 < encoded.endIndex,
-                let high = hexValue(encoded[index + 1]), let low = hexValue(encoded[index + 2])
-            {
-                out.append(high << 4 | low)
-                index += 3
-            } else {
-                out.append(byte)
-                index += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: URLCoding.decode(encoded), as: UTF8.self)
     }
 
     private static func isUpperHex(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        default: nil
-        }
     }
 }
