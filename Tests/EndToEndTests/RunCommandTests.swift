@@ -5,59 +5,8 @@ import Testing
 /// `switchy run` as a user runs it, against embedded simulated slaves, checking the
 /// exit code, the messages and the reports; every run checks the accounting invariant.
 @Suite(.timeLimit(.minutes(3))) struct RunCommandTests {
-    /// A profile in a fresh folder, results under it.
-    struct Scenario {
-        let folder: URL
-        let profile: URL
-        var results: URL { folder.appendingPathComponent("results") }
-
-        init(_ text: String) throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-run-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            profile = folder.appendingPathComponent("profile.json5")
-            try text.write(to: profile, atomically: true, encoding: .utf8)
-        }
-
-        func run(_ extra: [String] = []) throws -> CLIRunner.Result {
-            try CLIRunner.run(["run", profile.path, "--out", results.path, "--quiet"] + extra)
-        }
-
-        /// The only run folder.
-        func runFolder() throws -> URL {
-            let runs = try FileManager.default.contentsOfDirectory(at: results, includingPropertiesForKeys: nil)
-            try #require(runs.count == 1)
-            return runs[0]
-        }
-
-        /// `summary.json` and the rows of `calls.csv`, after checking that rows =
-        /// offered = sum of outcomes and that every call uuid appears once.
-        func reports() throws -> (summary: [String: Any], rows: [[String: String]]) {
-            let folder = try runFolder()
-            let data = try Data(contentsOf: folder.appendingPathComponent("summary.json"))
-            let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            let lines = try String(contentsOf: folder.appendingPathComponent("calls.csv"), encoding: .utf8)
-                .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-            let header = try #require(lines.first)
-            let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-            let offered = try #require(summary["offered"] as? Int)
-            let outcomes = try #require(summary["outcomes"] as? [String: Int])
-            #expect(rows.count == offered, "one calls.csv row per offered call")
-            #expect(outcomes.values.reduce(0, +) == offered, "outcomes add up to offered")
-            #expect(Set(rows.compactMap { $0["call_uuid"] }).count == rows.count, "every call uuid once")
-            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("timeline.csv").path))
-            return (summary, rows)
-        }
-    }
-
-    /// Two simulated slaves calling themselves; their sessions-per-second allow every
-    /// rate used here (a call to itself is two sessions; preflight refuses otherwise).
-    static let twoSims = """
-        slaves: [{ sim: { answer_delay: 0.1, sps: 200 } }, { sim: { answer_delay: 0.1, sps: 200 } }],
-        call: { dest: "echo@{sip}" },
-        """
-
     @Test func constantRateAnswersEveryCall() throws {
-        let scenario = try Scenario("{ name: 'constant', \(Self.twoSims) load: { rate: 20, limit: 50, duration: 1, run_time: 2 } }")
+        let scenario = try RunScenario("{ name: 'constant', \(RunScenario.twoSims) load: { rate: 20, limit: 50, duration: 1, run_time: 2 } }")
         let result = try scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         let (summary, rows) = try scenario.reports()
@@ -68,7 +17,7 @@ import Testing
     }
 
     @Test func callsDueAtTheLimitAreBlockedNotMade() throws {
-        let scenario = try Scenario("{ name: 'limit', \(Self.twoSims) load: { rate: 40, limit: 4, duration: 2, run_time: 2 } }")
+        let scenario = try RunScenario("{ name: 'limit', \(RunScenario.twoSims) load: { rate: 40, limit: 4, duration: 2, run_time: 2 } }")
         let result = try scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         let (summary, _) = try scenario.reports()
@@ -81,7 +30,7 @@ import Testing
     /// `duration: "auto"` = limit / rate (Erlang): here 20 / 20 = 1 s, enforced by the
     /// server (`execute_on_answer=sched_hangup:+1`, cause ALLOTTED_TIMEOUT).
     @Test func durationAutoHoldsLimitOverRate() throws {
-        let scenario = try Scenario("{ name: 'auto', \(Self.twoSims) load: { rate: 20, limit: 20, duration: 'auto', run_time: 1 } }")
+        let scenario = try RunScenario("{ name: 'auto', \(RunScenario.twoSims) load: { rate: 20, limit: 20, duration: 'auto', run_time: 1 } }")
         let result = try scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         let (summary, rows) = try scenario.reports()
@@ -91,15 +40,15 @@ import Testing
     }
 
     @Test func maxOfferedStopsTheRun() throws {
-        let scenario = try Scenario("{ name: 'max', \(Self.twoSims) load: { rate: 50, limit: 50, duration: 1, max_offered: 7 } }")
+        let scenario = try RunScenario("{ name: 'max', \(RunScenario.twoSims) load: { rate: 50, limit: 50, duration: 1, max_offered: 7 } }")
         let result = try scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try scenario.reports().summary["offered"] as? Int == 7)
     }
 
     @Test func stagedRampOffersTheIntegral() throws {
-        let scenario = try Scenario("""
-            { name: 'ramp', \(Self.twoSims)
+        let scenario = try RunScenario("""
+            { name: 'ramp', \(RunScenario.twoSims)
               load: { ramp: { stages: [{ rate: 10, for: 1 }, { rate: 30, for: 1 }] }, limit: 100, duration: 1 } }
             """)
         let result = try scenario.run()
@@ -108,8 +57,8 @@ import Testing
     }
 
     @Test func aFailedThresholdExitsOneAndShowsInJUnit() throws {
-        let scenario = try Scenario("""
-            { name: 'th', \(Self.twoSims) load: { rate: 10, limit: 50, duration: 1, run_time: 1 },
+        let scenario = try RunScenario("""
+            { name: 'th', \(RunScenario.twoSims) load: { rate: 10, limit: 50, duration: 1, run_time: 1 },
               thresholds: ["asr >= 0.99"] }
             """)
         let result = try scenario.run(["--threshold", "answer_ms.p99 < 0"])
@@ -124,8 +73,8 @@ import Testing
     }
 
     @Test func aBadThresholdExitsTwoBeforeAnyCall() throws {
-        let scenario = try Scenario("""
-            { name: 'badth', \(Self.twoSims) load: { rate: 10, limit: 50, run_time: 1 }, thresholds: ["asr >= 0.9", "asrr > 1"] }
+        let scenario = try RunScenario("""
+            { name: 'badth', \(RunScenario.twoSims) load: { rate: 10, limit: 50, run_time: 1 }, thresholds: ["asr >= 0.9", "asrr > 1"] }
             """)
         let result = try scenario.run()
         #expect(result.status == 2)
@@ -136,7 +85,7 @@ import Testing
     @Test func aSlaveDownAtStartExitsThreeNamingIt() throws {
         let closed = try ScriptedPeer(steps: [])
         closed.stop()
-        let scenario = try Scenario("""
+        let scenario = try RunScenario("""
             { name: 'down', slaves: [{ sim: {} }, { host: "127.0.0.1", port: \(closed.port) }],
               call: { dest: "echo@{sip}" }, load: { rate: 5, limit: 5, run_time: 1 } }
             """)
@@ -148,7 +97,7 @@ import Testing
     }
 
     @Test func anUnwritableResultsFolderExitsTwoBeforeAnyCall() throws {
-        let scenario = try Scenario("{ name: 'ro', \(Self.twoSims) load: { rate: 5, limit: 5, run_time: 1 } }")
+        let scenario = try RunScenario("{ name: 'ro', \(RunScenario.twoSims) load: { rate: 5, limit: 5, run_time: 1 } }")
         // A results "folder" under a regular file cannot be created.
         let file = scenario.folder.appendingPathComponent("not-a-folder")
         try "x".write(to: file, atomically: true, encoding: .utf8)
@@ -159,7 +108,7 @@ import Testing
     }
 
     @Test func aBadProfileExitsTwoNamingTheField() throws {
-        let scenario = try Scenario("{ name: 'bad', \(Self.twoSims) load: { rate: -5, limit: 5, run_time: 1 } }")
+        let scenario = try RunScenario("{ name: 'bad', \(RunScenario.twoSims) load: { rate: -5, limit: 5, run_time: 1 } }")
         let result = try scenario.run()
         #expect(result.status == 2)
         #expect(result.stderr.contains("load.rate"))
@@ -169,7 +118,7 @@ import Testing
     /// sim-1 takes the whole rate once sim-2 is gone: its sessions-per-second must
     /// allow that (a loop-back call is two sessions), or it would rightly throttle.
     @Test func aSlaveDroppingMidRunLosesItsCallsAndTheRunGoesOn() throws {
-        let scenario = try Scenario("""
+        let scenario = try RunScenario("""
             { name: 'drop', slaves: [{ sim: { sps: 100 } }, { sim: { sps: 100, faults: { drop_at: 1.5 } } }],
               call: { dest: "echo@{sip}" }, load: { rate: 20, limit: 100, duration: 5, run_time: 3 }, }
             """)
@@ -188,7 +137,7 @@ import Testing
     }
 
     @Test func sigintMidRunWritesCompleteReportsAndExitsFour() throws {
-        let scenario = try Scenario("{ name: 'int', \(Self.twoSims) load: { rate: 20, limit: 100, duration: 30, run_time: 60 } }")
+        let scenario = try RunScenario("{ name: 'int', \(RunScenario.twoSims) load: { rate: 20, limit: 100, duration: 30, run_time: 60 } }")
         let running = try CLIRunner.start(["run", scenario.profile.path, "--out", scenario.results.path])
         // The first progress line comes after a second of offering.
         #expect(running.waitForError(containing: "target"))

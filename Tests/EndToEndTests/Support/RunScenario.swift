@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A profile in a fresh folder, run with `switchy run --out <folder>/results`; its
+/// reports are read back after checking the accounting invariant (shared by every
+/// end-to-end run test).
+struct RunScenario {
+    /// Two simulated slaves calling themselves; their sessions-per-second allow every
+    /// rate used here (a call to itself is two sessions; preflight refuses otherwise).
+    static let twoSims = """
+        slaves: [{ sim: { answer_delay: 0.1, sps: 200 } }, { sim: { answer_delay: 0.1, sps: 200 } }],
+        call: { dest: "echo@{sip}" },
+        """
+
+    let folder: URL
+    let profile: URL
+    var results: URL { folder.appendingPathComponent("results") }
+
+    init(_ text: String) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        profile = folder.appendingPathComponent("profile.json5")
+        try text.write(to: profile, atomically: true, encoding: .utf8)
+    }
+
+    func run(_ extra: [String] = []) throws -> CLIRunner.Result {
+        try CLIRunner.run(["run", profile.path, "--out", results.path, "--quiet"] + extra)
+    }
+
+    /// The only run folder.
+    func runFolder() throws -> URL {
+        let runs = try FileManager.default.contentsOfDirectory(at: results, includingPropertiesForKeys: nil)
+        try #require(runs.count == 1)
+        return runs[0]
+    }
+
+    /// `summary.json` and the rows of `calls.csv`, after checking that rows =
+    /// offered = sum of outcomes and that every call uuid appears once.
+    func reports() throws -> (summary: [String: Any], rows: [[String: String]]) {
+        let folder = try runFolder()
+        let data = try Data(contentsOf: folder.appendingPathComponent("summary.json"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let lines = try String(contentsOf: folder.appendingPathComponent("calls.csv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(lines.first)
+        let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        let offered = try #require(summary["offered"] as? Int)
+        let outcomes = try #require(summary["outcomes"] as? [String: Int])
+        #expect(rows.count == offered, "one calls.csv row per offered call")
+        #expect(outcomes.values.reduce(0, +) == offered, "outcomes add up to offered")
+        #expect(Set(rows.compactMap { $0["call_uuid"] }).count == rows.count, "every call uuid once")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("timeline.csv").path))
+        return (summary, rows)
+    }
+}
+
