@@ -10,7 +10,7 @@ enum SimulatedSlaves {
 
     static let faultKeys = [
         "drop_after_events", "drop_at", "stall_after_events", "stall_seconds", "malformed_after_events",
-        "refuse_auth", "rude_rejection", "lose_every_nth",
+        "refuse_auth", "refuse_reconnect", "rude_rejection", "lose_every_nth",
     ]
 
     /// Starts every simulated slave; returns where each listens, by slave index.
@@ -68,6 +68,7 @@ enum SimulatedSlaves {
             case "stall_seconds": faults.stallSeconds = try number()
             case "malformed_after_events": faults.malformedFrameAfterEvents = Int(try number())
             case "refuse_auth": faults.refuseAuth = try flag()
+            case "refuse_reconnect": faults.refuseReconnect = try flag()
             case "rude_rejection": faults.rudeRejection = try flag()
             case "lose_every_nth": faults.loseEveryNthEvent = Int(try number())
             default:

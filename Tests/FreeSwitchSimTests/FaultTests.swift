@@ -24,6 +24,36 @@ import Testing
         #expect(!sim.connection.isOpen)
     }
 
+    @Test func dropAtSparesConnectionsOpenedAfterIt() async throws {
+        let sim = try await SimHarness.start { $0.faults.dropAtSeconds = 10 }
+        defer { sim.stop() }
+        sim.clock.advance(by: 10)
+        _ = await sim.collector.wait { _ in false }
+        #expect(!sim.connection.isOpen)
+        // Reconnecting after the drop works, and the connection stays up however long.
+        let again = try await Connection.connect(host: "127.0.0.1", port: sim.slave.port, password: "ClueCon")
+        defer { again.close() }
+        sim.clock.advance(by: 10)
+        #expect(try await again.send(.api("global_getvar local_ip_v4")).bodyText == "127.0.0.1")
+        #expect(again.isOpen)
+    }
+
+    @Test func refuseReconnectRefusesEveryAuthAfterADrop() async throws {
+        let sim = try await SimHarness.start { configuration in
+            configuration.faults.dropAtSeconds = 10
+            configuration.faults.refuseReconnect = true
+        }
+        defer { sim.stop() }
+        // Before the drop, more connections are welcome.
+        let early = try await Connection.connect(host: "127.0.0.1", port: sim.slave.port, password: "ClueCon")
+        early.close()
+        sim.clock.advance(by: 10)
+        _ = await sim.collector.wait { _ in false }
+        await #expect(throws: ESLError.authenticationFailed(endpoint: "127.0.0.1:\(sim.slave.port)")) {
+            _ = try await Connection.connect(host: "127.0.0.1", port: sim.slave.port, password: "ClueCon")
+        }
+    }
+
     @Test func stallHoldsEventsButNotReplies() async throws {
         let sim = try await SimHarness.start { configuration in
             configuration.faults.stallAfterEvents = 3
@@ -40,7 +70,9 @@ import Testing
     }
 
     @Test func malformedFrameBreaksTheStream() async throws {
-        let sim = try await SimHarness.start { $0.faults.malformedFrameAfterEvents = 2 }
+        // The harness's own connection subscribes to nothing: the frame, written once
+        // per slave, goes to the connection below.
+        let sim = try await SimHarness.start(events: nil) { $0.faults.malformedFrameAfterEvents = 2 }
         defer { sim.stop() }
         let recorder = EventCollector()
         let closed = ClosedReason()
@@ -58,6 +90,30 @@ import Testing
             Issue.record("expected a protocol violation, got \(String(describing: closed.value))")
             return
         }
+    }
+
+    @Test func malformedFrameIsWrittenOncePerSlave() async throws {
+        let sim = try await SimHarness.start(events: nil) { $0.faults.malformedFrameAfterEvents = 2 }
+        defer { sim.stop() }
+        func subscribed(_ recorder: EventCollector) async throws -> Connection {
+            let connection = try await Connection.connect(
+                host: "127.0.0.1", port: sim.slave.port, password: "ClueCon", onEvent: recorder.onEvent,
+                onClose: recorder.onClose)
+            _ = try await connection.send(.event(.plain, ["ALL"]))
+            return connection
+        }
+        let first = EventCollector()
+        let broken = try await subscribed(first)
+        _ = try await broken.send(.bgapi(Self.answered, jobUUID: "j1"))
+        #expect(await first.wait { _ in false }.count == 2)
+        // A connection made afterwards gets a clean stream: the whole call, then its job.
+        let second = EventCollector()
+        let clean = try await subscribed(second)
+        defer { clean.close() }
+        _ = try await clean.send(.bgapi("originate {origination_uuid=fault-call-2}sofia/external/echo@127.0.0.1:5090 &park()", jobUUID: "j2"))
+        let job = await second.next("BACKGROUND_JOB") { $0.jobUUID == "j2" }
+        #expect(job != nil)
+        #expect(clean.isOpen)
     }
 
     @Test func loseEveryNthEventSilently() async throws {

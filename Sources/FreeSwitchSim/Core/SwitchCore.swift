@@ -43,6 +43,11 @@ final class SwitchCore: @unchecked Sendable {
     var sessionID = 0
     var taskID = 1
     private var running = true
+    /// Set once a drop fault has closed a connection (for ``SimFaults/refuseReconnect``).
+    let dropped = Atomic<Bool>(false)
+    /// Set once a connection has written the malformed frame of
+    /// ``SimFaults/malformedFrameAfterEvents`` (it is written once per slave).
+    let malformedWritten = Atomic<Bool>(false)
 
     init(configuration: SimConfiguration) {
         clock = configuration.clock

@@ -38,7 +38,9 @@ final class ESLConnection: EventSink, @unchecked Sendable {
     private var written = 0
     private var stallUntil: Int64?
     private var stalledOnce = false
-    private var malformedSent = false
+    /// When the connection was accepted (core clock, µs): a `drop_at` at or before it
+    /// spares it.
+    private let openedAt: Int64
     /// Reused between drains, so big bursts do not allocate (and fault in) new pages.
     private var outputBuffer: [UInt8] = []
     /// The queue's other half: the drain takes the queue and leaves this one in its place.
@@ -48,6 +50,7 @@ final class ESLConnection: EventSink, @unchecked Sendable {
         self.fd = fd
         self.core = core
         self.onEnd = onEnd
+        self.openedAt = core.clock.nowMicroseconds
         var fds: [Int32] = [0, 0]
         _ = pipe(&fds)
         wakeRead = fds[0]
@@ -127,7 +130,8 @@ final class ESLConnection: EventSink, @unchecked Sendable {
             return
         }
         write("Content-Type: auth/request\n\n")
-        guard authenticate(refuse: faults.refuseAuth) else { return }
+        guard authenticate(refuse: { faults.refuseAuth || (faults.refuseReconnect && core.dropped.load(ordering: .relaxed)) })
+        else { return }
         core.addSink(self)
         while true {
             guard drainEvents() else { return }
@@ -140,7 +144,8 @@ final class ESLConnection: EventSink, @unchecked Sendable {
     }
 
     /// The first-packet loop of `listener_run` (esl-protocol.md §2.1–2.2).
-    private func authenticate(refuse: Bool) -> Bool {
+    /// - Parameter refuse: whether to refuse the password, asked when `auth` arrives.
+    private func authenticate(refuse: () -> Bool) -> Bool {
         // The first packet may take until the wall clock reaches the connect second + 25.
         let deadline = (Int64(Date().timeIntervalSince1970) + 25) * 1_000_000
         var first = true
@@ -152,7 +157,7 @@ final class ESLConnection: EventSink, @unchecked Sendable {
             first = false
             let lower = command.line.lowercased()
             if lower.hasPrefix("auth ") {
-                if !refuse, String(command.line.dropFirst(5)) == core.password {
+                if !refuse(), String(command.line.dropFirst(5)) == core.password {
                     reply("+OK accepted")
                     return true
                 }
@@ -217,16 +222,25 @@ final class ESLConnection: EventSink, @unchecked Sendable {
         return true
     }
 
+    /// When `drop_at` closes this connection: nil if it has no such fault, or if the
+    /// connection was opened at or after that time (the drop happens once).
     private func dropDeadline() -> Int64? {
         guard let seconds = core.faults.dropAtSeconds else { return nil }
-        return core.startedAt + Int64(seconds * 1_000_000)
+        let at = core.startedAt + Int64(seconds * 1_000_000)
+        return openedAt < at ? at : nil
+    }
+
+    /// Ends the connection for a drop fault: no notice, and remembered by the core.
+    private func dropped() -> Bool {
+        core.dropped.store(true, ordering: .relaxed)
+        return false
     }
 
     /// Writes the queued events (unless stalled); false when the connection must end.
     private func drainEvents() -> Bool {
         let faults = core.faults
         let now = core.clock.nowMicroseconds
-        if let at = dropDeadline(), now >= at { return false }
+        if let at = dropDeadline(), now >= at { return dropped() }
         if let until = stallUntil {
             if now < until { return true }
             stallUntil = nil
@@ -266,13 +280,14 @@ final class ESLConnection: EventSink, @unchecked Sendable {
             case .xml: output += event.xmlFrame()
             }
             written += 1
-            if let limit = faults.malformedFrameAfterEvents, !malformedSent, written >= limit {
-                malformedSent = true
+            if let limit = faults.malformedFrameAfterEvents, written >= limit,
+                core.malformedWritten.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+            {
                 output += Array("Content-Type: text/event-plain\nthis line has no colon\n\n".utf8)
             }
             if let limit = faults.dropAfterEvents, written >= limit {
                 write(output)
-                return false
+                return dropped()
             }
             if let limit = faults.stallAfterEvents, !stalledOnce, written >= limit, faults.stallSeconds > 0 {
                 stalledOnce = true

@@ -72,14 +72,21 @@ public struct SimTiming: Sendable, Equatable {
 public struct SimFaults: Sendable, Equatable {
     /// Close each connection (no notice) after it has been sent this many events.
     public var dropAfterEvents: Int?
-    /// Close every open connection (no notice) once the clock reaches this many
-    /// seconds after the slave started.
+    /// Close the connections open when the clock reaches this many seconds after the
+    /// slave started (no notice), once: connections opened at or after that time are
+    /// kept, so a client can reconnect (unless ``refuseReconnect``).
     public var dropAtSeconds: Double?
+    /// Once a drop fault (``dropAtSeconds``, ``dropAfterEvents``) has closed a
+    /// connection, answer every later `auth` with `-ERR invalid`, then disconnect: a
+    /// slave that lets us in at the start but refuses us when we come back.
+    public var refuseReconnect = false
     /// After this many events on a connection, write no events for ``stallSeconds``.
     public var stallAfterEvents: Int?
     /// How long a stall lasts (clock seconds); events queue meanwhile.
     public var stallSeconds: Double = 0
-    /// Write one malformed frame (a header line without a colon) after this many events.
+    /// Write one malformed frame (a header line without a colon) after this many events,
+    /// once per slave: on the first connection to be sent that many, not on later ones
+    /// (so a client that resets and reconnects gets a clean stream).
     public var malformedFrameAfterEvents: Int?
     /// Answer every `auth` with `-ERR invalid`, then disconnect.
     public var refuseAuth = false
