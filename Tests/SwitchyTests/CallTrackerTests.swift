@@ -88,6 +88,20 @@ import Testing
         #expect(call.sessions[0].variables["sip_call_id"] == call.sessions[1].variables["sip_call_id"])
     }
 
+    /// FreeSWITCH drops events silently for a client that falls behind: a leg whose
+    /// CHANNEL_ANSWER never came is still answered, by the time its hangup carries.
+    @Test func aLostAnswerIsReadFromTheHangup() throws {
+        var tracker = CallTracker()
+        var ended: Call?
+        for (index, event) in try CaptureFrames.events("02").enumerated() where event.name != "CHANNEL_ANSWER" {
+            ended = tracker.apply(event, name: event.name ?? "", now: Int64(index))?.endedCall ?? ended
+        }
+        let leg = try #require(ended?.originatingSession)
+        #expect(leg.wasAnswered)
+        #expect(leg.serverTimes.answered == 1_795_728_774_487_191)
+        #expect(leg.localTimes.answered == nil, "when it arrived here is unknown")
+    }
+
     @Test func stateNeverMovesBackwardsAndDuplicatesChangeNothing() throws {
         let events = try CaptureFrames.events("09")
         var tracker = CallTracker()

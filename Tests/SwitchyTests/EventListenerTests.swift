@@ -46,6 +46,57 @@ import Testing
         #expect(everything.withLock { $0 } == 100)
     }
 
+    /// Capture 11's loop-back call (both legs) under uuids of its own: the same length,
+    /// so every Content-Length still holds.
+    static func loopBackCall(_ number: Int) throws -> (uuid: String, events: [Event]) {
+        let suffix = String(number, radix: 16)
+        let padded = String(repeating: "0", count: 12 - suffix.count) + suffix
+        let uuid = "5b1e0c7a-2f43-4d55-9a0e-" + padded
+        let text = String(decoding: try Fixtures.raw("11"), as: UTF8.self)
+            .replacingOccurrences(of: "5b1e0c7a-2f43-4d55-9a0e-1c2d3e4f5a6b", with: uuid)
+            .replacingOccurrences(of: "39aa049f-f422-4e31-bcac-ca9ce98b56d2", with: "39aa049f-f422-4e31-bcac-" + padded)
+        var decoder = FrameDecoder()
+        decoder.append(Array(text.utf8))
+        var events: [Event] = []
+        while let frame = try decoder.next() {
+            if frame.contentType.isEvent { events.append(try Event(frame: frame)) }
+        }
+        return (uuid, events)
+    }
+
+    /// A slave that loses each call's CHANNEL_DESTROYs (or stalls) leaves calls that
+    /// never end; their owner gives up on each (a load run: `lost` after `lost_after`)
+    /// and the listener forgets it. The calls tracked stay bounded, and the events that
+    /// come late, whole calls of them, neither bring one back nor end one.
+    @Test func callsGivenUpOnAreForgottenAndTheirLateEventsIgnored() throws {
+        let listener = EventListener()
+        let ended = Mutex(0)
+        listener.onCallEnded { _ in ended.withLock { $0 += 1 } }
+        var uuids: [String] = []
+        var late: [Event] = []
+        var most = 0
+        for number in 0..<100 {
+            let (uuid, events) = try Self.loopBackCall(number)
+            #expect(events.filter { $0.name == "CHANNEL_DESTROY" }.count == 2)
+            for event in events where event.name != "CHANNEL_DESTROY" { listener.handle(event) }
+            late += events
+            uuids.append(uuid)
+            most = max(most, listener.calls.count)
+            // Given up on ten calls later.
+            if uuids.count > 10 { listener.forgetCall(uuids.removeFirst()) }
+        }
+        #expect(most == 11)
+        #expect(listener.sessions.count == 20, "both legs of the last ten calls")
+        for uuid in uuids { listener.forgetCall(uuid) }
+        #expect(listener.calls.count == 0 && listener.sessions.count == 0)
+        // A call given up on before anything of it arrived stays unknown too.
+        let (early, unseen) = try Self.loopBackCall(100)
+        listener.forgetCall(early)
+        for event in late + unseen { listener.handle(event) }
+        #expect(listener.calls.count == 0 && listener.sessions.count == 0)
+        #expect(ended.withLock { $0 } == 0)
+    }
+
     @Test func tracksCallsWhileTheyAreUpAndForgetsThemAfter() throws {
         let listener = EventListener()
         let events = try CaptureFrames.events("02")

@@ -11,7 +11,8 @@ import ESL
 ///   never takes a leg back; CHANNEL_DESTROY without CREATE is a leg that failed before
 ///   it existed (an unknown profile);
 /// - a call ends when all its known legs are destroyed; it is then forgotten, and
-///   events that straggle in for its legs are ignored.
+///   events that straggle in for its legs are ignored (so are new legs of it). A call
+///   can also be forgotten before it ends, with the same effect.
 struct CallTracker {
     private(set) var sessions: [String: Session] = [:]
     /// Call uuid → its legs' uuids, originating leg first.
@@ -57,8 +58,10 @@ struct CallTracker {
             // Only an event with channel variables says which call a leg belongs to;
             // CHANNEL_STATE, CODEC and the like (no variables) wait for one.
             guard carriesVariables else { return nil }
-            let direction: Session.Direction = event["Call-Direction"] == "inbound" ? .inbound : .outbound
             let callUUID = event["variable_sip_h_X-switchy_orig"] ?? uuid
+            // A late leg of a call that is over (or given up on) does not bring it back.
+            guard !ended.contains(callUUID) else { return nil }
+            let direction: Session.Direction = event["Call-Direction"] == "inbound" ? .inbound : .outbound
             session = Session(uuid: uuid, callUUID: callUUID, direction: direction, control: control)
             attach(uuid, to: callUUID)
         }
@@ -124,6 +127,13 @@ struct CallTracker {
         }
     }
 
+    /// Drops the call `uuid` whether or not it has ended, and ignores its legs' later
+    /// events (its owner gave up on it).
+    mutating func forget(callUUID uuid: String) {
+        if let call = call(uuid) { forget(call) }
+        ended.insert(uuid)
+    }
+
     /// Drops every call (their connection is gone).
     mutating func forgetAll() {
         for uuid in sessions.keys { ended.insert(uuid) }
@@ -140,6 +150,14 @@ struct CallTracker {
 
     private func readHangup(_ event: Event, into session: inout Session) {
         if session.hangupCause == nil, let cause = event["Hangup-Cause"] { session.hangupCause = cause }
+        // The hangup events carry the answer time too: a leg whose CHANNEL_ANSWER was
+        // lost (FreeSWITCH drops events silently when a client falls behind) is still
+        // known to have been answered. Only the server's time is known then.
+        if session.serverTimes.answered == nil,
+            let answered = event["Caller-Channel-Answered-Time"].flatMap({ Int64($0) }), answered > 0
+        {
+            session.serverTimes.answered = answered
+        }
         if session.sipStatus == nil {
             if let status = event["variable_sip_term_status"].flatMap({ Int($0) }) {
                 session.sipStatus = status

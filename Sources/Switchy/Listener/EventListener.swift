@@ -163,6 +163,15 @@ public final class EventListener: Sendable {
         public var count: Int { table.count }
     }
 
+    /// Stops tracking the call `uuid` (ended or not) and ignores the events that come
+    /// for it later, so they can neither bring it back nor end it a second time. For a
+    /// caller that has given up on a call (a load run records it as lost): without
+    /// it, a call whose CHANNEL_DESTROY never comes (a slave that loses events) would
+    /// be tracked until the listener disconnects.
+    public func forgetCall(_ uuid: String) {
+        tracker.withLock { $0.forget(callUUID: uuid) }
+    }
+
     // MARK: Callbacks
 
     /// Calls `handler` on the reader thread for every event named `eventName` (`"*"` for
