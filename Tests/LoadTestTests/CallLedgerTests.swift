@@ -72,6 +72,33 @@ import Testing
         #expect(failed.allSatisfy { $0.hangupCause == "DESTINATION_OUT_OF_ORDER" })
     }
 
+    /// A call past its deadline is lost with the reason it was offered with; its
+    /// events arriving afterwards (a stalled slave catching up: the whole call, then its
+    /// job) record nothing more.
+    @Test func anOverdueCallIsLostWithItsReasonAndLateEventsAddNothing() throws {
+        let records = Records()
+        let ledger = CallLedger { record in records.all.withLock { $0.append(record) } }
+        let listener = EventListener()
+        let uuid = "8d4a2dec-b5ae-4266-b912-b89c78b05e3e"  // capture 02's call
+        let reason = "no end of call seen within 64 s of sending it (originate_timeout 60 + hold 3 + lost_after 1)"
+        ledger.offer(CallRecord(seq: 0, callUUID: uuid, slave: "fslab-a", app: nil, scheduledAt: 0), deadline: 64, overdue: reason)
+        ledger.sent(uuid, at: 0)
+        listener.onCallEnded { call in ledger.callEnded(call, at: 70) }
+        listener.on("BACKGROUND_JOB") { event, _ in
+            ledger.jobDone(uuid, body: event.body ?? "", at: 70, channelExists: listener.calls[uuid] != nil)
+        }
+        ledger.sweep(now: 63)
+        #expect(ledger.inFlight == 1)
+        ledger.sweep(now: 64)
+        #expect(ledger.inFlight == 0)
+        for event in try CaptureFrames.events("02") { listener.handle(event) }
+        ledger.sweep(now: 1_000_000_000_000)
+        ledger.finishAll(reason: "run over")
+        let all = records.all.withLock { $0 }
+        #expect(all.count == 1)
+        #expect(all.first?.outcome == .lost && all.first?.error == reason)
+    }
+
     @Test func everyPathClosesACallExactlyOnce() {
         let records = Records()
         let ledger = CallLedger(jobGrace: 100) { record in records.all.withLock { $0.append(record) } }

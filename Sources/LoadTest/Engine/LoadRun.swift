@@ -101,10 +101,15 @@ public final class LoadRun: Sendable {
     ) {
         self.plan = plan
         self.clock = clock
-        self.links = plan.slaves.map { SlaveLink(spec: $0, runID: plan.runID, controlConnections: plan.controlConnections) }
+        let links = plan.slaves.map { SlaveLink(spec: $0, runID: plan.runID, controlConnections: plan.controlConnections) }
+        self.links = links
+        let listeners = Dictionary(links.map { ($0.name, $0.listener) }, uniquingKeysWith: { first, _ in first })
         let counters = RunCounters()
         self.counters = counters
         self.ledger = CallLedger { record in
+            // A call given up on is forgotten by its listener too: its late events (a
+            // stalled slave catching up) neither revive it nor stay in memory.
+            if record.outcome == .lost { listeners[record.slave]?.forgetCall(record.callUUID) }
             counters.finished(record.outcome)
             sink(record)
         }

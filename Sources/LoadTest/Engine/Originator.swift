@@ -14,6 +14,9 @@ final class Originator: Sendable {
     private let clock: any RunClock
     private let counters: RunCounters
     private let choice: Mutex<(pool: SlavePool, apps: WeightedRotation)>
+    /// Per slave: how long after sending a call it is lost if no end was seen, and the
+    /// `error` it is then recorded with (nil without a hold time: no bound).
+    private let bounds: [(nanoseconds: Int64, reason: String)?]
 
     init(plan: RunPlan, links: [SlaveLink], ledger: CallLedger, clock: any RunClock, counters: RunCounters) {
         self.plan = plan
@@ -22,6 +25,17 @@ final class Originator: Sendable {
         self.clock = clock
         self.counters = counters
         self.choice = Mutex((SlavePool(), WeightedRotation(weights: plan.apps.map(\.weight))))
+        self.bounds = links.map { link in
+            plan.holdSeconds.map { hold in
+                let timeout = link.spec.call.originateTimeout
+                let seconds = Double(timeout + hold) + plan.lostAfter
+                return (
+                    Int64(seconds * 1e9),
+                    "no end of call seen within \(Self.format(seconds)) s of sending it "
+                        + "(originate_timeout \(timeout) + hold \(hold) + lost_after \(Self.format(plan.lostAfter)))"
+                )
+            }
+        }
     }
 
     func launch(_ launch: RateScheduler.Launch) {
@@ -47,13 +61,11 @@ final class Originator: Sendable {
         let link = links[slaveIndex]
         let record = CallRecord(seq: launch.index, callUUID: uuid, slave: link.name, app: app?.name, scheduledAt: launch.scheduledAt)
         let now = clock.now()
-        // A call must conclude by: originate timeout + hold + a margin for teardown.
-        // Without a hold time (the app or the far end hangs up) there is no bound
-        // before the end of the run.
-        let deadline = plan.holdSeconds.map { hold in
-            now + Int64((Double(link.spec.call.originateTimeout + hold) + 30) * 1e9)
-        } ?? .max
-        ledger.offer(record, deadline: deadline)
+        // A call must conclude by: originate timeout + hold + lost_after. Without a
+        // hold time (the app or the far end hangs up) there is no bound before the end
+        // of the run.
+        let bound = bounds[slaveIndex]
+        ledger.offer(record, deadline: bound.map { now + $0.nanoseconds } ?? .max, overdue: bound?.reason)
         let bgapi: Command
         do {
             bgapi = try Command.bgapi(command.command(uuid: uuid), jobUUID: uuid)
@@ -72,6 +84,12 @@ final class Originator: Sendable {
                 if !text.hasPrefix("+OK") { calls.commandFailed(uuid, error: text) }
             }
         }
+    }
+}
+
+extension Originator {
+    static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }
 

@@ -48,7 +48,7 @@ extension Profile {
             name: name, runID: runID, slaves: slaves,
             pacer: Pacer(curve: curve, endTime: load.effectiveRunTime, maxCalls: load.maxOffered),
             limit: load.limit, holdSeconds: load.holdSeconds > 0 ? load.holdSeconds : nil, grace: load.effectiveGrace,
-            apps: apps, refuseWhenOverLimits: preflight == .refuse,
+            lostAfter: load.lostAfter, apps: apps, refuseWhenOverLimits: preflight == .refuse,
             prepareSessionsPerSecond: remoteOnly ? prepare.sps : nil,
             prepareMaxSessions: remoteOnly ? prepare.maxSessions : nil)
     }

@@ -13,7 +13,8 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .connect(_, let error): "\(error)"
+        // A simulated slave's address says nothing to the user: name it.
+        case .connect(let slave, let error): "\(error)".hasPrefix(slave) ? "\(error)" : "\(slave): \(error)"
         case .preflight(let slave, let reason): "\(slave): \(reason)"
         case .overLimits(let slave, let reason): "\(slave): \(reason)"
         case .invalidPlan(let reason): "invalid run: \(reason)"

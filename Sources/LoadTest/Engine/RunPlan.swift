@@ -19,6 +19,10 @@ public struct RunPlan: Sendable {
     /// After the last offer, how long (s) calls may take to end before the run hangs up
     /// what is left (scoped to this run).
     public var grace: Double
+    /// A call with no end seen this long (s) past its expected end (sent +
+    /// `originate_timeout` + hold) is recorded as lost; without a hold time there is no
+    /// expected end, and calls are bounded by the end of the run only.
+    public var lostAfter: Double
     /// The app mix: each call gets one, in proportion to the weights.
     public var apps: [App]
     /// Control connections per slave.
@@ -33,7 +37,7 @@ public struct RunPlan: Sendable {
 
     public init(
         name: String, runID: String, slaves: [Slave], pacer: Pacer, limit: Int? = nil, holdSeconds: Int? = nil,
-        grace: Double = 10, apps: [App] = [App(name: "park", app: Park())], controlConnections: Int = 2,
+        grace: Double = 10, lostAfter: Double = 30, apps: [App] = [App(name: "park", app: Park())], controlConnections: Int = 2,
         refuseWhenOverLimits: Bool = false, prepareSessionsPerSecond: Int? = nil, prepareMaxSessions: Int? = nil,
         connectTimeout: Double = 5
     ) {
@@ -44,6 +48,7 @@ public struct RunPlan: Sendable {
         self.limit = limit
         self.holdSeconds = holdSeconds
         self.grace = grace
+        self.lostAfter = lostAfter
         self.apps = apps
         self.controlConnections = controlConnections
         self.refuseWhenOverLimits = refuseWhenOverLimits

@@ -106,6 +106,7 @@ extension Profile.Load: Encodable {
         try container.encodeIfPresent(maxOffered, forKey: "max_offered")
         try container.encodeIfPresent(effectiveRunTime, forKey: "run_time")
         try container.encode(effectiveGrace, forKey: "grace")
+        try container.encode(lostAfter, forKey: "lost_after")
     }
 }
 

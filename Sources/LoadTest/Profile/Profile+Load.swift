@@ -74,10 +74,14 @@ extension Profile {
         /// `grace`: seconds to wait after the last offer for calls to end before hanging
         /// up the rest. Default (nil): ``holdSeconds`` + 10.
         public var grace: Double?
+        /// `lost_after`: seconds a call may run past its expected end (sent +
+        /// `originate_timeout` + hold) with no end seen before it is recorded as `lost`
+        /// (a slave that stalls, or loses events). Default 30.
+        public var lostAfter: Double
 
         public init(
             rate: Rate, limit: Int, duration: Hold = .auto, maxOffered: Int? = nil, runTime: Double? = nil,
-            grace: Double? = nil
+            grace: Double? = nil, lostAfter: Double = 30
         ) {
             self.rate = rate
             self.limit = limit
@@ -85,6 +89,7 @@ extension Profile {
             self.maxOffered = maxOffered
             self.runTime = runTime
             self.grace = grace
+            self.lostAfter = lostAfter
         }
 
         /// The hold time in whole seconds, `auto` resolved.
@@ -109,7 +114,7 @@ extension Profile {
         /// `grace` with its default resolved.
         public var effectiveGrace: Double { grace ?? Double(holdSeconds + 10) }
 
-        static let keys = ["rate", "ramp", "limit", "duration", "max_offered", "run_time", "grace"]
+        static let keys = ["rate", "ramp", "limit", "duration", "max_offered", "run_time", "grace", "lost_after"]
         static let rateRule = NumberRule(
             expectation: "a number of calls per second > 0 (at most 100000)", range: 0...100_000, excludesLowerBound: true)
         static let stageRateRule = NumberRule(expectation: "a number of calls per second >= 0 (at most 100000)", range: 0...100_000)
@@ -118,6 +123,7 @@ extension Profile {
         static let maxOfferedRule = IntegerRule("the number of calls to offer", 1...1_000_000_000)
         static let runTimeRule = NumberRule.seconds("how long to offer calls", exclusive: true)
         static let graceRule = NumberRule.seconds("how long to wait for calls to end")
+        static let lostAfterRule = NumberRule.seconds("how long past its expected end a call may go unseen", exclusive: true)
 
         init(_ field: ProfileReader.Field) throws(ProfileError) {
             let object = try field.object("an object with 'rate' (or 'ramp'), 'limit' and 'run_time' or 'max_offered'", keys: Self.keys)
@@ -145,6 +151,7 @@ extension Profile {
             maxOffered = try object.optional("max_offered")?.integer(Self.maxOfferedRule)
             runTime = try object.optional("run_time")?.number(Self.runTimeRule)
             grace = try object.optional("grace")?.number(Self.graceRule)
+            lostAfter = try object.optional("lost_after")?.number(Self.lostAfterRule) ?? 30
             if case .constant = rate, maxOffered == nil, runTime == nil {
                 throw object.error(
                     .missingField, path: ProfileReader.Object.join(field.path, "run_time"),

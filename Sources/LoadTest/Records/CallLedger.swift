@@ -22,6 +22,8 @@ public final class CallLedger: Sendable {
     private struct Entry {
         var record: CallRecord
         var deadline: Int64
+        /// The `error` of the record if the deadline passes.
+        var overdue: String?
         var job: (ok: Bool, text: String)?
         var endedCall: Call?
         var endedAt: Int64?
@@ -47,10 +49,11 @@ public final class CallLedger: Sendable {
     public func inFlight(on slave: String) -> Int { state.withLock { $0.perSlave[slave] ?? 0 } }
 
     /// Starts tracking an offered call; it must be closed by one of the events below
-    /// before `deadline` (ns), or it is recorded as lost.
-    public func offer(_ record: CallRecord, deadline: Int64) {
+    /// before `deadline` (ns), or it is recorded as lost with the error `overdue`
+    /// ("no end of call seen in time" if nil).
+    public func offer(_ record: CallRecord, deadline: Int64, overdue: String? = nil) {
         state.withLock { state in
-            state.entries[record.callUUID] = Entry(record: record, deadline: deadline)
+            state.entries[record.callUUID] = Entry(record: record, deadline: deadline, overdue: overdue)
             state.perSlave[record.slave, default: 0] += 1
         }
     }
@@ -112,7 +115,11 @@ public final class CallLedger: Sendable {
         }
         for uuid in due {
             close(uuid) { entry in
-                if entry.endedCall != nil { self.conclude(&entry) } else { self.lose(&entry, "no end of call seen in time") }
+                if entry.endedCall != nil {
+                    self.conclude(&entry)
+                } else {
+                    self.lose(&entry, entry.overdue ?? "no end of call seen in time")
+                }
             }
         }
     }

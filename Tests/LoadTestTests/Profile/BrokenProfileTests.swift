@@ -119,6 +119,10 @@ struct BrokenProfileTests {
         row("duration word", P.text(load: "{ rate: 5, limit: 10, run_time: 10, duration: 'forever' }"), "load.duration", .invalidValue, "whole seconds or \"auto\""),
         // A negative grace.
         row("negative grace", P.text(load: "{ rate: 5, limit: 10, run_time: 10, grace: -1 }"), "load.grace", .invalidValue, "got -1"),
+        // lost_after must leave some time for the end of a call.
+        row("lost_after zero", P.text(load: "{ rate: 5, limit: 10, run_time: 10, lost_after: 0 }"), "load.lost_after", .invalidValue, "how long past its expected end a call may go unseen in seconds > 0 (at most 604800, a week), got 0"),
+        // lost_after as text.
+        row("lost_after text", P.text(load: "{ rate: 5, limit: 10, run_time: 10, lost_after: '5s' }"), "load.lost_after", .wrongType, "in seconds > 0"),
         // max_offered zero.
         row("max_offered zero", P.text(load: "{ rate: 5, limit: 10, max_offered: 0 }"), "load.max_offered", .invalidValue, "got 0"),
         // A run time longer than a week.

@@ -15,6 +15,7 @@ struct ProfileEncodingTests {
         #expect(json.contains(#""password":"literal""#))
         #expect(json.contains(#""hold_seconds":2"#))  // auto: limit 10 / rate 5
         #expect(json.contains(#""grace":12"#))  // hold + 10
+        #expect(json.contains(#""lost_after":30"#))
         #expect(json.contains(#""formats":["csv","json","html","junit"]"#))
     }
 

@@ -84,6 +84,7 @@ struct ProfileTests {
         #expect(profile.load.holdSeconds == 10)  // 40 / 4
         #expect(profile.load.effectiveRunTime == nil)  // only max_offered stops it
         #expect(profile.load.grace == nil && profile.load.effectiveGrace == 20)  // hold + 10
+        #expect(profile.load.lostAfter == 30)
         #expect(profile.apps == [Profile.App(name: .park, weight: 1, args: [:])])
         #expect(profile.thresholds.isEmpty)
         #expect(profile.report == Profile.Report(directory: "results", formats: [.csv, .json, .html, .junit]))
@@ -160,5 +161,15 @@ struct ProfileTests {
         #expect(profile.load.rate == rate)
         #expect(profile.load.effectiveRunTime == runTime)
         #expect(profile.load.holdSeconds == hold)
+    }
+
+    @Test func lostAfterBoundsACallPastOriginateTimeoutAndHold() throws {
+        let profile = try ProfileFixtures.parse(
+            ProfileFixtures.text(
+                slaves: "[{ host: '10.0.0.5' }]", call: "{ dest: 'x@y', originate_timeout: 5 }",
+                load: "{ rate: 5, limit: 10, duration: 3, run_time: 10, lost_after: 2.5 }"))
+        #expect(profile.load.lostAfter == 2.5)
+        let plan = try profile.runPlan(runID: "run-1")
+        #expect(plan.lostAfter == 2.5 && plan.holdSeconds == 3 && plan.slaves.allSatisfy { $0.call.originateTimeout == 5 })
     }
 }
