@@ -117,6 +117,8 @@ import Testing
 
     /// sim-1 takes the whole rate once sim-2 is gone: its sessions-per-second must
     /// allow that (a loop-back call is two sessions), or it would rightly throttle.
+    /// sim-2 drops the connections it has at 1.5 s and accepts new ones: it is
+    /// reconnected, subscribed again, and answers the calls offered after that.
     @Test func aSlaveDroppingMidRunLosesItsCallsAndTheRunGoesOn() throws {
         let scenario = try RunScenario("""
             { name: 'drop', slaves: [{ sim: { sps: 100 } }, { sim: { sps: 100, faults: { drop_at: 1.5 } } }],
@@ -134,6 +136,12 @@ import Testing
         let slaves = try #require(summary["slaves"] as? [String: Any])
         let events = try #require((slaves["sim-2"] as? [String: Any])?["events"] as? [[String: Any]])
         #expect(events.contains { $0["up"] as? Bool == false })
+        let down = try #require(events.firstIndex { $0["up"] as? Bool == false })
+        #expect(events[(down + 1)...].contains { $0["up"] as? Bool == true && $0["note"] as? String == "reconnected" }, "\(events)")
+        #expect(result.stderr.contains("sim-2 is back"))
+        // Held 5 s, every call sim-2 had before the drop was still up then: its
+        // answered calls are those offered after it came back.
+        #expect(rows.contains { $0["slave"] == "sim-2" && $0["outcome"] == "answered" })
     }
 
     @Test func sigintMidRunWritesCompleteReportsAndExitsFour() throws {
