@@ -20,7 +20,8 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         for fact in ["profile demo", "sim-1", "sim-2", "rate:       20 calls/s", "limit:      100", "hold:       3 s",
-                     "after 15 s", "apps:       park 100%", "asr >= 0.99", "is valid"] {
+                     "after 15 s", "lost:       a call with no end seen 30 s past originate_timeout + hold",
+                     "apps:       park 100%", "asr >= 0.99", "is valid"] {
             #expect(result.stdout.contains(fact), "\(fact)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import FreeSwitchSim
 import TestSupport
 import Testing
 
@@ -135,6 +136,37 @@ import Testing
         // Held 5 s, no call of sim-2 ended before the drop, and it took none after.
         #expect(!rows.contains { $0["slave"] == "sim-2" && $0["outcome"] == "answered" })
         #expect(rows.filter { $0["slave"] == "sim-1" }.allSatisfy { $0["outcome"] == "answered" })
+    }
+
+    /// A lab slave (a simulator this test starts, given to the run by address and
+    /// password) that drops us and then refuses our password: messages and reports
+    /// name it by its address, and the password appears nowhere.
+    @Test func aRemoteSlaveRefusingOurPasswordIsNamedAndThePasswordNeverShown() throws {
+        let password = "pw-" + UUID().uuidString
+        var configuration = SimConfiguration()
+        configuration.password = password
+        configuration.switchname = "lab-b"
+        configuration.profiles = [SofiaProfile(name: "external", sipIP: "127.0.0.1", sipPort: 5099)]
+        configuration.timing.answerDelay = .fixed(0.1)
+        configuration.timing.sessionsPerSecond = 100
+        configuration.faults.dropAtSeconds = 1.5
+        configuration.faults.refuseReconnect = true
+        let lab = try SimSlave.start(configuration)
+        defer { lab.stop() }
+        let endpoint = "127.0.0.1:\(lab.port)"
+        let scenario = try RunScenario("""
+            { name: 'lab-refuses', slaves: [{ sim: { sps: 100 } }, { host: "127.0.0.1", port: \(lab.port), password: "\(password)" }],
+              call: { dest: "echo@{sip}" }, load: { rate: 20, limit: 100, duration: 5, run_time: 3 } }
+            """)
+        let result = try scenario.run()
+        #expect(result.status == 1, "the default threshold lost == 0 fails: \(result.stderr)")
+        #expect(result.stderr.contains("\(endpoint) refused the reconnection (\(endpoint): authentication failed"), "\(result.stderr)")
+        let (_, rows) = try scenario.reports()
+        #expect(rows.contains { $0["slave"] == endpoint && $0["outcome"] == "lost" })
+        #expect(!result.stderr.contains(password) && !result.stdout.contains(password))
+        for file in try FileManager.default.contentsOfDirectory(at: try scenario.runFolder(), includingPropertiesForKeys: nil) {
+            #expect(!(try String(contentsOf: file, encoding: .utf8)).contains(password), "\(file.lastPathComponent)")
+        }
     }
 
     /// One entry of `slaves.<name>.events` in summary.json.

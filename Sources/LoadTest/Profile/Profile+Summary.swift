@@ -32,7 +32,10 @@ extension Profile {
         if let runTime = load.effectiveRunTime { stops.append("after \(Self.format(runTime)) s") }
         if let maxOffered = load.maxOffered { stops.append("after \(maxOffered) calls offered") }
         lines.append("stop:       \(stops.joined(separator: " or "))\(stops.count > 1 ? ", whichever first" : ""); grace \(Self.format(load.effectiveGrace)) s")
-        lines.append("lost:       a call with no end seen \(Self.format(load.lostAfter)) s past originate_timeout + hold")
+        lines.append(
+            load.holdSeconds > 0
+                ? "lost:       a call with no end seen \(Self.format(load.lostAfter)) s past originate_timeout + hold"
+                : "lost:       a call with no end seen by the end of the run (no hold time, so no earlier bound)")
         let mix = apps.map { app in
             let share = Self.format((app.share(in: apps) * 1000).rounded() / 10)
             let args = app.args.keys.sorted().map { "\($0)=\(Self.describe(app.args[$0]!))" }
