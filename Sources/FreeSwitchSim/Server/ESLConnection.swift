@@ -130,8 +130,8 @@ final class ESLConnection: EventSink, @unchecked Sendable {
             return
         }
         write("Content-Type: auth/request\n\n")
-        guard authenticate(refuse: { faults.refuseAuth || (faults.refuseReconnect && core.dropped.load(ordering: .relaxed)) })
-        else { return }
+        let refuse = { faults.refuseAuth || (faults.refuseReconnect && self.core.dropped.load(ordering: .relaxed)) }
+        guard authenticate(refuse: refuse) else { return }
         core.addSink(self)
         while true {
             guard drainEvents() else { return }

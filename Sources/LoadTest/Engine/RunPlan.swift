@@ -37,9 +37,9 @@ public struct RunPlan: Sendable {
 
     public init(
         name: String, runID: String, slaves: [Slave], pacer: Pacer, limit: Int? = nil, holdSeconds: Int? = nil,
-        grace: Double = 10, lostAfter: Double = 30, apps: [App] = [App(name: "park", app: Park())], controlConnections: Int = 2,
-        refuseWhenOverLimits: Bool = false, prepareSessionsPerSecond: Int? = nil, prepareMaxSessions: Int? = nil,
-        connectTimeout: Double = 5
+        grace: Double = 10, lostAfter: Double = 30, apps: [App] = [App(name: "park", app: Park())],
+        controlConnections: Int = 2, refuseWhenOverLimits: Bool = false, prepareSessionsPerSecond: Int? = nil,
+        prepareMaxSessions: Int? = nil, connectTimeout: Double = 5
     ) {
         self.name = name
         self.runID = runID

@@ -123,7 +123,8 @@ extension Profile {
         static let maxOfferedRule = IntegerRule("the number of calls to offer", 1...1_000_000_000)
         static let runTimeRule = NumberRule.seconds("how long to offer calls", exclusive: true)
         static let graceRule = NumberRule.seconds("how long to wait for calls to end")
-        static let lostAfterRule = NumberRule.seconds("how long past its expected end a call may go unseen", exclusive: true)
+        static let lostAfterRule = NumberRule.seconds(
+            "how long past its expected end a call may go unseen", exclusive: true)
 
         init(_ field: ProfileReader.Field) throws(ProfileError) {
             let object = try field.object("an object with 'rate' (or 'ramp'), 'limit' and 'run_time' or 'max_offered'", keys: Self.keys)
