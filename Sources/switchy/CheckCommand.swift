@@ -32,6 +32,7 @@ enum CheckCommand {
         }
         do {
             let profile = try Profile.load(path: options.path, overrides: options.overrides)
+            try SimulatedSlaves.checkFaults(profile)
             Output.print(profile.summary.joined(separator: "\n"))
             Output.print("OK: \(options.path) is valid")
             return .success

@@ -47,6 +47,15 @@ enum SimulatedSlaves {
         return (addresses, started)
     }
 
+    /// Checks every simulated slave's `sim.faults` as ``start(_:password:)`` would.
+    /// - Throws: ``FaultError`` naming the first bad entry.
+    static func checkFaults(_ profile: Profile) throws {
+        for (index, slave) in profile.slaves.enumerated() {
+            guard case .simulated(let options) = slave.kind else { continue }
+            _ = try faults(options.faults, slave: index, file: profile.file)
+        }
+    }
+
     private static func faults(_ values: [String: Profile.Value], slave: Int, file: String) throws -> SimFaults {
         var faults = SimFaults()
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {

@@ -71,6 +71,12 @@ import Testing
          "slaves[0].password", "SWITCHY_CHECK_UNSET is not set"),
         // Not JSON5 at all.
         ("\u{1}\u{2}binary", "1:1", "unexpected"),
+        // A simulator fault it does not know (a typo).
+        ("{ slaves: [{ sim: { faults: { drop_att: 1 } } }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }",
+         "slaves[0].sim.faults.drop_att", "unknown fault; expected one of drop_after_events, drop_at"),
+        // A fault flag given as a number.
+        ("{ slaves: [{ sim: {} }, { sim: { faults: { refuse_reconnect: 1 } } }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }",
+         "slaves[1].sim.faults.refuse_reconnect", "expected true or false"),
     ])
     func aBadProfileExitsTwoWithOneLineNamingFileAndField(text: String, field: String, message: String) throws {
         let path = try Self.temporaryProfile(text)
