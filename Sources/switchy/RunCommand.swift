@@ -183,29 +183,3 @@ enum RunCommand {
         var description: String
     }
 }
-
-/// SIGINT and SIGTERM, counted, handled on a queue of their own. `@unchecked`: Dispatch
-/// sources are thread-safe but not annotated `Sendable` on Linux.
-final class SignalHandler: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-
-    init(_ handler: @escaping @Sendable (Int) -> Void) {
-        let counter = Counter()
-        sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handler(counter.next()) }
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
-    }
-
-    private final class Counter: Sendable {
-        private let value = Atomic<Int>(0)
-        func next() -> Int { value.add(1, ordering: .relaxed).newValue }
-    }
-}

@@ -54,7 +54,9 @@ enum SimCommand {
         }
         // Before anything is printed: a signal sent as soon as the slaves are announced
         // must not fall between ignoring it and handling it.
-        let signals = SignalOnce()
+        let stop = SignalOnce()
+        let signals = SignalHandler { _ in stop.fire() }
+        defer { signals.cancel() }
         var slaves: [SimSlave] = []
         for index in 0..<options.slaves {
             var configuration = SimConfiguration()
@@ -86,7 +88,7 @@ enum SimCommand {
                 "switchy sim: warning: listening on \(options.host): anyone who can reach this machine can connect; "
                     + "it is a simulator, not for untrusted networks")
         }
-        await signals.wait()
+        await stop.wait()
         for slave in slaves { slave.stop() }
         return .success
     }
@@ -165,27 +167,14 @@ enum SimCommand {
     }
 }
 
-/// SIGINT and SIGTERM, handled from creation on: ``wait()`` returns once either has
-/// arrived, before or after it is called.
+/// Resumes ``wait()`` once ``fire()`` was called, before or after it.
 private final class SignalOnce: @unchecked Sendable {
-    // @unchecked: the state is guarded by `lock`; Dispatch sources are thread-safe.
+    // @unchecked: the state is guarded by `lock`.
     private let lock = NSLockLike()
     private var fired = false
     private var continuation: CheckedContinuation<Void, Never>?
-    private var sources: [any DispatchSourceSignal] = []
 
-    init() {
-        let queue = DispatchQueue(label: "switchy.sim.signals")
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [weak self] in self?.fire() }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    /// Suspends until SIGINT or SIGTERM (at once if one came already).
+    /// Suspends until ``fire()`` (at once if it came already).
     func wait() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let now = lock.run { () -> Bool in
@@ -197,7 +186,7 @@ private final class SignalOnce: @unchecked Sendable {
         }
     }
 
-    private func fire() {
+    func fire() {
         let pending = lock.run { () -> CheckedContinuation<Void, Never>? in
             fired = true
             defer { continuation = nil }
