@@ -114,9 +114,7 @@ public final class RunReport: Sendable {
         if problem == nil {
             do {
                 try calls.flush()
-                for file in try render(summary) {
-                    try file.data.write(to: directory.appendingPathComponent(file.name), options: .atomic)
-                }
+                try Self.write(try render(summary), to: directory)
                 try calls.close()
                 return summary
             } catch {
@@ -133,9 +131,7 @@ public final class RunReport: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try calls.copy(to: folder.appendingPathComponent("calls.csv"))
-            for file in try render(summary) {
-                try file.data.write(to: folder.appendingPathComponent(file.name), options: .atomic)
-            }
+            try Self.write(try render(summary), to: folder)
         } catch {
             calls.abandon()
             throw ReportError(
@@ -176,6 +172,17 @@ public final class RunReport: Sendable {
             files.append(("report.html", Data(HTMLReport.render(data).utf8)))
         }
         return files
+    }
+
+    /// Writes each file into `folder`.
+    /// - Throws: ``ReportError`` naming the file that could not be written.
+    private static func write(_ files: [(name: String, data: Data)], to folder: URL) throws(ReportError) {
+        for file in files {
+            let url = folder.appendingPathComponent(file.name)
+            do { try file.data.write(to: url, options: .atomic) } catch {
+                throw ReportError(path: url.path, reason: "cannot be written (\(error.localizedDescription))")
+            }
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -74,6 +74,22 @@ import Testing
         #expect(try RunFiles.read(report.directory).records.count == 5)
     }
 
+    @Test func aReportThatCannotBeWrittenAtTheEndGoesToTheFallback() throws {
+        let report = try RunReport(base: base.path, name: "blocked", start: ReportFixtures.start, clock: ReportFixtures.clock)
+        for record in answered(5) { report.record(record) }
+        report.progress(progress(1, offered: 5))
+        // The folder and calls.csv are in place, but timeline.csv cannot be written.
+        try FileManager.default.createDirectory(
+            at: report.directory.appendingPathComponent("timeline.csv"), withIntermediateDirectories: false)
+        #expect(report.newFolderProblem() == nil)
+        let fallback = base.appendingPathComponent("fallback")
+        let summary = try report.finish(result: result(offered: 5), plan: plan, profile: nil, thresholds: [], fallbackBase: fallback)
+        #expect(report.writtenTo.path == fallback.appendingPathComponent(report.directory.lastPathComponent).path)
+        #expect(report.fallbackReason?.contains("timeline.csv") == true, "\(report.fallbackReason ?? "")")
+        #expect(summary.warnings.count == 1)
+        #expect(try RunFiles.read(report.writtenTo).records.count == 5)
+    }
+
     @Test func withoutAFallbackTheErrorNamesTheFolder() throws {
         let report = try RunReport(base: base.path, name: "nofb", start: ReportFixtures.start, clock: ReportFixtures.clock)
         try FileManager.default.removeItem(at: report.directory)
