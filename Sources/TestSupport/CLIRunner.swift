@@ -29,6 +29,7 @@ extension CLIRunner {
         let stderr: FileHandle
         let stdout: Pipe
         private var errorText = Data()
+        private var outputText = Data()
 
         init(process: Process, stderr: FileHandle, stdout: Pipe) {
             self.process = process
@@ -47,6 +48,17 @@ extension CLIRunner {
             return true
         }
 
+        /// Reads stdout until `text` has arrived (or EOF), and returns what was read.
+        /// - Returns: nil at EOF without it.
+        public func waitForOutput(containing text: String) -> String? {
+            while !String(decoding: outputText, as: UTF8.self).contains(text) {
+                let chunk = stdout.fileHandleForReading.availableData
+                if chunk.isEmpty { return nil }
+                outputText.append(chunk)
+            }
+            return String(decoding: outputText, as: UTF8.self)
+        }
+
         /// Sends a signal (SIGINT by default).
         public func signal(_ number: Int32 = SIGINT) {
             kill(process.processIdentifier, number)
@@ -54,7 +66,7 @@ extension CLIRunner {
 
         /// Waits for the exit and returns everything printed.
         public func wait() -> Result {
-            let out = stdout.fileHandleForReading.readDataToEndOfFile()
+            let out = outputText + stdout.fileHandleForReading.readDataToEndOfFile()
             errorText.append(stderr.readDataToEndOfFile())
             process.waitUntilExit()
             return Result(

@@ -25,7 +25,9 @@ enum RunCommand {
           -h, --help             Show this help.
 
         Ctrl-C (or SIGTERM) stops offering and lets calls end within the grace period;
-        a second Ctrl-C hangs them up at once. Reports are written either way.
+        a second Ctrl-C hangs them up at once. Reports are written either way. If the
+        results folder is removed or cannot be written during the run, the reports go to
+        $TMPDIR/switchy-results/<run folder>/ instead, and the path is printed.
 
         EXIT CODES:
           0 the run completed and every threshold held; 1 a threshold failed; 2 bad usage
@@ -120,6 +122,9 @@ enum RunCommand {
             plan: plan, clock: runClock, sink: { report.record($0) },
             progress: { progress in
                 report.progress(progress)
+                if let problem = report.newFolderProblem() {
+                    Output.error("\nswitchy: warning: \(problem); the reports will go to a fallback folder at the end")
+                }
                 printer.update(progress)
             },
             warn: { Output.error("switchy: warning: \($0)") })
@@ -153,43 +158,28 @@ enum RunCommand {
         do {
             summary = try report.finish(
                 result: result, plan: plan, profile: profile, thresholds: thresholds,
-                junit: profile.report.formats.contains(.junit), html: profile.report.formats.contains(.html))
+                junit: profile.report.formats.contains(.junit), html: profile.report.formats.contains(.html),
+                fallbackBase: Self.fallbackBase)
         } catch {
             Output.error("switchy run: could not write the reports in \(report.directory.path): \(error)")
             return .internalError
         }
-        Output.error(SummaryTable.render(summary, directory: report.directory.path))
+        Output.error(SummaryTable.render(summary, directory: report.writtenTo.path))
+        if let reason = report.fallbackReason {
+            // Last, so it is the line a user (or a CI log) sees at the end.
+            Output.error("switchy run: \(reason)\nswitchy run: the reports were written to \(report.writtenTo.path) instead")
+        }
         if result.interrupted { return .interrupted }
         return summary.passed ? .success : .commandFailed
     }
 
+    /// Where the reports go when the results folder is gone or cannot be written at
+    /// the end of a run: `$TMPDIR/switchy-results/` (`/tmp` without `TMPDIR`).
+    static var fallbackBase: URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("switchy-results")
+    }
+
     struct ThresholdError: Error, CustomStringConvertible {
         var description: String
-    }
-}
-
-/// SIGINT and SIGTERM, counted, handled on a queue of their own. `@unchecked`: Dispatch
-/// sources are thread-safe but not annotated `Sendable` on Linux.
-final class SignalHandler: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-
-    init(_ handler: @escaping @Sendable (Int) -> Void) {
-        let counter = Counter()
-        sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handler(counter.next()) }
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
-    }
-
-    private final class Counter: Sendable {
-        private let value = Atomic<Int>(0)
-        func next() -> Int { value.add(1, ordering: .relaxed).newValue }
     }
 }

@@ -13,7 +13,8 @@ enum SimCommand {
 
         Starts N simulated FreeSWITCH 1.10.12 servers that speak the Event Socket like the
         real one, on consecutive ports, prints one line per slave, and serves until
-        interrupted (Ctrl-C or SIGTERM).
+        interrupted (Ctrl-C or SIGTERM). By default they listen on loopback only
+        (127.0.0.1) and say so on stderr; another --host warns that they are exposed.
 
         OPTIONS:
           --slaves N              Number of slaves (default 1).
@@ -51,6 +52,11 @@ enum SimCommand {
             Output.error("switchy sim: \(error.message) (see switchy sim --help)")
             return .usage
         }
+        // Before anything is printed: a signal sent as soon as the slaves are announced
+        // must not fall between ignoring it and handling it.
+        let stop = SignalOnce()
+        let signals = SignalHandler { _ in stop.fire() }
+        defer { signals.cancel() }
         var slaves: [SimSlave] = []
         for index in 0..<options.slaves {
             var configuration = SimConfiguration()
@@ -75,25 +81,21 @@ enum SimCommand {
                 return .unreachable
             }
         }
-        await waitForSignal()
+        if isLoopback(options.host) {
+            Output.error("switchy sim: listening on loopback only (\(options.host)): reachable from this machine only; --host ADDRESS to expose it")
+        } else {
+            Output.error(
+                "switchy sim: warning: listening on \(options.host): anyone who can reach this machine can connect; "
+                    + "it is a simulator, not for untrusted networks")
+        }
+        await stop.wait()
         for slave in slaves { slave.stop() }
         return .success
     }
 
-    /// Suspends until SIGINT or SIGTERM.
-    private static func waitForSignal() async {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let queue = DispatchQueue(label: "switchy.sim.signals")
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumed = SignalOnce(continuation)
-            for number in [SIGINT, SIGTERM] {
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { resumed.fire() }
-                source.resume()
-                resumed.keep(source)
-            }
-        }
+    /// Whether `host` is a loopback address or name (127.0.0.0/8, ::1, localhost).
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     struct UsageError: Error {
@@ -165,19 +167,28 @@ enum SimCommand {
     }
 }
 
-/// Resumes a continuation once, from whichever signal comes first, and keeps the
-/// signal sources alive until then.
+/// Resumes ``wait()`` once ``fire()`` was called, before or after it.
 private final class SignalOnce: @unchecked Sendable {
+    // @unchecked: the state is guarded by `lock`.
     private let lock = NSLockLike()
+    private var fired = false
     private var continuation: CheckedContinuation<Void, Never>?
-    private var sources: [any DispatchSourceSignal] = []
 
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-    func keep(_ source: any DispatchSourceSignal) { lock.run { sources.append(source) } }
+    /// Suspends until ``fire()`` (at once if it came already).
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = lock.run { () -> Bool in
+                if fired { return true }
+                self.continuation = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
 
     func fire() {
         let pending = lock.run { () -> CheckedContinuation<Void, Never>? in
+            fired = true
             defer { continuation = nil }
             return continuation
         }

@@ -77,6 +77,24 @@ import Testing
         // A fault flag given as a number.
         ("{ slaves: [{ sim: {} }, { sim: { faults: { refuse_reconnect: 1 } } }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }",
          "slaves[1].sim.faults.refuse_reconnect", "expected true or false"),
+        // An empty file.
+        ("", "1:1", "the file is empty"),
+        // A threshold that does not parse (switchy run would refuse it too).
+        ("{ slaves: [{ sim: {} }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 }, thresholds: ['asr >> 0.9'] }",
+         "thresholds[0]", "got \"asr >> 0.9\""),
+        // A limit of twenty digits.
+        ("{ slaves: [{ sim: {} }], call: { dest: 'x' }, load: { rate: 1, limit: 99999999999999999999, run_time: 1 } }",
+         "load.limit", "got 1e+20"),
+        // A rate past Double's range.
+        ("{ slaves: [{ sim: {} }], call: { dest: 'x' }, load: { rate: 1e309, limit: 1, run_time: 1 } }",
+         "load.rate", "got Infinity"),
+        // A misspelt key.
+        ("{ slaves: [{ sim: {} }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1, limt: 2 } }",
+         "load.limt", "did you mean 'limit'?"),
+        // A list where an object belongs.
+        ("{ slaves: [{ sim: {} }], call: ['x'], load: { rate: 1, limit: 1, run_time: 1 } }", "call", "got a list"),
+        // NUL bytes.
+        ("\u{0}\u{0}{}", "1:1", "unexpected byte 0x0"),
     ])
     func aBadProfileExitsTwoWithOneLineNamingFileAndField(text: String, field: String, message: String) throws {
         let path = try Self.temporaryProfile(text)
@@ -89,6 +107,18 @@ import Testing
         let line = String(lines.first ?? "")
         #expect(line.hasPrefix("switchy check: \(path):"))
         #expect(line.contains(field) && line.contains(message), "\(line)")
+    }
+
+    /// Bytes that are not UTF-8 text at all: one line, exit 2, never a crash.
+    @Test func binaryGarbageExitsTwoWithOneLine() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-check-\(UUID()).json5")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0xFF, 0xFE, 0x00, 0xC3, 0x28]).write(to: url)
+        let result = try CLIRunner.run(["check", url.path])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.hasPrefix("switchy check: \(url.path):1:1: "), "\(result.stderr)")
     }
 
     @Test(arguments: [

@@ -33,8 +33,8 @@ public struct Profile: Sendable, Equatable {
     public var load: Load
     /// `apps`: the weighted mix of call-control apps. Default: `[{ name: "park" }]`.
     public var apps: [App]
-    /// `thresholds`: pass/fail criteria such as `"asr > 0.95"`, kept as written (the
-    /// reports code parses them). Default: none.
+    /// `thresholds`: pass/fail criteria such as `"asr > 0.95"`, kept as written (checked
+    /// with ``Threshold`` at load; the run evaluates them). Default: none.
     public var thresholds: [String]
     /// `report`: where and in which formats results are written.
     public var report: Report
@@ -124,7 +124,13 @@ public struct Profile: Sendable, Equatable {
         apps = try object.optional("apps").map(App.list) ?? [App(name: .park)]
         thresholds = try object.optional("thresholds").map { field throws(ProfileError) in
             try field.array("a list of threshold strings, e.g. [\"asr > 0.95\"]").map { item throws(ProfileError) in
-                try item.string("a threshold such as \"answer_ms.p99 < 500\"")
+                let text = try item.string("a threshold such as \"answer_ms.p99 < 500\"")
+                // Checked here, so `switchy check` refuses what `switchy run` would.
+                do throws(Threshold.ParseError) { _ = try Threshold(text) } catch {
+                    throw item.error(
+                        .invalidValue, "expected a threshold such as \"answer_ms.p99 < 500\", got \"\(text)\": \(error.reason)")
+                }
+                return text
             }
         } ?? []
         report = try object.optional("report").map(Report.init) ?? Report()

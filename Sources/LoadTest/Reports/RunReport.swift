@@ -13,6 +13,9 @@ public final class RunReport: Sendable {
     /// second at the end (the run's start is known only then).
     private let answers = Mutex<[(sent: Int64, bucket: Int32)]>([])
     private let flushError = Mutex<String?>(nil)
+    private let folderProblemReported = Mutex(false)
+    /// The folder the reports went to instead of ``directory``, and why.
+    private let fallback = Mutex<(folder: URL, reason: String)?>(nil)
 
     /// Creates the folder and opens `calls.csv`.
     /// - Throws: ``ReportError`` naming the folder when it cannot be created or written.
@@ -58,16 +61,45 @@ public final class RunReport: Sendable {
     /// The first error met while flushing `calls.csv` during the run, if any.
     public var writeError: String? { flushError.withLock { $0 } }
 
-    /// Closes `calls.csv`, evaluates `thresholds` and writes `timeline.csv`,
+    /// Where the reports were written: ``directory``, or the fallback folder when
+    /// ``finish(result:plan:profile:thresholds:junit:html:fallbackBase:)`` had to use one.
+    public var writtenTo: URL { fallback.withLock { $0?.folder } ?? directory }
+
+    /// Why the reports are not in ``directory`` (nil when they are).
+    public var fallbackReason: String? { fallback.withLock { $0?.reason } }
+
+    /// A problem with the results folder seen during the run (it, or `calls.csv` in
+    /// it, was removed or replaced, or a write failed), reported once: the first call
+    /// that sees it returns it, later calls return nil.
+    public func newFolderProblem() -> String? {
+        guard let problem = folderProblem() else { return nil }
+        return folderProblemReported.withLock { reported in
+            defer { reported = true }
+            return reported ? nil : problem
+        }
+    }
+
+    private func folderProblem() -> String? {
+        if let failure = writeError { return failure }
+        guard calls.isInPlace else { return "the results folder \(directory.path) (or its calls.csv) was removed during the run" }
+        return nil
+    }
+
+    /// Evaluates `thresholds` and writes `calls.csv` (closing it), `timeline.csv`,
     /// `summary.json` and, when asked, `junit.xml` and `report.html`.
+    ///
+    /// When the run's folder was removed during the run, or a report cannot be written
+    /// in it, and `fallbackBase` is given, every report (every row of `calls.csv`
+    /// included: those already written are read back through the open file) goes to
+    /// `<fallbackBase>/<run folder name>/` instead, ``writtenTo`` and
+    /// ``fallbackReason`` say so, and `summary.json` carries it as a warning.
+    /// - Throws: the write error, when there is no fallback or it cannot be written either.
     @discardableResult
     public func finish(
         result: LoadRun.Result, plan: RunPlan, profile: (any Encodable & Sendable)?, thresholds: [Threshold],
-        junit: Bool = true, html: Bool = true
+        junit: Bool = true, html: Bool = true, fallbackBase: URL? = nil
     ) throws -> RunSummary {
-        try calls.close()
         let rows = timelineRows(clockStart: result.clockStart)
-        try TimelineFile.csv(rows).write(to: directory.appendingPathComponent("timeline.csv"), atomically: true, encoding: .utf8)
         var summary = RunSummary(result: result, plan: plan, metrics: metrics.snapshot, callRows: calls.rowCount)
         let source = MetricSource(summary: summary)
         let verdicts = thresholds.map { $0.evaluate(source) }
@@ -75,10 +107,51 @@ public final class RunReport: Sendable {
             .init(expression: $0.expression, passed: $0.passed, measured: $0.measured, message: $0.message)
         }
         summary.passed = verdicts.allSatisfy(\.passed)
+        let render = { (summary: RunSummary) throws -> [(name: String, data: Data)] in
+            try self.files(summary, rows: rows, verdicts: verdicts, plan: plan, profile: profile, junit: junit, html: html)
+        }
+        var problem = folderProblem()
+        if problem == nil {
+            do {
+                try calls.flush()
+                try Self.write(try render(summary), to: directory)
+                try calls.close()
+                return summary
+            } catch {
+                problem = Self.describe(error)
+            }
+        }
+        let reason = problem ?? "unknown"
+        guard let fallbackBase else {
+            calls.abandon()
+            throw ReportError(path: directory.path, reason: reason)
+        }
+        let folder = Self.unusedFolder(fallbackBase.appendingPathComponent(directory.lastPathComponent))
+        summary.warnings.append("reports written to \(folder.path): \(reason)")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try calls.copy(to: folder.appendingPathComponent("calls.csv"))
+            try Self.write(try render(summary), to: folder)
+        } catch {
+            calls.abandon()
+            throw ReportError(
+                path: folder.path, reason: "\(reason); the fallback folder cannot be written either (\(Self.describe(error)))")
+        }
+        calls.abandon()
+        fallback.withLock { $0 = (folder, reason) }
+        return summary
+    }
+
+    /// The report files other than `calls.csv`, rendered.
+    private func files(
+        _ summary: RunSummary, rows: [TimelineRow], verdicts: [ThresholdVerdict], plan: RunPlan,
+        profile: (any Encodable & Sendable)?, junit: Bool, html: Bool
+    ) throws -> [(name: String, data: Data)] {
+        var files: [(name: String, data: Data)] = [("timeline.csv", Data(TimelineFile.csv(rows).utf8))]
         if junit {
-            try JUnitReport.render(
-                name: plan.name, runID: plan.runID, durationSeconds: summary.durationSeconds, verdicts: verdicts
-            ).write(to: directory.appendingPathComponent("junit.xml"), atomically: true, encoding: .utf8)
+            let xml = JUnitReport.render(
+                name: plan.name, runID: plan.runID, durationSeconds: summary.durationSeconds, verdicts: verdicts)
+            files.append(("junit.xml", Data(xml.utf8)))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -87,8 +160,8 @@ public final class RunReport: Sendable {
         if let profile {
             object["profile"] = try JSONSerialization.jsonObject(with: try encoder.encode(AnyEncodable(profile)))
         }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try data.write(to: directory.appendingPathComponent("summary.json"))
+        files.append(
+            ("summary.json", try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])))
         if html {
             let profileJSON = try object["profile"].map {
                 String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
@@ -96,10 +169,35 @@ public final class RunReport: Sendable {
             let data = ReportData(
                 summary: summary, timeline: rows, histograms: metrics.snapshot.latencies, thresholds: verdicts,
                 profileJSON: profileJSON)
-            try HTMLReport.render(data).write(
-                to: directory.appendingPathComponent("report.html"), atomically: true, encoding: .utf8)
+            files.append(("report.html", Data(HTMLReport.render(data).utf8)))
         }
-        return summary
+        return files
+    }
+
+    /// Writes each file into `folder`.
+    /// - Throws: ``ReportError`` naming the file that could not be written.
+    private static func write(_ files: [(name: String, data: Data)], to folder: URL) throws(ReportError) {
+        for file in files {
+            let url = folder.appendingPathComponent(file.name)
+            do { try file.data.write(to: url, options: .atomic) } catch {
+                throw ReportError(path: url.path, reason: "cannot be written (\(error.localizedDescription))")
+            }
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        (error as? ReportError)?.description ?? error.localizedDescription
+    }
+
+    /// `folder`, or `folder-2`, `folder-3` … when it exists.
+    private static func unusedFolder(_ folder: URL) -> URL {
+        var candidate = folder
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent)-\(suffix)")
+            suffix += 1
+        }
+        return candidate
     }
 
     /// The per-second rows: progress deltas, and the answer latency of the calls sent

@@ -28,17 +28,18 @@ struct RunScenario {
         try CLIRunner.run(["run", profile.path, "--out", results.path, "--quiet"] + extra)
     }
 
-    /// The only run folder.
-    func runFolder() throws -> URL {
-        let runs = try FileManager.default.contentsOfDirectory(at: results, includingPropertiesForKeys: nil)
+    /// The only run folder (under `base`, by default ``results``).
+    func runFolder(under base: URL? = nil) throws -> URL {
+        let runs = try FileManager.default.contentsOfDirectory(at: base ?? results, includingPropertiesForKeys: nil)
         try #require(runs.count == 1)
         return runs[0]
     }
 
     /// `summary.json` and the rows of `calls.csv`, after checking that rows =
-    /// offered = sum of outcomes and that every call uuid appears once.
-    func reports() throws -> (summary: [String: Any], rows: [[String: String]]) {
-        let folder = try runFolder()
+    /// offered = sum of outcomes and that every call uuid appears once (the run folder
+    /// under `base`, by default ``results``).
+    func reports(under base: URL? = nil) throws -> (summary: [String: Any], rows: [[String: String]]) {
+        let folder = try runFolder(under: base)
         let data = try Data(contentsOf: folder.appendingPathComponent("summary.json"))
         let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let lines = try String(contentsOf: folder.appendingPathComponent("calls.csv"), encoding: .utf8)

@@ -161,7 +161,76 @@ struct BrokenProfileTests {
         row("prepare sps", P.text(extra: "prepare: { sps: -1 }"), "prepare.sps", .invalidValue, "got -1"),
         // A preflight policy that does not exist.
         row("preflight", P.text(extra: "preflight: 'maybe'"), "preflight", .invalidValue, "expected \"warn\" or \"refuse\""),
+        // A threshold with a doubled operator.
+        row("threshold syntax", P.text(extra: "thresholds: ['asr >= 0.9', 'asr >>> 0.9']"), "thresholds[1]", .invalidValue, "got \"asr >>> 0.9\": unexpected \">\""),
+        // A threshold on a metric that does not exist.
+        row("threshold metric", P.text(extra: "thresholds: ['asrr > 0.9']"), "thresholds[0]", .invalidValue, "unknown metric \"asrr\""),
+        // A threshold without its right-hand side.
+        row("threshold unfinished", P.text(extra: "thresholds: ['answer_ms.p99 <']"), "thresholds[0]", .invalidValue, "missing at the end"),
+        // A threshold without a comparison.
+        row("threshold no comparison", P.text(extra: "thresholds: ['answer_ms.p99']"), "thresholds[0]", .invalidValue, "no comparison"),
+        // A limit past Double's range.
+        row("limit 1e309", P.text(load: "{ rate: 5, limit: 1e309, run_time: 10 }"), "load.limit", .invalidValue, "got Infinity"),
+        // A limit past Int64's range, written in digits.
+        row("limit 20 digits", P.text(load: "{ rate: 5, limit: 99999999999999999999, run_time: 10 }"), "load.limit", .invalidValue, "got 1e+20"),
+        // A rate past any lab, in digits.
+        row("rate 20 digits", P.text(load: "{ rate: 99999999999999999999, limit: 10, run_time: 10 }"), "load.rate", .invalidValue, "at most 100000"),
+        // A port past Double's range.
+        row("port 1e309", P.text(slaves: "[{ host: 'fs', port: 1e309 }]"), "slaves[0].port", .invalidValue, "got Infinity"),
+        // A limit as a boolean.
+        row("limit bool", P.text(load: "{ rate: 5, limit: true, run_time: 10 }"), "load.limit", .wrongType, "got true"),
+        // Slaves as an object.
+        row("slaves object", P.text(slaves: "{ host: 'fs' }"), "slaves", .wrongType, "expected a list of slaves"),
+        // The call as a string.
+        row("call string", P.text(call: "'echo@{sip}'"), "call", .wrongType, "got the string"),
+        // A misspelt key inside load.
+        row("load typo", P.text(load: "{ rate: 5, limit: 10, run_time: 10, gracee: 1 }"), "load.gracee", .unknownField, "did you mean 'grace'?"),
+        // An unknown app, close to nothing.
+        row("unknown app far", P.text(extra: "apps: [{ name: 'conference' }]"), "apps[0].name", .invalidValue, "unknown app \"conference\""),
+        // An unterminated string.
+        row("unterminated string", "{ name: 'abc }", "", .syntax, "unterminated"),
+        // An unterminated block comment.
+        row("unterminated comment", "{ /* name: 'a' }", "", .syntax, "comment"),
+        // Text after the object.
+        row("trailing text", P.text() + " extra", "", .syntax, "after the end of the document"),
+        // Nesting beyond any profile.
+        row("deep nesting", String(repeating: "[", count: 200), "", .syntax, "nested deeper than 64 levels"),
+        // NUL bytes and control characters.
+        row("nul bytes", "\u{0}\u{0}\u{0}\u{1B}[2J", "", .syntax, "unexpected"),
     ]
+
+    /// Raw bytes that are not text, or not UTF-8: refused as syntax errors with a
+    /// position, never a crash.
+    @Test(arguments: [
+        // A PNG header.
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D],
+        // Invalid UTF-8 at the start.
+        [0xFF, 0xFE, 0xFD, 0x7B, 0x7D],
+        // UTF-16 (little-endian, with its byte-order mark) of "{}".
+        [0xFF, 0xFE, 0x7B, 0x00, 0x7D, 0x00],
+        // A lone continuation byte where a value should be.
+        [0x7B, 0x6E, 0x3A, 0x80, 0x7D],
+    ] as [[UInt8]])
+    func binaryGarbage(bytes: [UInt8]) {
+        #expect {
+            _ = try Profile.parse(bytes, file: "test.json5")
+        } throws: { error in
+            guard let error = error as? ProfileError else { return false }
+            return error.file == "test.json5" && error.kind == .syntax && error.line != nil
+                && error.description.hasPrefix("test.json5:")
+        }
+    }
+
+    /// Invalid UTF-8 inside a string value: refused naming the field (the name cannot be
+    /// a folder name), not mangled into a run.
+    @Test func invalidUTF8InAValueNamesTheField() {
+        let bytes = Array("{ name: '".utf8) + [0xC3, 0x28] + Array("', slaves: [{ sim: {} }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }".utf8)
+        #expect {
+            _ = try Profile.parse(bytes, file: "test.json5")
+        } throws: { error in
+            (error as? ProfileError)?.path == "name"
+        }
+    }
 
     @Test(arguments: corpus)
     func refused(_ row: Case) {

@@ -1,5 +1,7 @@
 /// A CSV file read back (RFC 4180: quoted fields may hold commas, quotes and line
-/// breaks), with its header row indexing the columns by name.
+/// breaks), with its header row indexing the columns by name. A field's leading `'`
+/// (how ``CallsCSVWriter/neutralise(_:)`` guards against formula injection) is dropped,
+/// so a field reads back as it was before writing.
 struct CSVTable {
     /// The header row.
     let columns: [String]
@@ -36,6 +38,11 @@ struct CSVTable {
         }
     }
 
+    /// A field's text, less the leading `'` a neutralised field has.
+    private static func text(_ field: [UInt8]) -> String {
+        String(decoding: field.first == UInt8(ascii: "'") ? field.dropFirst() : field[...], as: UTF8.self)
+    }
+
     /// Records with the 1-based line each starts on; a blank last line is not a record.
     private static func parse(_ bytes: [UInt8], file: String) throws(ReportError) -> [(line: Int, fields: [String])] {
         let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
@@ -64,13 +71,13 @@ struct CSVTable {
                 inQuotes = true
                 atRecordStart = false
             } else if byte == comma {
-                fields.append(String(decoding: field, as: UTF8.self))
+                fields.append(text(field))
                 field.removeAll(keepingCapacity: true)
                 atRecordStart = false
             } else if byte == newline || byte == cr {
                 if byte == cr, i + 1 < bytes.count, bytes[i + 1] == newline { i += 1 }
                 if !atRecordStart {
-                    fields.append(String(decoding: field, as: UTF8.self))
+                    fields.append(text(field))
                     records.append((recordLine, fields))
                 }
                 fields.removeAll(keepingCapacity: true)
@@ -86,7 +93,7 @@ struct CSVTable {
         }
         if inQuotes { throw ReportError(path: file, reason: "line \(recordLine): a quoted field is never closed") }
         if !atRecordStart {
-            fields.append(String(decoding: field, as: UTF8.self))
+            fields.append(text(field))
             records.append((recordLine, fields))
         }
         return records
