@@ -37,7 +37,10 @@ import Testing
 
     @Test(arguments: [
         // stop conditions
-        (Pacer(curve: .constant(20), endTime: 10), 10.0, 150, Pacer.Decision.stop),  // run_time reached
+        (Pacer(curve: .constant(20), endTime: 10), 10.0, 199, Pacer.Decision.stop),  // run_time reached, all due made
+        (Pacer(curve: .constant(20), endTime: 10), 12.0, 150, .launch(49)),  // a stalled timer: the 49 due before 10 s still go
+        (Pacer(curve: .constant(20), endTime: 10, maxCalls: 160), 12.0, 150, .launch(10)),  // … but never past max_offered
+        (Pacer(curve: .constant(20), endTime: 10), 10.5, 199, .stop),  // the 200th call, due at exactly 10, is not made
         (Pacer(curve: .constant(20), endTime: 10), 9.99, 199, .wait(0.01)),  // the 200th call is due at 10: past the end
         (Pacer(curve: .constant(20), maxCalls: 100), 60.0, 0, .launch(100)),  // never more than max_offered
         (Pacer(curve: .constant(20), maxCalls: 100), 60.0, 100, .stop),  // all offered

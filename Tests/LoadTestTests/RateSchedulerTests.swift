@@ -51,6 +51,25 @@ import Testing
         #expect(log.finished.withLock { $0 } == 1000)
     }
 
+    /// A timer that stalls across the end of `run_time` must still launch the calls
+    /// that fell due before it: offered + blocked = due, however late the timer was.
+    @Test func aTimerStalledPastTheEndStillLaunchesWhatWasDueBeforeIt() {
+        let clock = ManualRunClock()
+        let (scheduler, log) = make(Pacer(curve: .constant(20), endTime: 2), clock: clock)
+        scheduler.start()
+        clock.fireDueTimers()
+        clock.advance(by: 1_000_000_000)  // on time up to 1 s
+        clock.advance(by: 2_000_000_000, firingTimers: false)  // the timer thread stalls to t = 3 s
+        clock.fireDueTimers()
+        let launches = log.launches.withLock { $0 }
+        #expect(launches.count == 39, "every call due before 2 s; the one due at exactly 2 s is not made")
+        #expect(launches.map(\.index) == Array(0..<39))
+        let late = launches.filter { $0.scheduledAt > 1_000_000_000 }
+        #expect(late.count == 19 && late.allSatisfy { $0.firedAt == 3_000_000_000 }, "1.05 … 1.95 s, late, and their lag says so")
+        #expect(log.finished.withLock { $0 } == 39)
+        #expect(!clock.hasArmedTimer)
+    }
+
     @Test func stopEndsTheRunOnceAndCancelsTheTimer() {
         let clock = ManualRunClock()
         let (scheduler, log) = make(Pacer(curve: .constant(10)), clock: clock)

@@ -61,7 +61,13 @@ public struct Pacer: Sendable, Equatable {
     /// The decision at `elapsed` seconds with `launched` calls made.
     public func pace(elapsed: Double, launched: Int) -> Decision {
         if let maxCalls, launched >= maxCalls { return .stop }
-        if let endTime, elapsed >= endTime { return .stop }
+        if let endTime, elapsed >= endTime {
+            // Calls due before the end that a late timer has not launched yet still go
+            // out (late, their lag shows it): the number made never depends on timing.
+            var owed = calls(dueBefore: endTime)
+            if let maxCalls { owed = min(owed, maxCalls) }
+            return owed > launched ? .launch(owed - launched) : .stop
+        }
         var due = self.due(at: elapsed)
         if let maxCalls { due = min(due, maxCalls) }
         if due > launched { return .launch(due - launched) }
@@ -75,6 +81,14 @@ public struct Pacer: Sendable, Equatable {
     public func due(at elapsed: Double) -> Int {
         let area = integral(to: max(0, elapsed))
         return area.isFinite ? Int((area + Self.epsilon).rounded(.down)) : Int.max
+    }
+
+    /// How many calls are due strictly before `end` (a call due exactly at the end of
+    /// the run is not made).
+    func calls(dueBefore end: Double) -> Int {
+        var count = due(at: end)
+        while count > 0, time(ofCall: count - 1) >= end { count -= 1 }
+        return count
     }
 
     /// The time (s) at which call number `index` (0-based) is due: the t where
