@@ -100,12 +100,10 @@ enum EventsCommand {
             return .unreachable
         }
         let started = DispatchTime.now().uptimeNanoseconds
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler { done.finish() }
-        interrupt.resume()
+        // Ctrl-C or SIGTERM ends the tail (installed synchronously: see SignalHandler).
+        let signals = SignalHandler { _ in done.finish() }
         await done.wait()
-        interrupt.cancel()
+        signals.cancel()
         connection.close()
         if stats {
             let seconds = max(1e-9, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
