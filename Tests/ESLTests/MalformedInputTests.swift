@@ -43,6 +43,42 @@ import Testing
         #expect(throws: ESLError.frameTooLarge(size: fed, limit: 1024)) { _ = try decoder.next() }
     }
 
+    /// Found by Fuzz/run.sh: a header block over the limit that arrived in one piece
+    /// was accepted, while the same bytes in smaller pieces threw `frameTooLarge`.
+    /// The block below is 1,036 bytes of header lines (line ends included), then the
+    /// blank line.
+    @Test(arguments: [
+        (1_036, 1_037, true),  // fits exactly, in one piece
+        (1_036, 100, true),  // fits exactly, in pieces
+        (1_035, 1_037, false),  // one byte too many, in one piece (was accepted)
+        (1_035, 100, false),  // one byte too many, in pieces
+        (1_035, 1, false),  // … one byte at a time
+    ])
+    func headerBlockOverTheLimitFailsHoweverItIsSplit(limit: Int, chunk: Int, fits: Bool) {
+        let lines = String(repeating: "X-Filler: 0123456789\n", count: 48) + "Content-Type: command/reply\n"
+        let bytes = Array((lines + "\n").utf8)
+        var decoder = FrameDecoder(maximumFrameSize: limit)
+        var frames = 0
+        var error: ESLError?
+        for start in stride(from: 0, to: bytes.count, by: chunk) where error == nil {
+            decoder.append(bytes[start..<min(bytes.count, start + chunk)])
+            do {
+                while try decoder.next() != nil { frames += 1 }
+            } catch let thrown {
+                error = thrown
+            }
+        }
+        if fits {
+            #expect(frames == 1 && error == nil)
+        } else {
+            #expect(frames == 0)
+            guard case .frameTooLarge = error else {
+                Issue.record("expected frameTooLarge, got \(String(describing: error))")
+                return
+            }
+        }
+    }
+
     @Test func aFrameWithoutContentTypeIsDeliveredAsUnknown() throws {
         var decoder = FrameDecoder()
         decoder.append(Array("X-Odd: 1\n\n".utf8))

@@ -10,9 +10,9 @@
 /// The frame keeps one contiguous copy of its bytes; the header block is parsed
 /// when the frame is decoded (it is a few short lines), the body is not touched.
 public struct Frame: Sendable {
-    /// Header block then body, back to back, without the blank line between them.
+    /// The frame's bytes as on the wire: header block, blank line, body.
     let storage: [UInt8]
-    /// End of the header block inside `storage` (the body starts here).
+    /// Where the body starts inside `storage`, just after the blank line.
     let headerEnd: Int
     /// The header lines, split at the first colon, values raw (outer headers are
     /// never URL-encoded; see esl-protocol.md §1.4).

@@ -86,6 +86,13 @@ public struct FrameDecoder: Sendable {
                     }
                     return nil
                 }
+                // The same limit as for a block still waiting for its end (its lines
+                // and the first LF of the blank line), so how the bytes were split
+                // never decides whether a frame is too large.
+                let headerSize = end + 1 - frameStart
+                if headerSize > maximumFrameSize {
+                    throw .frameTooLarge(size: headerSize, limit: maximumFrameSize)
+                }
                 let headers = try parseHeaderBlock(frameStart..<end)
                 let bodyStart = end + 2
                 let length = try contentLength(of: headers)

@@ -12,7 +12,12 @@ struct TimerQueue {
 
     private var heap: [Entry] = []
     private var nextOrder: UInt64 = 0
-    private var cancelled: Set<UInt64> = []
+    /// Ids in `heap` that are still to run. Cancelling removes the id here (the entry
+    /// stays in the heap until its deadline and is skipped then). It used to be a set
+    /// of cancelled ids instead; a hangup cancels every timer its call ever had, most
+    /// of which had run already, so their ids stayed in that set for good: a few
+    /// per call, without bound over a long run.
+    private var pending: Set<UInt64> = []
 
     /// Schedules `action` at `deadline` (µs); returns an id for ``cancel(_:)``.
     @discardableResult
@@ -21,10 +26,18 @@ struct TimerQueue {
         let entry = Entry(deadline: deadline, order: nextOrder, id: nextOrder, action: action)
         heap.append(entry)
         siftUp(heap.count - 1)
+        pending.insert(entry.id)
         return entry.id
     }
 
-    mutating func cancel(_ id: UInt64) { cancelled.insert(id) }
+    /// Cancels an entry that has not run; an id that ran already is ignored.
+    mutating func cancel(_ id: UInt64) { pending.remove(id) }
+
+    /// Entries in the queue, cancelled ones included until their deadline.
+    var count: Int { heap.count }
+
+    /// Entries still to run (never more than ``count``).
+    var pendingCount: Int { pending.count }
 
     /// The earliest deadline, if any.
     var nextDeadline: Int64? { heap.first?.deadline }
@@ -33,7 +46,7 @@ struct TimerQueue {
     mutating func popDue(now: Int64) -> Entry? {
         while let first = heap.first, first.deadline <= now {
             let entry = removeFirst()
-            if cancelled.remove(entry.id) == nil { return entry }
+            if pending.remove(entry.id) != nil { return entry }
         }
         return nil
     }

@@ -167,28 +167,3 @@ struct CallTracker {
         }
     }
 }
-
-/// A bounded set that forgets its oldest members first.
-struct RecentSet {
-    private var members: Set<String> = []
-    private var order: [String] = []
-    private var head = 0
-    let capacity: Int
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    func contains(_ member: String) -> Bool { members.contains(member) }
-
-    mutating func insert(_ member: String) {
-        guard members.insert(member).inserted else { return }
-        order.append(member)
-        if members.count > capacity {
-            members.remove(order[head])
-            head += 1
-            if head > capacity {
-                order.removeFirst(head)
-                head = 0
-            }
-        }
-    }
-}
