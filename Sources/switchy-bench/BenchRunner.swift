@@ -1,0 +1,93 @@
+import Foundation
+
+/// Runs every benchmark in turn and collects the figures; progress goes to stderr so
+/// that stdout holds only the result.
+struct BenchRunner {
+    let options: BenchOptions
+
+    func run() async throws -> [Figure] {
+        var figures: [Figure] = []
+        let reps = options.streamRepetitions
+
+        log("building the stream: capture \(CaptureStream.captureName), repeated to ≥ \(options.streamBytes / 1_000_000) MB")
+        var stream: CaptureStream? = try CaptureStream(minimumBytes: options.streamBytes)
+        let bytes = stream!.bytes.count
+        log("  \(stream!.copies) copies, \(stream!.eventCount) events, \(bytes / 1_000_000) MB")
+
+        // Decode and scan alternate, so background load hits both alike.
+        var decode: [Double] = []
+        var scan: [Double] = []
+        var ratio: [Double] = []
+        for rep in 1...reps {
+            let scanned = try DecodeBenchmark.scan(stream!)
+            let decoded = try DecodeBenchmark.decode(stream!)
+            scan.append(scanned)
+            decode.append(decoded)
+            ratio.append(decoded / scanned)
+            log("  rep \(rep): decode \(Format.number(decoded)) events/s, scan \(Format.number(scanned)) events/s")
+        }
+        figures.append(Figure(key: "decode_events_per_s", unit: "events/s", stats: Stats(decode), goal: nil))
+        figures.append(Figure(key: "scan_events_per_s", unit: "events/s", stats: Stats(scan), goal: nil))
+        figures.append(
+            Figure(key: "decode_vs_scan", unit: "", stats: Stats(ratio), goal: .init(direction: .atLeast, value: 0.5)))
+
+        log("socket: loopback peer → Connection → EventListener")
+        var socket: [Double] = []
+        for rep in 1...reps {
+            let rate = try await SocketBenchmark.run(stream!)
+            socket.append(rate)
+            log("  rep \(rep): \(Format.number(rate)) events/s (\(Format.number(rate * Double(bytes) / Double(stream!.eventCount) / 1e6)) MB/s)")
+        }
+        figures.append(
+            Figure(
+                key: "socket_events_per_s", unit: "events/s", stats: Stats(socket),
+                goal: .init(direction: .atLeast, value: 300_000)))
+        stream = nil
+
+        log("scheduler: 1,000 calls/s for \(Format.number(options.schedulerSeconds)) s, sink does nothing")
+        var lag: [Double] = []
+        var error: [Double] = []
+        for rep in 1...options.schedulerRepetitions {
+            let result = await SchedulerBenchmark.run(rate: 1000, seconds: options.schedulerSeconds)
+            lag.append(result.lagP99)
+            error.append(result.rateErrorPercent)
+            log("  rep \(rep): \(result.launched) launched, lag p99 \(Format.number(result.lagP99)) ms")
+        }
+        figures.append(
+            Figure(key: "scheduler_lag_p99_ms", unit: "ms", stats: Stats(lag), goal: .init(direction: .atMost, value: 2)))
+        figures.append(
+            Figure(key: "rate_error_pct", unit: "%", stats: Stats(error), goal: .init(direction: .atMost, value: 0.5)))
+
+        log("end to end: two in-process simulated slaves, \(Format.number(options.endToEndSeconds)) s per step")
+        var maxRates: [Double] = []
+        for rep in 1...options.endToEndRepetitions {
+            log("  search \(rep):")
+            let (best, _) = try await EndToEndBenchmark.search(
+                rates: options.endToEndRates, seconds: options.endToEndSeconds, log: log)
+            maxRates.append(best)
+        }
+        figures.append(
+            Figure(
+                key: "e2e_max_cps", unit: "calls/s", stats: Stats(maxRates),
+                goal: .init(direction: .atLeast, value: 2000)))
+
+        log("memory: \(options.memoryCalls) calls held (generator and simulators in separate processes)")
+        var perCall: [Double] = []
+        for rep in 1...options.memoryRepetitions {
+            let result = try MemoryBenchmark.measureInChild(calls: options.memoryCalls, rate: options.memoryRate)
+            perCall.append(result.generatorBytesPerCall)
+            log(
+                "  rep \(rep): \(result.held) calls up; generator \(Format.number(result.generatorBytesPerCall)) B/call, "
+                    + "simulators \(Format.number(result.simulatorBytesPerCall)) B/call")
+        }
+        figures.append(
+            Figure(
+                key: "bytes_per_active_call", unit: "B", stats: Stats(perCall),
+                goal: .init(direction: .atMost, value: 2048)))
+        return figures
+    }
+
+    func log(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
