@@ -7,43 +7,54 @@ struct BenchRunner {
 
     func run() async throws -> [Figure] {
         var figures: [Figure] = []
-        let reps = options.streamRepetitions
+        if options.runs(.decode) || options.runs(.socket) { try await streamFigures(into: &figures) }
+        if options.runs(.scheduler) { await schedulerFigures(into: &figures) }
+        if options.runs(.e2e) { try await endToEndFigure(into: &figures) }
+        if options.runs(.memory) { try memoryFigure(into: &figures) }
+        return figures
+    }
 
+    private func streamFigures(into figures: inout [Figure]) async throws {
+        let reps = options.streamRepetitions
         log("building the stream: capture \(CaptureStream.captureName), repeated to ≥ \(options.streamBytes / 1_000_000) MB")
-        var stream: CaptureStream? = try CaptureStream(minimumBytes: options.streamBytes)
-        let bytes = stream!.bytes.count
-        log("  \(stream!.copies) copies, \(stream!.eventCount) events, \(bytes / 1_000_000) MB")
+        let stream = try CaptureStream(minimumBytes: options.streamBytes)
+        let bytes = stream.bytes.count
+        log("  \(stream.copies) copies, \(stream.eventCount) events, \(bytes / 1_000_000) MB")
 
         // Decode and scan alternate, so background load hits both alike.
         var decode: [Double] = []
         var scan: [Double] = []
         var ratio: [Double] = []
-        for rep in 1...reps {
-            let scanned = try DecodeBenchmark.scan(stream!)
-            let decoded = try DecodeBenchmark.decode(stream!)
+        for rep in 1...reps where options.runs(.decode) {
+            let scanned = try DecodeBenchmark.scan(stream)
+            let decoded = try DecodeBenchmark.decode(stream)
             scan.append(scanned)
             decode.append(decoded)
             ratio.append(decoded / scanned)
             log("  rep \(rep): decode \(Format.number(decoded)) events/s, scan \(Format.number(scanned)) events/s")
         }
-        figures.append(Figure(key: "decode_events_per_s", unit: "events/s", stats: Stats(decode), goal: nil))
-        figures.append(Figure(key: "scan_events_per_s", unit: "events/s", stats: Stats(scan), goal: nil))
-        figures.append(
-            Figure(key: "decode_vs_scan", unit: "", stats: Stats(ratio), goal: .init(direction: .atLeast, value: 0.5)))
+        if options.runs(.decode) {
+            figures.append(Figure(key: "decode_events_per_s", unit: "events/s", stats: Stats(decode), goal: nil))
+            figures.append(Figure(key: "scan_events_per_s", unit: "events/s", stats: Stats(scan), goal: nil))
+            figures.append(
+                Figure(key: "decode_vs_scan", unit: "", stats: Stats(ratio), goal: .init(direction: .atLeast, value: 0.5)))
+        }
+        guard options.runs(.socket) else { return }
 
         log("socket: loopback peer → Connection → EventListener")
         var socket: [Double] = []
         for rep in 1...reps {
-            let rate = try await SocketBenchmark.run(stream!)
+            let rate = try await SocketBenchmark.run(stream)
             socket.append(rate)
-            log("  rep \(rep): \(Format.number(rate)) events/s (\(Format.number(rate * Double(bytes) / Double(stream!.eventCount) / 1e6)) MB/s)")
+            log("  rep \(rep): \(Format.number(rate)) events/s (\(Format.number(rate * Double(bytes) / Double(stream.eventCount) / 1e6)) MB/s)")
         }
         figures.append(
             Figure(
                 key: "socket_events_per_s", unit: "events/s", stats: Stats(socket),
                 goal: .init(direction: .atLeast, value: 300_000)))
-        stream = nil
+    }
 
+    private func schedulerFigures(into figures: inout [Figure]) async {
         log("scheduler: 1,000 calls/s for \(Format.number(options.schedulerSeconds)) s, sink does nothing")
         var lag: [Double] = []
         var error: [Double] = []
@@ -57,7 +68,9 @@ struct BenchRunner {
             Figure(key: "scheduler_lag_p99_ms", unit: "ms", stats: Stats(lag), goal: .init(direction: .atMost, value: 2)))
         figures.append(
             Figure(key: "rate_error_pct", unit: "%", stats: Stats(error), goal: .init(direction: .atMost, value: 0.5)))
+    }
 
+    private func endToEndFigure(into figures: inout [Figure]) async throws {
         log("end to end: two in-process simulated slaves, \(Format.number(options.endToEndSeconds)) s per step")
         var maxRates: [Double] = []
         for rep in 1...options.endToEndRepetitions {
@@ -70,7 +83,9 @@ struct BenchRunner {
             Figure(
                 key: "e2e_max_cps", unit: "calls/s", stats: Stats(maxRates),
                 goal: .init(direction: .atLeast, value: 2000)))
+    }
 
+    private func memoryFigure(into figures: inout [Figure]) throws {
         log("memory: \(options.memoryCalls) calls held (generator and simulators in separate processes)")
         var perCall: [Double] = []
         for rep in 1...options.memoryRepetitions {
@@ -84,7 +99,6 @@ struct BenchRunner {
             Figure(
                 key: "bytes_per_active_call", unit: "B", stats: Stats(perCall),
                 goal: .init(direction: .atMost, value: 2048)))
-        return figures
     }
 
     func log(_ text: String) {
