@@ -24,11 +24,46 @@ public struct Event: Sendable {
         case reply
     }
 
+    /// Where one header's name and value lie in `storage`.
     struct Field: Sendable {
         var nameStart: Int32
         var nameEnd: Int32
         var valueStart: Int32
         var valueEnd: Int32
+        /// The name's length and its first and last bytes in lower case, so a look-up
+        /// skips almost every other header with one comparison (see ``tag(_:count:)``).
+        var tag: UInt32
+
+        init(nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32, tag: UInt32) {
+            self.nameStart = nameStart
+            self.nameEnd = nameEnd
+            self.valueStart = valueStart
+            self.valueEnd = valueEnd
+            self.tag = tag
+        }
+
+        /// A field whose name is already in `storage`.
+        init(nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32, in storage: [UInt8]) {
+            let tag = storage.withUnsafeBufferPointer { bytes in
+                Field.tag(bytes.baseAddress! + Int(nameStart), count: Int(nameEnd - nameStart))
+            }
+            self.init(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd, tag: tag)
+        }
+
+        /// `length (16 bits, saturated) | lower(first) << 8 | lower(last)`: equal names
+        /// (ignoring ASCII case) have equal tags.
+        @inline(__always)
+        static func tag(_ name: UnsafePointer<UInt8>, count: Int) -> UInt32 {
+            guard count > 0 else { return 0 }
+            let length = UInt32(min(count, 0xFFFF))
+            return length << 16 | UInt32(asciiLower(name[0])) << 8 | UInt32(asciiLower(name[count - 1]))
+        }
+
+        @inline(__always)
+        static func tag(_ name: UnsafeBufferPointer<UInt8>) -> UInt32 {
+            guard let base = name.baseAddress else { return 0 }
+            return tag(base, count: name.count)
+        }
     }
 
     let storage: [UInt8]
@@ -58,7 +93,8 @@ public struct Event: Sendable {
     public func all(_ name: String) -> [String] {
         var name = name
         return name.withUTF8 { key in
-            fields.compactMap { field in matches(field, key) ? value(of: field) : nil }
+            let tag = Field.tag(key)
+            return fields.compactMap { field in field.tag == tag && matches(field, key) ? value(of: field) : nil }
         }
     }
 
@@ -102,12 +138,15 @@ public struct Event: Sendable {
     private func lastFieldIndex(named name: String) -> Int? {
         var name = name
         return name.withUTF8 { key in
-            var index = fields.count - 1
-            while index >= 0 {
-                if matches(fields[index], key) { return index }
-                index -= 1
+            let tag = Field.tag(key)
+            return fields.withUnsafeBufferPointer { fields in
+                var index = fields.count - 1
+                while index >= 0 {
+                    if fields[index].tag == tag, matches(fields[index], key) { return index }
+                    index -= 1
+                }
+                return nil
             }
-            return nil
         }
     }
 
