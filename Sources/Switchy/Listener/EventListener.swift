@@ -258,11 +258,17 @@ public final class EventListener: Sendable {
             latestHeartbeat.withLock { $0 = figures }
         default:
             let now = clock()
-            (session, call, endedCall) = tracker.withLock { tracker in
-                guard let change = tracker.apply(event, name: name, now: now) else { return (nil, nil, nil) }
-                let current = change.endedCall ?? tracker.call(change.session.callUUID)
-                return (change.session, current, change.endedCall)
+            (session, endedCall) = tracker.withLock { tracker in
+                guard let change = tracker.apply(event, name: name, now: now) else { return (nil, nil) }
+                return (change.session, change.endedCall)
             }
+        }
+        // The call's snapshot (an array of its legs) is only needed to find and feed an
+        // app, so a listener without apps never makes one. The tracker changes only on
+        // this thread, so taking it here gives the same snapshot as inside `apply`.
+        let hasApps = registry.withLock { !$0.apps.isEmpty }
+        if hasApps, let session {
+            call = endedCall ?? tracker.withLock { $0.call(session.callUUID) }
         }
         let (handlers, app, endedHandlers) = registry.withLock { registry in
             let handlers = (registry.handlers[name] ?? []) + (registry.handlers["*"] ?? [])
