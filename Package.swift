@@ -55,6 +55,7 @@ let package = Package(
             dependencies: ["FreeSwitchSim", "ESL", "Switchy", "TestSupport"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "SwitchyBenchTests", dependencies: ["switchy-bench"], swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "switchy", "FreeSwitchSim"],

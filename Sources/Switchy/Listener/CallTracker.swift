@@ -64,11 +64,11 @@ struct CallTracker {
         }
         if session.appID == nil, let app = event["variable_switchy_app"] { session.appID = app }
 
-        let timestamp = event["Event-Date-Timestamp"].flatMap { Int64($0) }
         func mark(_ state: Session.State, _ key: WritableKeyPath<Session.Times, Int64?>, _ header: String?) {
             if session.serverTimes[keyPath: key] == nil {
                 let server = header.flatMap { event[$0] }.flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
-                session.serverTimes[keyPath: key] = server ?? timestamp
+                // Read only when needed: most events mark nothing new.
+                session.serverTimes[keyPath: key] = server ?? event["Event-Date-Timestamp"].flatMap { Int64($0) }
             }
             if session.localTimes[keyPath: key] == nil { session.localTimes[keyPath: key] = now }
             if session.state < state { session.state = state }
