@@ -21,7 +21,8 @@ enum EndToEndBenchmark {
         var rate: Double
         var sent: Int
         var achieved: Double
-        /// 99th percentile of scheduled → answer seen, ms.
+        /// 50th and 99th percentiles of scheduled → answer seen, ms.
+        var setupP50: Double
         var setupP99: Double
         var answered: Int
         var failed: Int
@@ -42,7 +43,7 @@ enum EndToEndBenchmark {
             steps.append(step)
             log(
                 "    \(Format.number(rate)) calls/s: sent \(step.sent) at \(Format.number(step.achieved))/s, "
-                    + "setup p99 \(Format.number(step.setupP99)) ms, "
+                    + "setup p50 / p99 \(Format.number(step.setupP50)) / \(Format.number(step.setupP99)) ms, "
                     + "answered \(step.answered), failed \(step.failed), lost \(step.lost), blocked \(step.blocked), "
                     + "other \(step.other.isEmpty ? "0" : step.other)"
                     + (step.passed ? "" : "  ✗"))
@@ -122,7 +123,11 @@ enum EndToEndBenchmark {
         let (sent, setup) = records.withLock { ($0.sent.sorted(), $0.setup.sorted()) }
         let answered = setup.count
         let achieved = Self.rate(of: sent)
-        let setupP99 = setup.isEmpty ? 0 : Double(setup[min(setup.count - 1, setup.count * 99 / 100)]) / 1e6
+        func percentile(_ p: Int) -> Double {
+            setup.isEmpty ? 0 : Double(setup[min(setup.count - 1, setup.count * p / 100)]) / 1e6
+        }
+        let setupP50 = percentile(50)
+        let setupP99 = percentile(99)
         let other = result.outcomes.filter { $0.key != .answered && $0.key != .failed && $0.key != .lost }
             .map { "\($0.value) \($0.key.rawValue)" }.sorted().joined(separator: ", ")
         let failed = result.outcomes[.failed] ?? 0
@@ -131,7 +136,7 @@ enum EndToEndBenchmark {
             && achieved >= 0.99 * rate && Double(sent.count) >= 0.99 * rate * seconds
             && setupP99 <= Self.maximumSetupP99
         return Step(
-            rate: rate, sent: sent.count, achieved: achieved, setupP99: setupP99, answered: answered, failed: failed, lost: lost,
+            rate: rate, sent: sent.count, achieved: achieved, setupP50: setupP50, setupP99: setupP99, answered: answered, failed: failed, lost: lost,
             blocked: result.blocked, passed: passed, other: other)
     }
 
