@@ -45,11 +45,14 @@ struct CallTracker {
     /// - Returns: the change, or nil when the event is not about a leg we track.
     mutating func apply(_ event: Event, name: String, now: Int64) -> Change? {
         guard name.hasPrefix("CHANNEL_") || name == "CALL_UPDATE" || name == "DTMF",
-            let uuid = event.uniqueID, !ended.contains(uuid)
+            let uuid = event.uniqueID
         else { return nil }
 
         var session: Session
         let previous = sessions[uuid]
+        // A tracked leg is never among the ended ones (`forget` moves it there), so only
+        // an unknown uuid needs that second look-up.
+        if previous == nil, ended.contains(uuid) { return nil }
         let carriesVariables = event.contains("variable_uuid")
         if let previous {
             session = previous
