@@ -7,6 +7,8 @@ struct BenchRunner {
 
     func run() async throws -> [Figure] {
         var figures: [Figure] = []
+        log("machine: \(Machine.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) CPUs; load average \(Machine.loadAverage)")
+        defer { log("load average at the end: \(Machine.loadAverage)") }
         if options.runs(.decode) || options.runs(.socket) { try await streamFigures(into: &figures) }
         if options.runs(.scheduler) { await schedulerFigures(into: &figures) }
         if options.runs(.e2e) { try await endToEndFigure(into: &figures) }
@@ -103,5 +105,23 @@ struct BenchRunner {
 
     func log(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// What the figures depend on, printed with them.
+enum Machine {
+    /// `model name` of the first CPU in `/proc/cpuinfo`.
+    static var cpuModel: String {
+        let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("model name") }
+        return line.flatMap { $0.split(separator: ":", maxSplits: 1).last }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        } ?? "unknown CPU"
+    }
+
+    /// The 1, 5 and 15 minute load averages from `/proc/loadavg`.
+    static var loadAverage: String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 }
