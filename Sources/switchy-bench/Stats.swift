@@ -47,7 +47,7 @@ enum Format {
     /// `12,345` for large numbers, 3 significant decimals for small ones.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
-        if abs(value) >= 1000 {
+        if abs(value.rounded()) >= 1000 {
             let digits = String(Int(value.rounded()))
             var out = ""
             for (index, character) in digits.reversed().enumerated() {
