@@ -8,8 +8,9 @@ import Synchronization
 /// by the other benchmarks cannot be reused unseen, and the two simulated slaves run
 /// in a grandchild (`--serve-sims`), so their memory is measured apart. The probe
 /// reads `VmRSS` before the run, offers `calls` calls with a hold time far longer than
-/// the run, waits until all are offered and a second more (answers take 50 ms), reads
-/// `VmRSS` of both processes again, then hangs up.
+/// the run, waits until all are offered and the generator's memory has stopped growing
+/// (the answers, late when the simulators fall behind, are in), reads `VmRSS` of both
+/// processes again, then hangs up.
 enum MemoryBenchmark {
     struct Result: Sendable {
         /// Generator growth / calls.
@@ -47,27 +48,40 @@ enum MemoryBenchmark {
         let plan = EndToEndBenchmark.plan(
             rate: rate, seconds: nil, maxCalls: calls, holdSeconds: 3600, limit: calls + 1000, grace: 3600,
             slaves: ports.map { ("127.0.0.1", $0) }, password: "bench")
-        let sample = Mutex<(ticksAfterOffering: Int, taken: (generator: Int, simulator: Int, held: Int)?)>((0, nil))
+        // Sampled once the calls are all up and answered: after the last offer, the
+        // generator's memory still grows while the answers come in; the sample is taken
+        // at the first progress tick (one a second) where it grew by less than 1 % of
+        // the growth so far, or after 60 ticks.
+        struct Sampling {
+            var ticks = 0
+            var previous: Int?
+            var taken: (generator: Int, simulator: Int, held: Int)?
+        }
+        let sampling = Mutex(Sampling())
         let loadBox = Mutex<LoadRun?>(nil)
         let load = LoadRun(
             plan: plan, sink: { _ in },
             progress: { progress in
                 guard !progress.offering else { return }
-                let take = sample.withLock { state -> Bool in
-                    state.ticksAfterOffering += 1
-                    return state.ticksAfterOffering == 2 && state.taken == nil
+                let generator = ResidentMemory.current() ?? 0
+                let take = sampling.withLock { state -> Bool in
+                    guard state.taken == nil else { return false }
+                    state.ticks += 1
+                    defer { state.previous = generator }
+                    guard let previous = state.previous else { return false }
+                    let settled = Double(generator - previous) < 0.01 * Double(max(1, generator - generatorBefore))
+                    return settled || state.ticks >= 60
                 }
                 guard take else { return }
-                let generator = ResidentMemory.current() ?? 0
                 let simulator = ResidentMemory.of(pid: sims.pid) ?? 0
-                sample.withLock { $0.taken = (generator, simulator, progress.inFlight) }
+                sampling.withLock { $0.taken = (generator, simulator, progress.inFlight) }
                 let load = loadBox.withLock { $0 }
                 load?.interrupt()
                 load?.interrupt()
             })
         loadBox.withLock { $0 = load }
         _ = try await load.run()
-        guard let taken = sample.withLock({ $0.taken }), taken.held > 0 else {
+        guard let taken = sampling.withLock({ $0.taken }), taken.held > 0 else {
             throw BenchError("the calls were never all up")
         }
         let generator = Double(taken.generator - generatorBefore) / Double(taken.held)
