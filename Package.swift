@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LoadTest", targets: ["LoadTest"]),
         .library(name: "FreeSwitchSim", targets: ["FreeSwitchSim"]),
         .executable(name: "switchy", targets: ["switchy"]),
+        .executable(name: "switchy-bench", targets: ["switchy-bench"]),
     ],
     targets: [
         .target(name: "ESL", swiftSettings: strictSettings),
@@ -24,6 +25,11 @@ let package = Package(
         .executableTarget(
             name: "switchy",
             dependencies: ["ESL", "Switchy", "LoadTest", "FreeSwitchSim"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "switchy-bench",
+            dependencies: ["ESL", "Switchy", "LoadTest", "FreeSwitchSim", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .target(
@@ -49,6 +55,7 @@ let package = Package(
             dependencies: ["FreeSwitchSim", "ESL", "Switchy", "TestSupport"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "SwitchyBenchTests", dependencies: ["switchy-bench"], swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "switchy", "FreeSwitchSim"],

@@ -24,11 +24,50 @@ public struct Event: Sendable {
         case reply
     }
 
+    /// Where one header's name and value lie in `storage`.
     struct Field: Sendable {
         var nameStart: Int32
         var nameEnd: Int32
         var valueStart: Int32
         var valueEnd: Int32
+        /// The name's length and its first and last bytes in lower case, so a look-up
+        /// skips almost every other header with one comparison (see ``tag(_:count:)``).
+        var tag: UInt32
+        /// 1 + the index of the previous field in the same slot of ``Event/slots``
+        /// (0: none), so a look-up walks only the fields whose tags share its slot, last
+        /// first.
+        var previousInSlot: UInt16 = 0
+
+        init(nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32, tag: UInt32) {
+            self.nameStart = nameStart
+            self.nameEnd = nameEnd
+            self.valueStart = valueStart
+            self.valueEnd = valueEnd
+            self.tag = tag
+        }
+
+        /// A field whose name is already in `storage`.
+        init(nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32, in storage: [UInt8]) {
+            let tag = storage.withUnsafeBufferPointer { bytes in
+                Field.tag(bytes.baseAddress! + Int(nameStart), count: Int(nameEnd - nameStart))
+            }
+            self.init(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd, tag: tag)
+        }
+
+        /// `length (16 bits, saturated) | lower(first) << 8 | lower(last)`: equal names
+        /// (ignoring ASCII case) have equal tags.
+        @inline(__always)
+        static func tag(_ name: UnsafePointer<UInt8>, count: Int) -> UInt32 {
+            guard count > 0 else { return 0 }
+            let length = UInt32(min(count, 0xFFFF))
+            return length << 16 | UInt32(asciiLower(name[0])) << 8 | UInt32(asciiLower(name[count - 1]))
+        }
+
+        @inline(__always)
+        static func tag(_ name: UnsafeBufferPointer<UInt8>) -> UInt32 {
+            guard let base = name.baseAddress else { return 0 }
+            return tag(base, count: name.count)
+        }
     }
 
     let storage: [UInt8]
@@ -37,8 +76,15 @@ public struct Event: Sendable {
     let percentEncoded: Bool
     /// How the event reached us.
     public let format: Format
+    /// A small hash index over the fields: for each of 64 slots (chosen by a field's
+    /// tag), 1 + the index of the last field in it, 0 for none; the fields chain back
+    /// through ``Field/previousInSlot``. Nil when there are too many fields for
+    /// 16-bit links (look-ups then scan every field).
+    let slots: InlineArray<64, UInt16>?
 
     init(storage: [UInt8], fields: [Field], bodyRange: Range<Int>?, percentEncoded: Bool, format: Format) {
+        var fields = fields
+        self.slots = Event.index(&fields)
         self.storage = storage
         self.fields = fields
         self.bodyRange = bodyRange
@@ -58,7 +104,8 @@ public struct Event: Sendable {
     public func all(_ name: String) -> [String] {
         var name = name
         return name.withUTF8 { key in
-            fields.compactMap { field in matches(field, key) ? value(of: field) : nil }
+            let tag = Field.tag(key)
+            return fields.compactMap { field in field.tag == tag && matches(field, key) ? value(of: field) : nil }
         }
     }
 
@@ -99,15 +146,48 @@ public struct Event: Sendable {
 
     // MARK: Internals
 
+    /// Links every field into its slot; nil when the links would not fit 16 bits.
+    private static func index(_ fields: inout [Field]) -> InlineArray<64, UInt16>? {
+        guard fields.count < Int(UInt16.max) else { return nil }
+        var slots = InlineArray<64, UInt16>(repeating: 0)
+        fields.withUnsafeMutableBufferPointer { fields in
+            for index in fields.indices {
+                let slot = slot(of: fields[index].tag)
+                fields[index].previousInSlot = slots[slot]
+                slots[slot] = UInt16(index + 1)
+            }
+        }
+        return slots
+    }
+
+    @inline(__always)
+    private static func slot(of tag: UInt32) -> Int {
+        Int((tag &* 0x9E37_79B1) >> 26)
+    }
+
     private func lastFieldIndex(named name: String) -> Int? {
         var name = name
         return name.withUTF8 { key in
-            var index = fields.count - 1
-            while index >= 0 {
-                if matches(fields[index], key) { return index }
-                index -= 1
+            let tag = Field.tag(key)
+            if let slots {
+                return fields.withUnsafeBufferPointer { fields in
+                    var link = slots[Event.slot(of: tag)]
+                    while link != 0 {
+                        let index = Int(link) - 1
+                        if fields[index].tag == tag, matches(fields[index], key) { return index }
+                        link = fields[index].previousInSlot
+                    }
+                    return nil
+                }
             }
-            return nil
+            return fields.withUnsafeBufferPointer { fields in
+                var index = fields.count - 1
+                while index >= 0 {
+                    if fields[index].tag == tag, matches(fields[index], key) { return index }
+                    index -= 1
+                }
+                return nil
+            }
         }
     }
 

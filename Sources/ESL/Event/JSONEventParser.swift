@@ -51,7 +51,7 @@ enum JSONEventParser {
                         fields.append(
                             Event.Field(
                                 nameStart: Int32(nameStart), nameEnd: Int32(nameEnd),
-                                valueStart: Int32(valueStart), valueEnd: Int32(valueEnd)))
+                                valueStart: Int32(valueStart), valueEnd: Int32(valueEnd), in: storage))
                     }
                     skipSpace()
                     guard let next = peek() else { throw violation("unterminated object") }

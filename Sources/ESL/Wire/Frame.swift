@@ -7,25 +7,38 @@
 /// 192.0.2.2                            exactly Content-Length bytes, no trailer
 /// ```
 ///
-/// The frame keeps one contiguous copy of its bytes; the header block is parsed
-/// when the frame is decoded (it is a few short lines), the body is not touched.
+/// The frame keeps one contiguous copy of its bytes. When it is decoded, the header
+/// block is only checked and its `Content-Type` read (a few short lines, no `String`
+/// made); ``headers`` and the subscript parse it again on demand. The body is not
+/// touched.
 public struct Frame: Sendable {
     /// The frame's bytes as on the wire: header block, blank line, body.
     let storage: [UInt8]
     /// Where the body starts inside `storage`, just after the blank line.
     let headerEnd: Int
-    /// The header lines, split at the first colon, values raw (outer headers are
-    /// never URL-encoded; see esl-protocol.md §1.4).
-    public let headers: [(name: String, value: String)]
     /// The message's type, read from its `Content-Type` header.
     public let contentType: ContentType
 
-    init(storage: [UInt8], headerEnd: Int, headers: [(name: String, value: String)]) {
+    init(storage: [UInt8], headerEnd: Int, contentType: ContentType) {
         self.storage = storage
         self.headerEnd = headerEnd
-        self.headers = headers
-        let type = headers.last { $0.name.lowercased() == "content-type" }?.value ?? ""
-        self.contentType = ContentType(type)
+        self.contentType = contentType
+    }
+
+    /// The header lines, split at the first colon, values raw (outer headers are
+    /// never URL-encoded; see esl-protocol.md §1.4).
+    public var headers: [(name: String, value: String)] {
+        storage.withUnsafeBufferPointer { bytes in
+            var headers: [(name: String, value: String)] = []
+            // The decoder checked every line already, so this cannot fail.
+            _ = try? HeaderBlock.scan(bytes, 0..<max(0, headerEnd - 2)) { line in
+                headers.append((
+                    name: String(decoding: bytes[line.name], as: UTF8.self),
+                    value: String(decoding: bytes[line.value], as: UTF8.self)
+                ))
+            }
+            return headers
+        }
     }
 
     /// The last value of a header (case-insensitive name), or nil.
@@ -43,6 +56,86 @@ public struct Frame: Sendable {
     public var replyText: String? { self["Reply-Text"] }
 }
 
+/// The outer header block of a frame (`Name: value` lines), read as bytes.
+enum HeaderBlock {
+    /// One line: where its name and its value (leading blanks skipped) lie.
+    struct Line {
+        var name: Range<Int>
+        var value: Range<Int>
+    }
+
+    /// What the decoder needs from a header block.
+    struct Summary {
+        /// The last `Content-Length`'s value, if any (not yet checked).
+        var contentLength: Range<Int>?
+        /// The last `Content-Type`'s value, if any.
+        var contentType: Range<Int>?
+        /// Some `Content-Type` says `text/disconnect-notice`.
+        var isDisconnectNotice = false
+    }
+
+    /// Calls `body` for each line of `range` (lines end with LF; the last may not).
+    /// - Throws: ``ESLError/protocolViolation(_:)`` for a line without a colon.
+    static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (Line) -> Void
+    ) throws(ESLError) {
+        var lineStart = range.lowerBound
+        while lineStart < range.upperBound {
+            var lineEnd = lineStart
+            while lineEnd < range.upperBound, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            var colon = lineStart
+            while colon < lineEnd, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            guard colon < lineEnd else {
+                let line = String(decoding: bytes[lineStart..<min(lineEnd, lineStart + 60)], as: UTF8.self)
+                throw .protocolViolation("header line without a colon: \"\(line)\"")
+            }
+            var valueStart = colon + 1
+            while valueStart < lineEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 {
+                valueStart += 1
+            }
+            body(Line(name: lineStart..<colon, value: valueStart..<lineEnd))
+            lineStart = lineEnd + 1
+        }
+    }
+
+    /// Checks every line of `range` and finds the headers the decoder needs.
+    static func summarize(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(ESLError) -> Summary {
+        var summary = Summary()
+        try scan(bytes, range) { line in
+            if equalsIgnoringCase(bytes, line.name, contentLengthName) {
+                summary.contentLength = line.value
+            } else if equalsIgnoringCase(bytes, line.name, contentTypeName) {
+                summary.contentType = line.value
+                if equals(bytes, line.value, disconnectNotice) { summary.isDisconnectNotice = true }
+            }
+        }
+        return summary
+    }
+
+    static let contentLengthName: StaticString = "content-length"
+    static let contentTypeName: StaticString = "content-type"
+    static let disconnectNotice: StaticString = "text/disconnect-notice"
+
+    /// ASCII case-insensitive; `lowercase` must be lower case already.
+    @inline(__always)
+    static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ lowercase: StaticString) -> Bool {
+        guard range.count == lowercase.utf8CodeUnitCount else { return false }
+        let key = lowercase.utf8Start
+        for offset in 0..<range.count where asciiLower(bytes[range.lowerBound + offset]) != key[offset] {
+            return false
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ text: StaticString) -> Bool {
+        guard range.count == text.utf8CodeUnitCount else { return false }
+        let key = text.utf8Start
+        for offset in 0..<range.count where bytes[range.lowerBound + offset] != key[offset] { return false }
+        return true
+    }
+}
+
 extension Frame {
     /// The `Content-Type` values FreeSWITCH's mod_event_socket sends (esl-protocol.md §1.3).
     public enum ContentType: Sendable, Hashable, CustomStringConvertible {
@@ -57,6 +150,27 @@ extension Frame {
         case logData
         /// Anything else, kept verbatim (empty when the header is missing).
         case other(String)
+
+        /// The type named by `bytes` (a `Content-Type` value), without making a `String`
+        /// for the known ones.
+        init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>?) {
+            guard let range else {
+                self = .other("")
+                return
+            }
+            for known in Self.known where HeaderBlock.equals(bytes, range, known.text) {
+                self = known.type
+                return
+            }
+            self = .other(String(decoding: bytes[range], as: UTF8.self))
+        }
+
+        private static let known: [(text: StaticString, type: ContentType)] = [
+            ("text/event-plain", .eventPlain), ("command/reply", .commandReply), ("api/response", .apiResponse),
+            ("text/event-json", .eventJSON), ("text/event-xml", .eventXML), ("auth/request", .authRequest),
+            ("text/disconnect-notice", .disconnectNotice), ("text/rude-rejection", .rudeRejection),
+            ("log/data", .logData),
+        ]
 
         public init(_ text: String) {
             switch text {

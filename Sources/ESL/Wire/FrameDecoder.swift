@@ -47,7 +47,7 @@ public struct FrameDecoder: Sendable {
     private enum State {
         case headers
         /// Header block parsed; waiting for `length` body bytes from `bodyStart`.
-        case body(bodyStart: Int, length: Int, headers: [(name: String, value: String)])
+        case body(bodyStart: Int, length: Int, contentType: Frame.ContentType)
     }
 
     public init(maximumFrameSize: Int = FrameDecoder.defaultMaximumFrameSize) {
@@ -93,13 +93,17 @@ public struct FrameDecoder: Sendable {
                 if headerSize > maximumFrameSize {
                     throw .frameTooLarge(size: headerSize, limit: maximumFrameSize)
                 }
-                let headers = try parseHeaderBlock(frameStart..<end)
+                let start = frameStart
+                let (length, contentType, isNotice) = try buffer.withUnsafeBufferPointer { bytes throws(ESLError) in
+                    let summary = try HeaderBlock.summarize(bytes, start..<end)
+                    let length = try contentLength(bytes, summary.contentLength)
+                    return (length, Frame.ContentType(bytes, summary.contentType), summary.isDisconnectNotice)
+                }
                 let bodyStart = end + 2
-                let length = try contentLength(of: headers)
                 if length > maximumFrameSize {
                     throw .frameTooLarge(size: length, limit: maximumFrameSize)
                 }
-                if length > 0, isDisconnectNotice(headers) {
+                if length > 0, isNotice {
                     let probe = min(length, contentPrefix.count)
                     guard buffer.count - bodyStart >= probe else {
                         // Decide once enough bytes are here; rescan nothing meanwhile.
@@ -108,14 +112,14 @@ public struct FrameDecoder: Sendable {
                     }
                     if startsWithContentPrefix(at: bodyStart, count: probe) {
                         pendingNoticeBody = length
-                        return emitFrame(bodyStart: bodyStart, bodyEnd: bodyStart, headers: headers)
+                        return emitFrame(bodyStart: bodyStart, bodyEnd: bodyStart, contentType: contentType)
                     }
                 }
-                state = .body(bodyStart: bodyStart, length: length, headers: headers)
-            case .body(let bodyStart, let length, let headers):
+                state = .body(bodyStart: bodyStart, length: length, contentType: contentType)
+            case .body(let bodyStart, let length, let contentType):
                 guard buffer.count - bodyStart >= length else { return nil }
                 state = .headers
-                return emitFrame(bodyStart: bodyStart, bodyEnd: bodyStart + length, headers: headers)
+                return emitFrame(bodyStart: bodyStart, bodyEnd: bodyStart + length, contentType: contentType)
             }
         }
     }
@@ -124,11 +128,9 @@ public struct FrameDecoder: Sendable {
 
     private let contentPrefix: [UInt8] = Array("Content-".utf8)
 
-    private mutating func emitFrame(
-        bodyStart: Int, bodyEnd: Int, headers: [(name: String, value: String)]
-    ) -> Frame {
+    private mutating func emitFrame(bodyStart: Int, bodyEnd: Int, contentType: Frame.ContentType) -> Frame {
         let storage = Array(buffer[frameStart..<bodyEnd])
-        let frame = Frame(storage: storage, headerEnd: bodyStart - frameStart, headers: headers)
+        let frame = Frame(storage: storage, headerEnd: bodyStart - frameStart, contentType: contentType)
         frameStart = bodyEnd
         scanOffset = bodyEnd
         return frame
@@ -182,38 +184,14 @@ public struct FrameDecoder: Sendable {
         return found
     }
 
-    private func parseHeaderBlock(_ range: Range<Int>) throws(ESLError) -> [(name: String, value: String)] {
-        var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(4)
-        var lineStart = range.lowerBound
-        while lineStart < range.upperBound {
-            var lineEnd = lineStart
-            while lineEnd < range.upperBound, buffer[lineEnd] != 0x0A { lineEnd += 1 }
-            guard let colon = buffer[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: ":")) else {
-                let line = String(decoding: buffer[lineStart..<min(lineEnd, lineStart + 60)], as: UTF8.self)
-                throw .protocolViolation("header line without a colon: \"\(line)\"")
-            }
-            var valueStart = colon + 1
-            while valueStart < lineEnd, buffer[valueStart] == 0x20 || buffer[valueStart] == 0x09 {
-                valueStart += 1
-            }
-            headers.append((
-                name: String(decoding: buffer[lineStart..<colon], as: UTF8.self),
-                value: String(decoding: buffer[valueStart..<lineEnd], as: UTF8.self)
-            ))
-            lineStart = lineEnd + 1
-        }
-        return headers
-    }
-
     /// The last `Content-Length` wins (esl-protocol.md §4.2); none means no body.
-    private func contentLength(of headers: [(name: String, value: String)]) throws(ESLError) -> Int {
-        guard let text = headers.last(where: { $0.name.caseInsensitiveEquals("Content-Length") })?.value else {
-            return 0
-        }
+    private func contentLength(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>?) throws(ESLError) -> Int {
+        guard let range else { return 0 }
         var value = 0
-        for byte in text.utf8 {
+        for index in range {
+            let byte = bytes[index]
             guard byte >= 0x30, byte <= 0x39 else {
+                let text = String(decoding: bytes[range], as: UTF8.self)
                 throw .protocolViolation("Content-Length is not a decimal byte count: \"\(text.prefix(40))\"")
             }
             let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
@@ -221,12 +199,8 @@ public struct FrameDecoder: Sendable {
             if overflow1 || overflow2 { throw .frameTooLarge(size: Int.max, limit: maximumFrameSize) }
             value = sum
         }
-        if text.isEmpty { throw .protocolViolation("empty Content-Length") }
+        if range.isEmpty { throw .protocolViolation("empty Content-Length") }
         return value
-    }
-
-    private func isDisconnectNotice(_ headers: [(name: String, value: String)]) -> Bool {
-        headers.contains { $0.name.caseInsensitiveEquals("Content-Type") && $0.value == "text/disconnect-notice" }
     }
 
     private mutating func compactIfWorthIt() {
@@ -241,8 +215,8 @@ public struct FrameDecoder: Sendable {
         let shift = frameStart
         scanOffset -= shift
         frameStart = 0
-        if case .body(let bodyStart, let length, let headers) = state {
-            state = .body(bodyStart: bodyStart - shift, length: length, headers: headers)
+        if case .body(let bodyStart, let length, let contentType) = state {
+            state = .body(bodyStart: bodyStart - shift, length: length, contentType: contentType)
         }
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An immutable run of event headers, kept as its `text/event-plain` encoding.
 ///
 /// Channel events are made of a few blocks (base headers, channel data, caller
@@ -96,12 +102,30 @@ final class HeaderBlock: Sendable {
             }
             return nil
         }
-        var found: Range<Int>?
-        forEachLine { nameRange, value in
-            if Self.sameName(plain[nameRange], name) { found = value }
-            return true
+        // Every event is checked against each listener's filters, so this runs a few
+        // times per event per filtered listener: compare lengths first, bytes only then.
+        var name = name
+        let found: Range<Int>? = name.withUTF8 { key in
+            plain.withUnsafeBufferPointer { bytes in
+                var found: Range<Int>?
+                forEachLine { nameRange, value in
+                    if nameRange.count == key.count, Self.sameName(bytes[nameRange], key) { found = value }
+                    return true
+                }
+                return found
+            }
         }
         return found.map { PlainEncoding.decode(plain[$0]) }
+    }
+
+    private static func sameName(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == key.count else { return false }
+        var index = bytes.startIndex
+        for byte in key {
+            if lower(bytes[index]) != lower(byte) { return false }
+            index += 1
+        }
+        return true
     }
 
     private static func sameName<C: Collection<UInt8>>(_ bytes: C, _ name: String) -> Bool {
@@ -116,16 +140,23 @@ final class HeaderBlock: Sendable {
     /// Calls `body` with the name and encoded-value ranges of each line, in order,
     /// until it returns false.
     private func forEachLine(_ body: (Range<Int>, Range<Int>) -> Bool) {
-        var start = 0
-        let count = plain.count
-        while start < count {
-            var colon = start
-            while colon < count, plain[colon] != UInt8(ascii: ":") { colon += 1 }
-            var end = colon
-            while end < count, plain[end] != 0x0A { end += 1 }
-            let valueStart = min(colon + 2, end)
-            guard body(start..<colon, valueStart..<end) else { return }
-            start = end + 1
+        plain.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            let count = bytes.count
+            // The colon is searched for up to the end of the block and the LF from the
+            // colon on, as a byte loop would (every line this block writes has both).
+            func find(_ byte: UInt8, from start: Int) -> Int {
+                guard start < count, let hit = memchr(base + start, Int32(byte), count - start) else { return count }
+                return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
+            var start = 0
+            while start < count {
+                let colon = find(UInt8(ascii: ":"), from: start)
+                let end = find(0x0A, from: colon)
+                let valueStart = min(colon + 2, end)
+                guard body(start..<colon, valueStart..<end) else { return }
+                start = end + 1
+            }
         }
     }
 }

@@ -142,7 +142,6 @@ struct Subscription {
         guard !filters.isEmpty else { return true }
         var send = false
         for filter in filters {
-            guard let value = event.value(of: filter.header) else { continue }
             var raw = Substring(filter.raw)
             var positive = true
             if raw.first == "+" {
@@ -152,7 +151,10 @@ struct Subscription {
                 raw = raw.dropFirst()
             }
             raw = raw.drop { $0 == " " }
+            // A positive filter is skipped once sending, header or not, so it is not
+            // looked up: the look-up is the costly part, done for every event and filter.
             if positive, send { continue }
+            guard let value = event.value(of: filter.header) else { continue }
             let matched: Bool
             if let regex = filter.regex {
                 matched = regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil

@@ -46,11 +46,14 @@ struct CallTracker {
     /// - Returns: the change, or nil when the event is not about a leg we track.
     mutating func apply(_ event: Event, name: String, now: Int64) -> Change? {
         guard name.hasPrefix("CHANNEL_") || name == "CALL_UPDATE" || name == "DTMF",
-            let uuid = event.uniqueID, !ended.contains(uuid)
+            let uuid = event.uniqueID
         else { return nil }
 
         var session: Session
         let previous = sessions[uuid]
+        // A tracked leg is never among the ended ones (`forget` moves it there), so only
+        // an unknown uuid needs that second look-up.
+        if previous == nil, ended.contains(uuid) { return nil }
         let carriesVariables = event.contains("variable_uuid")
         if let previous {
             session = previous
@@ -67,11 +70,11 @@ struct CallTracker {
         }
         if session.appID == nil, let app = event["variable_switchy_app"] { session.appID = app }
 
-        let timestamp = event["Event-Date-Timestamp"].flatMap { Int64($0) }
         func mark(_ state: Session.State, _ key: WritableKeyPath<Session.Times, Int64?>, _ header: String?) {
             if session.serverTimes[keyPath: key] == nil {
                 let server = header.flatMap { event[$0] }.flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
-                session.serverTimes[keyPath: key] = server ?? timestamp
+                // Read only when needed: most events mark nothing new.
+                session.serverTimes[keyPath: key] = server ?? event["Event-Date-Timestamp"].flatMap { Int64($0) }
             }
             if session.localTimes[keyPath: key] == nil { session.localTimes[keyPath: key] = now }
             if session.state < state { session.state = state }

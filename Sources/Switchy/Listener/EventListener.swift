@@ -267,18 +267,23 @@ public final class EventListener: Sendable {
             latestHeartbeat.withLock { $0 = figures }
         default:
             let now = clock()
-            (session, call, endedCall) = tracker.withLock { tracker in
-                guard let change = tracker.apply(event, name: name, now: now) else { return (nil, nil, nil) }
-                let current = change.endedCall ?? tracker.call(change.session.callUUID)
-                return (change.session, current, change.endedCall)
+            (session, endedCall) = tracker.withLock { tracker in
+                guard let change = tracker.apply(event, name: name, now: now) else { return (nil, nil) }
+                return (change.session, change.endedCall)
             }
         }
-        let (handlers, app, endedHandlers) = registry.withLock { registry in
+        let (handlers, apps, endedHandlers) = registry.withLock { registry in
             let handlers = (registry.handlers[name] ?? []) + (registry.handlers["*"] ?? [])
-            let appID = call?.appID ?? session?.appID
-            let app = appID.flatMap { registry.apps[AppID(rawValue: $0)] }
-            return (handlers, app, endedCall == nil ? [] : registry.callEnded)
+            return (handlers, registry.apps, endedCall == nil ? [] : registry.callEnded)
         }
+        // The call's snapshot (an array of its legs) is only needed to find and feed an
+        // app, so a listener without apps never makes one. The tracker changes only on
+        // this thread, so taking it here gives the same snapshot as inside `apply`.
+        if !apps.isEmpty, let session {
+            call = endedCall ?? tracker.withLock { $0.call(session.callUUID) }
+        }
+        let appID = call?.appID ?? session?.appID
+        let app = appID.flatMap { apps[AppID(rawValue: $0)] }
         if let app, let session, let call {
             app.app.receive(AppEvent(name: name, event: event, session: session, call: call, context: app.context))
         }

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Runs every benchmark in turn and collects the figures; progress goes to stderr so
+/// that stdout holds only the result.
+struct BenchRunner {
+    let options: BenchOptions
+
+    func run() async throws -> [Figure] {
+        var figures: [Figure] = []
+        log("machine: \(Machine.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) CPUs; load average \(Machine.loadAverage)")
+        defer { log("load average at the end: \(Machine.loadAverage)") }
+        if options.runs(.decode) || options.runs(.socket) { try await streamFigures(into: &figures) }
+        if options.runs(.scheduler) { await schedulerFigures(into: &figures) }
+        if options.runs(.e2e) { try await endToEndFigure(into: &figures) }
+        if options.runs(.memory) { try memoryFigure(into: &figures) }
+        return figures
+    }
+
+    private func streamFigures(into figures: inout [Figure]) async throws {
+        let reps = options.streamRepetitions
+        log("building the stream: capture \(CaptureStream.captureName), repeated to ≥ \(options.streamBytes / 1_000_000) MB")
+        let stream = try CaptureStream(minimumBytes: options.streamBytes)
+        let bytes = stream.bytes.count
+        log("  \(stream.copies) copies, \(stream.eventCount) events, \(bytes / 1_000_000) MB")
+
+        // Decode and scan alternate, so background load hits both alike.
+        var decode: [Double] = []
+        var scan: [Double] = []
+        var ratio: [Double] = []
+        for rep in 1...reps where options.runs(.decode) {
+            let scanned = try DecodeBenchmark.scan(stream)
+            let decoded = try DecodeBenchmark.decode(stream)
+            scan.append(scanned)
+            decode.append(decoded)
+            ratio.append(decoded / scanned)
+            log("  rep \(rep): decode \(Format.number(decoded)) events/s, scan \(Format.number(scanned)) events/s")
+        }
+        if options.runs(.decode) {
+            figures.append(Figure(key: "decode_events_per_s", unit: "events/s", stats: Stats(decode), goal: nil))
+            figures.append(Figure(key: "scan_events_per_s", unit: "events/s", stats: Stats(scan), goal: nil))
+            figures.append(
+                Figure(key: "decode_vs_scan", unit: "", stats: Stats(ratio), goal: .init(direction: .atLeast, value: 0.5)))
+        }
+        guard options.runs(.socket) else { return }
+
+        log("socket: loopback peer → Connection → EventListener")
+        var socket: [Double] = []
+        for rep in 1...reps {
+            let rate = try await SocketBenchmark.run(stream)
+            socket.append(rate)
+            log("  rep \(rep): \(Format.number(rate)) events/s (\(Format.number(rate * Double(bytes) / Double(stream.eventCount) / 1e6)) MB/s)")
+        }
+        figures.append(
+            Figure(
+                key: "socket_events_per_s", unit: "events/s", stats: Stats(socket),
+                goal: .init(direction: .atLeast, value: 300_000)))
+    }
+
+    private func schedulerFigures(into figures: inout [Figure]) async {
+        log("scheduler: 1,000 calls/s for \(Format.number(options.schedulerSeconds)) s, sink does nothing")
+        var lag: [Double] = []
+        var error: [Double] = []
+        for rep in 1...options.schedulerRepetitions {
+            let result = await SchedulerBenchmark.run(rate: 1000, seconds: options.schedulerSeconds)
+            lag.append(result.lagP99)
+            error.append(result.rateErrorPercent)
+            log("  rep \(rep): \(result.launched) launched, lag p99 \(Format.number(result.lagP99)) ms")
+        }
+        figures.append(
+            Figure(key: "scheduler_lag_p99_ms", unit: "ms", stats: Stats(lag), goal: .init(direction: .atMost, value: 2)))
+        figures.append(
+            Figure(key: "rate_error_pct", unit: "%", stats: Stats(error), goal: .init(direction: .atMost, value: 0.5)))
+    }
+
+    private func endToEndFigure(into figures: inout [Figure]) async throws {
+        log("end to end: two in-process simulated slaves, \(Format.number(options.endToEndSeconds)) s per step")
+        var maxRates: [Double] = []
+        for rep in 1...options.endToEndRepetitions {
+            log("  search \(rep):")
+            let (best, _) = try await EndToEndBenchmark.search(
+                rates: options.endToEndRates, seconds: options.endToEndSeconds, log: log)
+            maxRates.append(best)
+        }
+        figures.append(
+            Figure(
+                key: "e2e_max_cps", unit: "calls/s", stats: Stats(maxRates),
+                goal: .init(direction: .atLeast, value: 2000)))
+    }
+
+    private func memoryFigure(into figures: inout [Figure]) throws {
+        log("memory: \(options.memoryCalls) calls held (generator and simulators in separate processes)")
+        var perCall: [Double] = []
+        for rep in 1...options.memoryRepetitions {
+            let result = try MemoryBenchmark.measureInChild(calls: options.memoryCalls, rate: options.memoryRate)
+            perCall.append(result.generatorBytesPerCall)
+            log(
+                "  rep \(rep): \(result.held) calls up; generator \(Format.number(result.generatorBytesPerCall)) B/call, "
+                    + "simulators \(Format.number(result.simulatorBytesPerCall)) B/call")
+        }
+        figures.append(
+            Figure(
+                key: "bytes_per_active_call", unit: "B", stats: Stats(perCall),
+                goal: .init(direction: .atMost, value: 2048)))
+    }
+
+    func log(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// What the figures depend on, printed with them.
+enum Machine {
+    /// `model name` of the first CPU in `/proc/cpuinfo`.
+    static var cpuModel: String {
+        let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("model name") }
+        return line.flatMap { $0.split(separator: ":", maxSplits: 1).last }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        } ?? "unknown CPU"
+    }
+
+    /// The 1, 5 and 15 minute load averages from `/proc/loadavg`.
+    static var loadAverage: String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}

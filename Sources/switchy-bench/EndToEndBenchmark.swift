@@ -1,0 +1,148 @@
+import FreeSwitchSim
+import LoadTest
+import Synchronization
+
+/// `e2e_max_cps`: full runs (scheduler, originator, control and event connections,
+/// listeners, ledger) against two simulated slaves in this process, stepping the rate
+/// up; the figure is the highest rate that passes.
+///
+/// A step passes when every call sent was answered (none failed, was lost, rejected or
+/// blocked), ≥ 99 % of the due calls were sent, they were *sent* at ≥ 99 % of the target
+/// rate ((n − 1) / (last − first) over the send times: the scheduler counts a late call
+/// as offered, so its own count would hide a generator that falls behind), and the
+/// answers kept up: the 99th percentile of scheduled → answer seen is at most
+/// ``maximumSetupP99`` (the simulator answers after 50 ms; a backlog of events in the
+/// listener or the simulator makes it grow by the second).
+enum EndToEndBenchmark {
+    /// The most the 99th percentile of scheduled → answer seen may be, in ms.
+    static let maximumSetupP99 = 1000.0
+
+    struct Step: Sendable {
+        var rate: Double
+        var sent: Int
+        var achieved: Double
+        /// 50th and 99th percentiles of scheduled → answer seen, ms.
+        var setupP50: Double
+        var setupP99: Double
+        var answered: Int
+        var failed: Int
+        var lost: Int
+        var blocked: Int
+        var passed: Bool
+        /// Other outcomes, e.g. `12 cancelled`.
+        var other: String
+    }
+
+    /// Steps through `rates` in order and stops at the first that fails; returns the
+    /// highest passing rate (0 if none) and every step run.
+    static func search(rates: [Double], seconds: Double, log: (String) -> Void) async throws -> (Double, [Step]) {
+        var best = 0.0
+        var steps: [Step] = []
+        for rate in rates {
+            let step = try await run(rate: rate, seconds: seconds)
+            steps.append(step)
+            log(
+                "    \(Format.number(rate)) calls/s: sent \(step.sent) at \(Format.number(step.achieved))/s, "
+                    + "setup p50 / p99 \(Format.number(step.setupP50)) / \(Format.number(step.setupP99)) ms, "
+                    + "answered \(step.answered), failed \(step.failed), lost \(step.lost), blocked \(step.blocked), "
+                    + "other \(step.other.isEmpty ? "0" : step.other)"
+                    + (step.passed ? "" : "  ✗"))
+            guard step.passed else { break }
+            best = rate
+        }
+        return (best, steps)
+    }
+
+    /// Two simulated slaves with room to spare: `sps` and `max_sessions` far above the
+    /// load, answer after 50 ms, one session per call (the destination is a foreign
+    /// address, so no loop-back leg: the figure is about the generator, not about the
+    /// simulator answering its own calls).
+    static func startSlaves(count: Int = 2, password: String) throws -> [SimSlave] {
+        var slaves: [SimSlave] = []
+        for index in 0..<count {
+            var configuration = SimConfiguration()
+            configuration.port = 0
+            configuration.password = password
+            configuration.switchname = "sim-\(index + 1)"
+            configuration.profiles = [SofiaProfile(name: "external", sipIP: "127.0.0.1", sipPort: 5080 + index)]
+            configuration.timing.answerDelay = .fixed(0.05)
+            configuration.timing.ringDelay = .fixed(0.02)
+            configuration.timing.sessionsPerSecond = 100_000
+            configuration.timing.maxSessions = 200_000
+            do {
+                slaves.append(try SimSlave.start(configuration))
+            } catch {
+                for slave in slaves { slave.stop() }
+                throw error
+            }
+        }
+        return slaves
+    }
+
+    static func plan(
+        rate: Double, seconds: Double?, maxCalls: Int? = nil, holdSeconds: Int, limit: Int, grace: Double,
+        slaves: [(host: String, port: Int)], password: String
+    ) -> RunPlan {
+        let call = RunPlan.Call(dest: "echo@192.0.2.1:5060")
+        return RunPlan(
+            name: "bench", runID: "bench-" + String(Clock.nanoseconds() % 1_000_000_000),
+            slaves: slaves.enumerated().map { index, address in
+                RunPlan.Slave(
+                    name: "sim-\(index + 1)", host: address.host, port: address.port, password: password, call: call,
+                    simulated: true)
+            },
+            pacer: Pacer(curve: .constant(rate), endTime: seconds, maxCalls: maxCalls), limit: limit,
+            holdSeconds: holdSeconds, grace: grace)
+    }
+
+    static func run(rate: Double, seconds: Double) async throws -> Step {
+        let password = "bench"
+        let sims = try startSlaves(password: password)
+        defer { for sim in sims { sim.stop() } }
+        let records = Mutex<(sent: [Int64], setup: [Int64])>(([], []))
+        let plan = plan(
+            rate: rate, seconds: seconds, holdSeconds: 1, limit: Int(rate * 4) + 1000, grace: 5,
+            slaves: sims.map { ("127.0.0.1", $0.port) }, password: password)
+        let load = LoadRun(
+            plan: plan,
+            sink: { record in
+                records.withLock { records in
+                    if let sent = record.sentAt { records.sent.append(sent) }
+                    if record.outcome == .answered, let answered = record.answeredAt {
+                        records.setup.append(answered - record.scheduledAt)
+                    }
+                }
+            })
+        let result: LoadRun.Result
+        do {
+            result = try await load.run()
+        } catch {
+            throw BenchError("e2e at \(rate)/s: \(error)")
+        }
+
+        let (sent, setup) = records.withLock { ($0.sent.sorted(), $0.setup.sorted()) }
+        let answered = setup.count
+        let achieved = Self.rate(of: sent)
+        func percentile(_ p: Int) -> Double {
+            setup.isEmpty ? 0 : Double(setup[min(setup.count - 1, setup.count * p / 100)]) / 1e6
+        }
+        let setupP50 = percentile(50)
+        let setupP99 = percentile(99)
+        let other = result.outcomes.filter { $0.key != .answered && $0.key != .failed && $0.key != .lost }
+            .map { "\($0.value) \($0.key.rawValue)" }.sorted().joined(separator: ", ")
+        let failed = result.outcomes[.failed] ?? 0
+        let lost = result.outcomes[.lost] ?? 0
+        let passed = failed == 0 && lost == 0 && result.blocked == 0 && answered == sent.count
+            && achieved >= 0.99 * rate && Double(sent.count) >= 0.99 * rate * seconds
+            && setupP99 <= Self.maximumSetupP99
+        return Step(
+            rate: rate, sent: sent.count, achieved: achieved, setupP50: setupP50, setupP99: setupP99, answered: answered, failed: failed, lost: lost,
+            blocked: result.blocked, passed: passed, other: other)
+    }
+
+    /// Events per second over sorted times (ns): (n − 1) / (last − first).
+    static func rate(of times: [Int64]) -> Double {
+        guard times.count > 1, let first = times.first, let last = times.last, last > first else { return 0 }
+        return Double(times.count - 1) / (Double(last - first) / 1e9)
+    }
+}

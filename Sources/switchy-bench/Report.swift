@@ -1,0 +1,33 @@
+import Foundation
+
+/// The figures, as one JSON object (medians) or as a table for people.
+enum Report {
+    /// The JSON object's keys, in order: exactly the figures of issue 7.
+    static let keys = [
+        "decode_events_per_s", "scan_events_per_s", "decode_vs_scan", "socket_events_per_s",
+        "scheduler_lag_p99_ms", "rate_error_pct", "e2e_max_cps", "bytes_per_active_call",
+    ]
+
+    /// `{"decode_events_per_s": …, …}` on one line, medians only.
+    static func json(_ figures: [Figure]) -> String {
+        let byKey = Dictionary(figures.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let fields = keys.compactMap { key in byKey[key].map { "\"\(key)\": \(Format.json($0.stats.median))" } }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    /// One line per figure: min / median / max, the goal and whether the median meets it.
+    static func table(_ figures: [Figure]) -> String {
+        var lines = ["figure                      min / median / max                      goal"]
+        for figure in figures {
+            let spread = [figure.stats.min, figure.stats.median, figure.stats.max].map(Format.number)
+                .joined(separator: " / ")
+            var line = figure.key.padding(toLength: 28, withPad: " ", startingAt: 0)
+            line += (spread + " " + figure.unit).padding(toLength: 40, withPad: " ", startingAt: 0)
+            if let goal = figure.goal {
+                line += goal.text + (goal.isMet(by: figure.stats.median) ? "  met" : "  MISSED")
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+// switchy-bench: the generator's benchmarks (issue 7, BENCHMARKS.md). The hidden
+// `--memory-probe` and `--serve-sims` modes are the memory benchmark's child processes.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "--serve-sims":
+        try MemoryBenchmark.serveSims()
+    case "--memory-probe":
+        guard arguments.count == 3, let calls = Int(arguments[1]), let rate = Double(arguments[2]) else {
+            throw BenchOptions.UsageError(description: "--memory-probe CALLS RATE")
+        }
+        try await MemoryBenchmark.probe(calls: calls, rate: rate)
+    case "-h", "--help":
+        print(BenchOptions.usage)
+    default:
+        let options = try BenchOptions.parse(arguments)
+        let figures = try await BenchRunner(options: options).run()
+        print(options.json ? Report.json(figures) : Report.table(figures))
+    }
+} catch {
+    FileHandle.standardError.write(Data("switchy-bench: \(error)\n".utf8))
+    exit(1)
+}
