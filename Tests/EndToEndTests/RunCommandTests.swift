@@ -1,4 +1,5 @@
 import Foundation
+import FreeSwitchSim
 import TestSupport
 import Testing
 
@@ -142,6 +143,29 @@ import Testing
         // Held 5 s, every call sim-2 had before the drop was still up then: its
         // answered calls are those offered after it came back.
         #expect(rows.contains { $0["slave"] == "sim-2" && $0["outcome"] == "answered" })
+    }
+
+    /// `prepare` sets the limits of each remote slave before the run (and preflight reads
+    /// them back); a simulated slave keeps the limits of its own `sim` options.
+    @Test func prepareSetsTheLimitsOfRemoteSlavesOnly() throws {
+        var configuration = SimConfiguration()
+        configuration.switchname = "remote"
+        configuration.timing.sessionsPerSecond = 30
+        configuration.timing.maxSessions = 100
+        let remote = try SimSlave.start(configuration)
+        defer { remote.stop() }
+        let scenario = try RunScenario("""
+            { name: 'prepare', slaves: [{ sim: { sps: 200 } }, { host: "127.0.0.1", port: \(remote.port), password: "ClueCon" }],
+              call: { dest: "echo@192.0.2.1" }, load: { rate: 10, limit: 20, duration: 1, run_time: 1 },
+              prepare: { sps: 777, max_sessions: 4321 } }
+            """)
+        let result = try scenario.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        let slaves = try #require(try scenario.reports().summary["slaves"] as? [String: [String: Any]])
+        let remoteFacts = try #require(slaves["127.0.0.1:\(remote.port)"], "\(slaves.keys)")
+        #expect(remoteFacts["max_sessions_per_second"] as? Int == 777)
+        #expect(remoteFacts["max_sessions"] as? Int == 4321)
+        #expect(slaves["sim-1"]?["max_sessions_per_second"] as? Int == 200, "a sim keeps its own sps")
     }
 
     @Test func sigintMidRunWritesCompleteReportsAndExitsFour() throws {

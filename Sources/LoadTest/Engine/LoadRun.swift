@@ -205,8 +205,12 @@ public final class LoadRun: Sendable {
         for link in links { wire(link) }
         for link in links {
             do {
-                if let sps = plan.prepareSessionsPerSecond { _ = try await link.client.cmd("fsctl sps \(sps)") }
-                if let max = plan.prepareMaxSessions { _ = try await link.client.cmd("fsctl max_sessions \(max)") }
+                // `prepare` is for real slaves; a simulated one has its own `sim.sps` and
+                // `sim.max_sessions`.
+                if !link.spec.simulated {
+                    if let sps = plan.prepareSessionsPerSecond { _ = try await link.client.cmd("fsctl sps \(sps)") }
+                    if let max = plan.prepareMaxSessions { _ = try await link.client.cmd("fsctl max_sessions \(max)") }
+                }
                 try await link.prepare(plan: plan)
                 try checkLimits(link)
                 for app in plan.apps { try await link.client.loadApp(app.app, id: AppID(rawValue: app.name)) }

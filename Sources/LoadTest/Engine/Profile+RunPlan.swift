@@ -43,14 +43,12 @@ extension Profile {
             case .linear(let from, let to, let over): .linear(from: from, to: to, over: over)
             case .stepped(let stages): .stepped(stages.map { Pacer.Stage(rate: $0.rate, seconds: $0.duration) })
             }
-        let remoteOnly = self.slaves.allSatisfy { if case .remote = $0.kind { true } else { false } }
         return RunPlan(
             name: name, runID: runID, slaves: slaves,
             pacer: Pacer(curve: curve, endTime: load.effectiveRunTime, maxCalls: load.maxOffered),
             limit: load.limit, holdSeconds: load.holdSeconds > 0 ? load.holdSeconds : nil, grace: load.effectiveGrace,
             lostAfter: load.lostAfter, apps: apps, refuseWhenOverLimits: preflight == .refuse,
-            prepareSessionsPerSecond: remoteOnly ? prepare.sps : nil,
-            prepareMaxSessions: remoteOnly ? prepare.maxSessions : nil)
+            prepareSessionsPerSecond: prepare.sps, prepareMaxSessions: prepare.maxSessions)
     }
 }
 
