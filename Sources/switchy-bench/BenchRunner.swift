@@ -104,7 +104,7 @@ struct BenchRunner {
     }
 
     func log(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Output.error(text)
     }
 }
 

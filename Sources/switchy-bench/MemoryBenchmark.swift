@@ -86,13 +86,13 @@ enum MemoryBenchmark {
         }
         let generator = Double(taken.generator - generatorBefore) / Double(taken.held)
         let simulator = Double(taken.simulator - simulatorBefore) / Double(taken.held)
-        FileHandle.standardOutput.write(Data("memory \(Format.json(generator)) \(Format.json(simulator)) \(taken.held)\n".utf8))
+        Output.line("memory \(Format.json(generator)) \(Format.json(simulator)) \(taken.held)")
     }
 
     /// The grandchild's side (`--serve-sims`): two simulated slaves until stdin closes.
     static func serveSims() throws {
         let sims = try EndToEndBenchmark.startSlaves(password: "bench")
-        FileHandle.standardOutput.write(Data(("ports " + sims.map { String($0.port) }.joined(separator: " ") + "\n").utf8))
+        Output.line("ports " + sims.map { String($0.port) }.joined(separator: " "))
         while readLine() != nil {}
         for sim in sims { sim.stop() }
     }

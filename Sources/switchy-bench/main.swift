@@ -14,13 +14,13 @@ do {
         }
         try await MemoryBenchmark.probe(calls: calls, rate: rate)
     case "-h", "--help":
-        print(BenchOptions.usage)
+        Output.line(BenchOptions.usage)
     default:
         let options = try BenchOptions.parse(arguments)
         let figures = try await BenchRunner(options: options).run()
-        print(options.json ? Report.json(figures) : Report.table(figures))
+        Output.line(options.json ? Report.json(figures) : Report.table(figures))
     }
 } catch {
-    FileHandle.standardError.write(Data("switchy-bench: \(error)\n".utf8))
+    Output.error("switchy-bench: \(error)")
     exit(1)
 }
