@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import ESL
 import LoadTest
 import Switchy
@@ -120,5 +122,35 @@ import Testing
         #expect(all.filter { $0.slave == "b" }.allSatisfy { $0.outcome == .lost && $0.error == "fslab-b: disconnected" })
         #expect(all.first { $0.callUUID == "c1" }?.error == "no end of call seen in time")
         #expect(ledger.inFlight == 0 && ledger.inFlight(on: "b") == 0)
+    }
+
+    /// A record being sunk on another thread when the run ends must be in the sink
+    /// before ``CallLedger/finishAll(reason:)`` returns (the summary is built right
+    /// after; a CI run once counted 38 outcomes for 39 rows).
+    @Test func finishAllWaitsForARecordBeingSunkElsewhere() {
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let returned = DispatchSemaphore(value: 0)
+        let log = Mutex<[String]>([])
+        let ledger = CallLedger { record in
+            entered.signal()
+            release.wait()
+            log.withLock { $0.append("sunk \(record.callUUID)") }
+        }
+        ledger.offer(CallRecord(seq: 0, callUUID: "a", slave: "s", app: nil, scheduledAt: 0), deadline: .max)
+        // Threads of their own: a Dispatch pool on two cores may not run a second block
+        // while the first one waits.
+        Thread { ledger.commandFailed("a", error: "-ERR refused") }.start()
+        entered.wait()  // "a" is out of the ledger and in the sink, which waits
+        Thread {
+            ledger.finishAll(reason: "run over")
+            log.withLock { $0.append("finishAll returned") }
+            returned.signal()
+        }.start()
+        let early = returned.wait(timeout: .now() + 0.5) == .success
+        #expect(!early, "finishAll returned while a record was still being sunk")
+        release.signal()
+        if !early { returned.wait() }
+        #expect(log.withLock { $0 } == ["sunk a", "finishAll returned"])
     }
 }

@@ -14,10 +14,14 @@ import Synchronization
 ///
 /// Every path goes through one `close`, which removes the entry under the lock, so a
 /// call can never be recorded twice, and ``finishAll(reason:)`` records whatever is left.
+/// A close holds the `closing` lock from taking its entry out until its record is in
+/// the sink, so when ``finishAll(reason:)`` returns every record is in the sink, even
+/// one that another thread was closing at the same moment.
 public final class CallLedger: Sendable {
     private let sink: @Sendable (CallRecord) -> Void
     private let jobGrace: Int64
     private let state = Mutex(State())
+    private let closing = Mutex(())
 
     private struct Entry {
         var record: CallRecord
@@ -133,19 +137,24 @@ public final class CallLedger: Sendable {
                 if entry.endedCall != nil { self.conclude(&entry) } else { self.lose(&entry, reason) }
             }
         }
+        // Wait for a close that took its entry out before we looked and is still
+        // handing its record to the sink.
+        closing.withLock { _ in }
     }
 
     // MARK: Closing
 
     private func close(_ uuid: String, _ finish: (inout Entry) -> Void) {
-        let removed: Entry? = state.withLock { state in
-            guard let entry = state.entries.removeValue(forKey: uuid) else { return nil }
-            state.perSlave[entry.record.slave, default: 1] -= 1
-            return entry
+        closing.withLock { _ in
+            let removed: Entry? = state.withLock { state in
+                guard let entry = state.entries.removeValue(forKey: uuid) else { return nil }
+                state.perSlave[entry.record.slave, default: 1] -= 1
+                return entry
+            }
+            guard var entry = removed else { return }
+            finish(&entry)
+            sink(entry.record)
         }
-        guard var entry = removed else { return }
-        finish(&entry)
-        sink(entry.record)
     }
 
     private func lose(_ entry: inout Entry, _ reason: String) {
