@@ -37,15 +37,9 @@ extension Profile {
             let id = count == 1 ? app.name.rawValue : "\(app.name.rawValue)-\(count)"
             return RunPlan.App(name: id, weight: app.weight, app: app.makeCallApp())
         }
-        let curve: Pacer.Curve =
-            switch load.rate {
-            case .constant(let rate): .constant(rate)
-            case .linear(let from, let to, let over): .linear(from: from, to: to, over: over)
-            case .stepped(let stages): .stepped(stages.map { Pacer.Stage(rate: $0.rate, seconds: $0.duration) })
-            }
         return RunPlan(
             name: name, runID: runID, slaves: slaves,
-            pacer: Pacer(curve: curve, endTime: load.effectiveRunTime, maxCalls: load.maxOffered),
+            pacer: Pacer(curve: load.rate, endTime: load.effectiveRunTime, maxCalls: load.maxOffered),
             limit: load.limit, holdSeconds: load.holdSeconds > 0 ? load.holdSeconds : nil, grace: load.effectiveGrace,
             lostAfter: load.lostAfter, apps: apps, refuseWhenOverLimits: preflight == .refuse,
             prepareSessionsPerSecond: prepare.sps, prepareMaxSessions: prepare.maxSessions)
@@ -60,14 +54,8 @@ extension RunPlan.Call {
         case .profile(let name): profile = name
         case .gateway(let name): gateway = name
         }
-        let target: OriginateCommand.Target? = call.target.map { target in
-            switch target {
-            case .app(let name, let args): .app(name, args: args)
-            case .dialplan(let exten, let context): .dialplan(extension: exten, context: context)
-            }
-        }
         self.init(
-            dest: call.dest, profile: profile, gateway: gateway, proxy: call.proxy, target: target,
+            dest: call.dest, profile: profile, gateway: gateway, proxy: call.proxy, target: call.target,
             variables: call.variables.map { (name: $0.name, value: $0.value) }, originateTimeout: call.originateTimeout,
             ignoreEarlyMedia: call.ignoreEarlyMedia)
     }

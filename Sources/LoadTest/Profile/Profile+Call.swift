@@ -1,4 +1,4 @@
-import Switchy
+public import Switchy
 
 extension Profile {
     /// `call`: how each call is originated. A slave may override any field for itself
@@ -10,14 +10,6 @@ extension Profile {
             case profile(String)
             /// `gateway`: a sofia gateway name (then `dest` is the number to dial).
             case gateway(String)
-        }
-
-        /// What the answered originating leg runs.
-        public enum Target: Sendable, Equatable {
-            /// `app: "name"` or `app: "name(args)"`: `&name(args)`.
-            case app(name: String, args: String)
-            /// `dp_exten` (+ `context`, default `default`): transfer into the XML dialplan.
-            case dialplan(extension: String, context: String)
         }
 
         /// One channel variable.
@@ -39,9 +31,11 @@ extension Profile {
         public var endpoint: Endpoint
         /// `proxy`: outbound proxy `host[:port]` (`;fs_path=sip:<proxy>`). Default: none.
         public var proxy: String?
-        /// `app` or `dp_exten`/`context`. Default: nil — each call-control app's own
-        /// target (`&park()` for `park`, `&echo()` for `echo`, …).
-        public var target: Target?
+        /// What the answered originating leg runs: `app: "name"` or `app: "name(args)"`
+        /// (`&name(args)`), or `dp_exten` (+ `context`, default `default`) to transfer into
+        /// the XML dialplan. Default: nil — each call-control app's own target (`&park()`
+        /// for `park`, `&echo()` for `echo`, …).
+        public var target: OriginateCommand.Target?
         /// `variables`: extra channel variables, in the order written. Values may be
         /// strings, numbers or booleans (sent as written). Default: none.
         public var variables: [Variable]
@@ -53,7 +47,7 @@ extension Profile {
         public var ignoreEarlyMedia: Bool
 
         public init(
-            dest: String, endpoint: Endpoint = .profile("external"), proxy: String? = nil, target: Target? = nil,
+            dest: String, endpoint: Endpoint = .profile("external"), proxy: String? = nil, target: OriginateCommand.Target? = nil,
             variables: [Variable] = [], originateTimeout: Int = 60, ignoreEarlyMedia: Bool = true
         ) {
             self.dest = dest
@@ -125,7 +119,7 @@ extension Profile {
                 let context = try object.optional("context")?.string("a dialplan context such as \"default\"") ?? "default"
                 target = .dialplan(extension: try field.string("a dialplan extension"), context: context)
             } else if let field = object.optional("context") {
-                guard case .dialplan(let exten, _) = target else {
+                guard case .dialplan(let exten, _, _) = target else {
                     throw field.error(.conflict, "'context' needs 'dp_exten' (the extension to transfer to)")
                 }
                 target = .dialplan(extension: exten, context: try field.string("a dialplan context such as \"default\""))
@@ -160,14 +154,14 @@ extension Profile {
         }
 
         /// `"park"` or `"playback(/tmp/a.wav)"`.
-        private static func app(_ field: ProfileReader.Field) throws(ProfileError) -> Target {
+        private static func app(_ field: ProfileReader.Field) throws(ProfileError) -> OriginateCommand.Target {
             let text = try field.string("a dialplan application such as \"park\" or \"playback(/tmp/hello.wav)\"")
-            guard let open = text.firstIndex(of: "(") else { return .app(name: text, args: "") }
+            guard let open = text.firstIndex(of: "(") else { return .app(text) }
             guard text.hasSuffix(")") else {
                 throw field.error(.invalidValue, "expected \"name(args)\" ending with ')', \(field.got)")
             }
             let args = text[text.index(after: open)..<text.index(before: text.endIndex)]
-            return .app(name: String(text[..<open]), args: String(args))
+            return .app(String(text[..<open]), args: String(args))
         }
 
         /// Checks that an originate line can be built from this call (the same check the
@@ -190,15 +184,9 @@ extension Profile {
             case .profile(let name): endpoint = .profile(name, dest: sample)
             case .gateway(let name): endpoint = .gateway(name, number: sample)
             }
-            let target: OriginateCommand.Target
-            switch self.target {
-            case .app(let name, let args): target = .app(name, args: args)
-            case .dialplan(let exten, let context): target = .dialplan(extension: exten, context: context)
-            case nil: target = .app("park")
-            }
             do {
                 _ = try OriginateCommand(
-                    endpoint: endpoint, proxy: proxy, target: target, runID: "check", timeout: originateTimeout,
+                    endpoint: endpoint, proxy: proxy, target: target ?? .app("park"), runID: "check", timeout: originateTimeout,
                     ignoreEarlyMedia: ignoreEarlyMedia, holdSeconds: 1,
                     variables: variables.map { ($0.name, $0.value) })
             } catch {

@@ -74,7 +74,7 @@ extension Profile.Call: Encodable {
         try container.encodeIfPresent(proxy, forKey: "proxy")
         switch target {
         case .app(let name, let args): try container.encode(args.isEmpty ? name : "\(name)(\(args))", forKey: "app")
-        case .dialplan(let exten, let context):
+        case .dialplan(let exten, _, let context):
             try container.encode(exten, forKey: "dp_exten")
             try container.encode(context, forKey: "context")
         case nil: break
@@ -95,7 +95,7 @@ extension Profile.Load: Encodable {
             try container.encode(["from": from, "to": to, "over": over], forKey: "ramp")
         case .stepped(let stages):
             var ramp = container.nestedContainer(keyedBy: Profile.Key.self, forKey: "ramp")
-            try ramp.encode(stages.map { ["rate": $0.rate, "for": $0.duration] }, forKey: "stages")
+            try ramp.encode(stages.map { ["rate": $0.rate, "for": $0.seconds] }, forKey: "stages")
         }
         try container.encode(limit, forKey: "limit")
         switch duration {

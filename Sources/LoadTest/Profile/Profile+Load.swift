@@ -6,48 +6,6 @@ extension Profile {
     /// offered, whichever comes first, then waits up to ``grace`` for the calls still up
     /// and hangs up the rest.
     public struct Load: Sendable, Equatable {
-        /// The offered rate over time, in calls per second summed over all slaves.
-        public enum Rate: Sendable, Equatable {
-            /// `rate: R`: R calls/s throughout.
-            case constant(Double)
-            /// `ramp: { from, to, over }`: from `from` to `to` calls/s linearly over `over`
-            /// seconds, then `to` until the run stops.
-            case linear(from: Double, to: Double, over: Double)
-            /// `ramp: { stages: [{ rate, for }, …] }`: each stage's rate for its seconds,
-            /// then the last stage's rate until the run stops.
-            case stepped([Stage])
-
-            /// The highest rate of the curve (calls/s).
-            public var peak: Double {
-                switch self {
-                case .constant(let rate): rate
-                case .linear(let from, let to, _): max(from, to)
-                case .stepped(let stages): stages.map(\.rate).max() ?? 0
-                }
-            }
-
-            /// Seconds until the curve reaches its last rate (0 for a constant rate).
-            public var rampTime: Double {
-                switch self {
-                case .constant: 0
-                case .linear(_, _, let over): over
-                case .stepped(let stages): stages.reduce(0) { $0 + $1.duration }
-                }
-            }
-        }
-
-        /// One step of a stepped ramp.
-        public struct Stage: Sendable, Equatable {
-            /// `rate`: calls/s during the stage (0 pauses).
-            public var rate: Double
-            /// `for`: the stage's length in seconds.
-            public var duration: Double
-            public init(rate: Double, duration: Double) {
-                self.rate = rate
-                self.duration = duration
-            }
-        }
-
         /// How long an answered call is held.
         public enum Hold: Sendable, Equatable {
             /// Whole seconds after answer; 0 = switchy does not hang up (the app or the
@@ -58,8 +16,8 @@ extension Profile {
             case auto
         }
 
-        /// `rate` or `ramp`. Required (one of them).
-        public var rate: Rate
+        /// `rate` or `ramp`: the offered rate over time. Required (one of them).
+        public var rate: RateCurve
         /// `limit`: most calls up at once, over all slaves. A call due while `limit`
         /// calls are up is not offered and is counted as blocked. Required.
         public var limit: Int
@@ -80,7 +38,7 @@ extension Profile {
         public var lostAfter: Double
 
         public init(
-            rate: Rate, limit: Int, duration: Hold = .auto, maxOffered: Int? = nil, runTime: Double? = nil,
+            rate: RateCurve, limit: Int, duration: Hold = .auto, maxOffered: Int? = nil, runTime: Double? = nil,
             grace: Double? = nil, lostAfter: Double = 30
         ) {
             self.rate = rate
@@ -160,7 +118,7 @@ extension Profile {
             }
         }
 
-        private static func ramp(_ field: ProfileReader.Field) throws(ProfileError) -> Rate {
+        private static func ramp(_ field: ProfileReader.Field) throws(ProfileError) -> RateCurve {
             let object = try field.object(
                 "{ from, to, over } (linear) or { stages: [{ rate, for }, …] } (stepped)", keys: ["from", "to", "over", "stages"])
             if let stagesField = object.optional("stages") {
@@ -170,13 +128,13 @@ extension Profile {
                 let items = try stagesField.array("a list of stages, e.g. [{ rate: 10, for: 30 }, { rate: 50, for: 60 }]")
                 guard !items.isEmpty else { throw stagesField.error(.invalidValue, "expected at least one stage, got an empty list") }
                 guard items.count <= 10_000 else { throw stagesField.error(.invalidValue, "expected at most 10000 stages") }
-                var stages: [Stage] = []
+                var stages: [RateCurve.Stage] = []
                 for item in items {
                     let stage = try item.object("a stage { rate, for }", keys: ["rate", "for"])
                     stages.append(
-                        Stage(
+                        RateCurve.Stage(
                             rate: try stage.required("rate", "calls per second during the stage").number(stageRateRule),
-                            duration: try stage.required("for", "the stage's length in seconds")
+                            seconds: try stage.required("for", "the stage's length in seconds")
                                 .number(NumberRule.seconds("the stage's length", exclusive: true))))
                 }
                 guard stages.contains(where: { $0.rate > 0 }) else {

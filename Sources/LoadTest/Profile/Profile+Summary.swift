@@ -60,7 +60,7 @@ extension Profile {
         if let proxy = call.proxy { text += ";fs_path=sip:\(proxy)" }
         switch call.target {
         case .app(let name, let args): text += " &\(name)(\(args))"
-        case .dialplan(let exten, let context): text += " \(exten) XML \(context)"
+        case .dialplan(let exten, let dialplan, let context): text += " \(exten) \(dialplan) \(context)"
         case nil: text += " (each app's own target)"
         }
         text += ", originate_timeout \(call.originateTimeout) s"
@@ -69,12 +69,12 @@ extension Profile {
         return text
     }
 
-    static func describe(_ rate: Load.Rate) -> String {
+    static func describe(_ rate: RateCurve) -> String {
         switch rate {
         case .constant(let rate): "\(format(rate)) calls/s"
         case .linear(let from, let to, let over): "ramp \(format(from)) → \(format(to)) calls/s over \(format(over)) s"
         case .stepped(let stages):
-            "stages " + stages.map { "\(format($0.rate)) calls/s for \(format($0.duration)) s" }.joined(separator: ", ")
+            "stages " + stages.map { "\(format($0.rate)) calls/s for \(format($0.seconds)) s" }.joined(separator: ", ")
         }
     }
 

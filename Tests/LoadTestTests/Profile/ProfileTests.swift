@@ -1,4 +1,5 @@
 import Foundation
+import Switchy
 import Testing
 
 @testable import LoadTest
@@ -133,13 +134,13 @@ struct ProfileTests {
 
     @Test(arguments: [
         // A bare application name.
-        ("park", Profile.Call.Target.app(name: "park", args: "")),
+        ("park", OriginateCommand.Target.app("park", args: "")),
         // An application with arguments.
-        ("playback(/tmp/hello.wav)", .app(name: "playback", args: "/tmp/hello.wav")),
+        ("playback(/tmp/hello.wav)", .app("playback", args: "/tmp/hello.wav")),
         // Empty parentheses are no arguments.
-        ("echo()", .app(name: "echo", args: "")),
+        ("echo()", .app("echo", args: "")),
     ])
-    func callApp(text: String, target: Profile.Call.Target) throws {
+    func callApp(text: String, target: OriginateCommand.Target) throws {
         let profile = try ProfileFixtures.parse(ProfileFixtures.text(call: "{ dest: 'x@y', app: '\(text)' }"))
         #expect(profile.call.target == target)
     }
@@ -147,7 +148,7 @@ struct ProfileTests {
     @Test(arguments: [
         // Stepped: the run time defaults to the sum of the stages.
         ("{ ramp: { stages: [{ rate: 1, for: 10 }, { rate: 0, for: 5 }, { rate: 3, for: 20 }] }, limit: 9 }",
-         Profile.Load.Rate.stepped([.init(rate: 1, duration: 10), .init(rate: 0, duration: 5), .init(rate: 3, duration: 20)]),
+         RateCurve.stepped([.init(rate: 1, seconds: 10), .init(rate: 0, seconds: 5), .init(rate: 3, seconds: 20)]),
          35.0, 3),
         // Linear: the run time defaults to the ramp's length; auto hold uses the peak.
         ("{ ramp: { from: 50, to: 5, over: 60 }, limit: 100 }", .linear(from: 50, to: 5, over: 60), 60, 2),
@@ -156,7 +157,7 @@ struct ProfileTests {
         // auto rounds to whole seconds and is at least 1.
         ("{ rate: 1000, limit: 10, run_time: 1 }", .constant(1000), 1, 1),
     ])
-    func loadShapes(load: String, rate: Profile.Load.Rate, runTime: Double, hold: Int) throws {
+    func loadShapes(load: String, rate: RateCurve, runTime: Double, hold: Int) throws {
         let profile = try ProfileFixtures.parse(ProfileFixtures.text(load: load))
         #expect(profile.load.rate == rate)
         #expect(profile.load.effectiveRunTime == runTime)
