@@ -20,11 +20,6 @@ public final class RunMetrics: Sendable {
         public var slaves: [String: [CallRecord.Outcome: Int]] = [:]
         public var apps: [String: [CallRecord.Outcome: Int]] = [:]
         public var latencies: [String: LatencyHistogram] = [:]
-
-        /// Answer-seizure ratio: answered / records (nil before the first record).
-        public var asr: Double? {
-            records > 0 ? Double(outcomes[.answered] ?? 0) / Double(records) : nil
-        }
     }
 
     public init() {}

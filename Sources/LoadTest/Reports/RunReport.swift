@@ -23,12 +23,7 @@ public final class RunReport: Sendable {
         let stamp = Self.stamp(start)
         let safeName = String(name.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
         let fileManager = FileManager.default
-        var candidate = URL(fileURLWithPath: base).appendingPathComponent("\(stamp)-\(safeName)")
-        var suffix = 2
-        while fileManager.fileExists(atPath: candidate.path) {
-            candidate = URL(fileURLWithPath: base).appendingPathComponent("\(stamp)-\(safeName)-\(suffix)")
-            suffix += 1
-        }
+        let candidate = fileManager.freeFolder(URL(fileURLWithPath: base).appendingPathComponent("\(stamp)-\(safeName)"))
         do {
             try fileManager.createDirectory(at: candidate, withIntermediateDirectories: true)
             calls = try CallsCSVWriter(url: candidate.appendingPathComponent("calls.csv"), clock: clock)
@@ -101,12 +96,8 @@ public final class RunReport: Sendable {
     ) throws -> RunSummary {
         let rows = timelineRows(clockStart: result.clockStart)
         var summary = RunSummary(result: result, plan: plan, metrics: metrics.snapshot, callRows: calls.rowCount)
-        let source = MetricSource(summary: summary)
-        let verdicts = thresholds.map { $0.evaluate(source) }
-        summary.thresholds = verdicts.map {
-            .init(expression: $0.expression, passed: $0.passed, measured: $0.measured, message: $0.message)
-        }
-        summary.passed = verdicts.allSatisfy(\.passed)
+        summary.judge(by: thresholds)
+        let verdicts = summary.thresholds
         let render = { (summary: RunSummary) throws -> [(name: String, data: Data)] in
             try self.files(summary, rows: rows, verdicts: verdicts, plan: plan, profile: profile, junit: junit, html: html)
         }
@@ -126,7 +117,7 @@ public final class RunReport: Sendable {
             calls.abandon()
             throw ReportError(path: directory.path, reason: reason)
         }
-        let folder = Self.unusedFolder(fallbackBase.appendingPathComponent(directory.lastPathComponent))
+        let folder = FileManager.default.freeFolder(fallbackBase.appendingPathComponent(directory.lastPathComponent))
         summary.warnings.append("reports written to \(folder.path): \(reason)")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -153,18 +144,16 @@ public final class RunReport: Sendable {
                 name: plan.name, runID: plan.runID, durationSeconds: summary.durationSeconds, verdicts: verdicts)
             files.append(("junit.xml", Data(xml.utf8)))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = ReportJSON.encoder()
         var object = try JSONSerialization.jsonObject(with: try encoder.encode(summary)) as? [String: Any] ?? [:]
         if let profile {
             object["profile"] = try JSONSerialization.jsonObject(with: try encoder.encode(AnyEncodable(profile)))
         }
         files.append(
-            ("summary.json", try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])))
+            ("summary.json", try ReportJSON.data(object)))
         if html {
             let profileJSON = try object["profile"].map {
-                String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+                String(decoding: try ReportJSON.data($0), as: UTF8.self)
             } ?? ""
             let data = ReportData(
                 summary: summary, timeline: rows, histograms: metrics.snapshot.latencies, thresholds: verdicts,
@@ -187,17 +176,6 @@ public final class RunReport: Sendable {
 
     private static func describe(_ error: any Error) -> String {
         (error as? ReportError)?.description ?? error.localizedDescription
-    }
-
-    /// `folder`, or `folder-2`, `folder-3` … when it exists.
-    private static func unusedFolder(_ folder: URL) -> URL {
-        var candidate = folder
-        var suffix = 2
-        while FileManager.default.fileExists(atPath: candidate.path) {
-            candidate = folder.deletingLastPathComponent().appendingPathComponent("\(folder.lastPathComponent)-\(suffix)")
-            suffix += 1
-        }
-        return candidate
     }
 
     /// The per-second rows: progress deltas, and the answer latency of the calls sent

@@ -1,8 +1,9 @@
 public import Foundation
 
 /// `summary.json` (schema 1): what a run did, in numbers scripts can read. Documented
-/// in the README ("summary.json").
-public struct RunSummary: Encodable, Sendable {
+/// in the README ("summary.json"). It encodes itself in that format and decodes itself
+/// from it (``RunSummary/init(from:)``, in `RunSummary+Reading.swift`).
+public struct RunSummary: Codable, Sendable {
     public var schema = 1
     public var name: String
     public var runID: String
@@ -16,28 +17,29 @@ public struct RunSummary: Encodable, Sendable {
     /// Calls due while the limit was reached: not made.
     public var blocked: Int
     public var callRows: Int
-    public var outcomes: [String: Int]
-    public var answered: Int
-    public var failed: Int
-    public var lost: Int
-    /// answered / offered.
+    // The per-call counts below are set by `setCounts(from:histograms:)`.
+    public var outcomes: [String: Int] = [:]
+    public var answered = 0
+    public var failed = 0
+    public var lost = 0
+    /// answered / offered (``answerSeizureRatio(answered:offered:)``).
     public var asr: Double?
     /// Calls due per second of offering (offered + blocked over the offering time).
     public var targetRate: Double
     /// Calls made per second of offering.
     public var achievedRate: Double
-    public var hangupCauses: [String: Int]
-    public var sipStatuses: [String: Int]
+    public var hangupCauses: [String: Int] = [:]
+    public var sipStatuses: [String: Int] = [:]
     public var slaves: [String: SlaveSummary]
-    public var apps: [String: [String: Int]]
+    public var apps: [String: [String: Int]] = [:]
     /// Percentiles of each latency, ms.
-    public var latencyMs: [String: Percentiles]
+    public var latencyMs: [String: Percentiles] = [:]
     public var warnings: [String]
     public var notes: [String]
     /// The generator's own cost: events handled, CPU time, peak memory.
     public var generator = Generator()
 
-    public struct Generator: Encodable, Sendable, Equatable {
+    public struct Generator: Codable, Sendable, Equatable {
         public var eventsHandled = 0
         public var eventsPerSecond = 0.0
         public var cpuSeconds = 0.0
@@ -49,18 +51,12 @@ public struct RunSummary: Encodable, Sendable {
         }
     }
 
-    /// The threshold verdicts, in order; `passed` is false if any failed.
-    public var thresholds: [Verdict] = []
+    /// The threshold verdicts, in order; `passed` is false if any failed
+    /// (``judge(by:)`` sets both).
+    public var thresholds: [ThresholdVerdict] = []
     public var passed = true
 
-    public struct Verdict: Encodable, Sendable {
-        public var expression: String
-        public var passed: Bool
-        public var measured: Double?
-        public var message: String
-    }
-
-    public struct SlaveSummary: Encodable, Sendable {
+    public struct SlaveSummary: Codable, Sendable {
         public var outcomes: [String: Int]
         public var events: [Event]
         public var maxSessionsPerSecond: Int?
@@ -68,14 +64,14 @@ public struct RunSummary: Encodable, Sendable {
         public var heartbeatSessionCount: Int?
         public var heartbeatIdleCPU: Double?
 
-        public struct Event: Encodable, Sendable {
+        public struct Event: Codable, Sendable {
             public var atSecond: Double
             public var up: Bool
             public var note: String
         }
     }
 
-    public struct Percentiles: Encodable, Sendable, Equatable {
+    public struct Percentiles: Codable, Sendable, Equatable {
         public var count: Int64
         public var min: Double
         public var p50: Double
@@ -103,7 +99,7 @@ public struct RunSummary: Encodable, Sendable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case schema, name, interrupted, offered, blocked, outcomes, answered, failed, lost, asr, slaves, apps
         case warnings, notes, thresholds, passed, generator
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_s"
@@ -123,21 +119,13 @@ public struct RunSummary: Encodable, Sendable {
         offered = result.offered
         blocked = result.blocked
         self.callRows = callRows
-        outcomes = Dictionary(uniqueKeysWithValues: CallRecord.Outcome.allCases.map { ($0.rawValue, metrics.outcomes[$0] ?? 0) })
-        answered = metrics.outcomes[.answered] ?? 0
-        failed = metrics.outcomes[.failed] ?? 0
-        lost = metrics.outcomes[.lost] ?? 0
-        asr = result.offered > 0 ? Double(answered) / Double(result.offered) : nil
         let seconds = Swift.max(result.offeringSeconds, 1e-9)
         targetRate = Double(result.due) / seconds
         achievedRate = Double(result.offered) / seconds
-        hangupCauses = metrics.causes
-        sipStatuses = Dictionary(uniqueKeysWithValues: metrics.sipStatuses.map { (String($0.key), $0.value) })
         var slaves: [String: SlaveSummary] = [:]
         for slave in plan.slaves {
-            let counts = metrics.slaves[slave.name] ?? [:]
             slaves[slave.name] = SlaveSummary(
-                outcomes: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }),
+                outcomes: [:],
                 events: (result.slaveEvents[slave.name] ?? []).map {
                     .init(atSecond: Double($0.time - result.clockStart) / 1e9, up: $0.up, note: $0.note)
                 },
@@ -147,8 +135,6 @@ public struct RunSummary: Encodable, Sendable {
                 heartbeatIdleCPU: result.heartbeats[slave.name]?.idleCPU)
         }
         self.slaves = slaves
-        apps = metrics.apps.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
-        latencyMs = metrics.latencies.compactMapValues(Percentiles.init)
         warnings = result.warnings
         generator = Generator(
             eventsHandled: result.eventsHandled,
@@ -158,6 +144,40 @@ public struct RunSummary: Encodable, Sendable {
             "*_ms without server_ are measured on this generator's monotonic clock from when the call was sent (setup_ms_from_schedule: from when it was due)",
             "server_*_ms come from FreeSWITCH's own timestamps, which move in 20 ms steps by default",
         ]
+        setCounts(from: metrics, histograms: metrics.latencies)
+    }
+
+    /// Sets the per-call counts — outcomes, causes, SIP statuses, each slave's and app's
+    /// outcomes, ASR — and the latency percentiles from aggregated records: the one place
+    /// a summary counts, for a run just made and for one read back or merged.
+    mutating func setCounts(from metrics: RunMetrics.Snapshot, histograms: [String: LatencyHistogram]) {
+        outcomes = Dictionary(uniqueKeysWithValues: CallRecord.Outcome.allCases.map { ($0.rawValue, metrics.outcomes[$0] ?? 0) })
+        answered = metrics.outcomes[.answered] ?? 0
+        failed = metrics.outcomes[.failed] ?? 0
+        lost = metrics.outcomes[.lost] ?? 0
+        asr = Self.answerSeizureRatio(answered: answered, offered: offered)
+        hangupCauses = metrics.causes
+        sipStatuses = Dictionary(uniqueKeysWithValues: metrics.sipStatuses.map { (String($0.key), $0.value) })
+        for (name, counts) in metrics.slaves {
+            slaves[name, default: SlaveSummary(outcomes: [:], events: [])].outcomes =
+                Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
+        }
+        apps = metrics.apps.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
+        latencyMs = histograms.compactMapValues(Percentiles.init)
+    }
+
+    /// Answer-seizure ratio: answered / offered, each call made counted once (nil when
+    /// none was made). The one definition, for the run, a slave or an app.
+    public static func answerSeizureRatio(answered: Int, offered: Int) -> Double? {
+        offered > 0 ? Double(answered) / Double(offered) : nil
+    }
+
+    /// Judges the run by `thresholds`: sets ``thresholds`` to their verdicts, in order,
+    /// and ``passed``.
+    public mutating func judge(by thresholds: [Threshold]) {
+        let source = MetricSource(summary: self)
+        self.thresholds = thresholds.map { $0.evaluate(source) }
+        passed = self.thresholds.allSatisfy(\.passed)
     }
 }
 
@@ -169,6 +189,12 @@ extension RunSummary.SlaveSummary.Event {
 }
 
 extension RunSummary.SlaveSummary {
+    init(outcomes: [String: Int], events: [Event]) {
+        self.init(
+            outcomes: outcomes, events: events, maxSessionsPerSecond: nil, maxSessions: nil, heartbeatSessionCount: nil,
+            heartbeatIdleCPU: nil)
+    }
+
     enum CodingKeys: String, CodingKey {
         case outcomes, events
         case maxSessionsPerSecond = "max_sessions_per_second", maxSessions = "max_sessions"

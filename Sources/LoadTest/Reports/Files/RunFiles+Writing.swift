@@ -21,23 +21,16 @@ extension RunFiles {
 
     /// A new folder `<base>/<UTC time>-<suffix>` (`-2`, `-3` … appended when taken).
     public static func newFolder(base: String, date: Date, suffix: String = "merged") -> URL {
-        let stem = "\(RunReport.stamp(date))-\(suffix)"
-        var candidate = URL(fileURLWithPath: base).appendingPathComponent(stem)
-        var counter = 2
-        while FileManager.default.fileExists(atPath: candidate.path) {
-            candidate = URL(fileURLWithPath: base).appendingPathComponent("\(stem)-\(counter)")
-            counter += 1
-        }
-        return candidate
+        FileManager.default.freeFolder(URL(fileURLWithPath: base).appendingPathComponent("\(RunReport.stamp(date))-\(suffix)"))
     }
 
     /// `summary.json`: the summary's own fields plus the keys kept from the source(s).
     func summaryJSON() throws(ReportError) -> String {
         do {
-            var object = try JSONSerialization.jsonObject(with: try JSONEncoder.summary.encode(summary)) as? [String: Any] ?? [:]
+            var object = try JSONSerialization.jsonObject(with: try ReportJSON.encoder().encode(summary)) as? [String: Any] ?? [:]
             let extra = try JSONSerialization.jsonObject(with: extraJSON) as? [String: Any] ?? [:]
             object.merge(extra) { own, _ in own }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = try ReportJSON.data(object)
             return String(decoding: data, as: UTF8.self) + "\n"
         } catch {
             throw ReportError(path: "summary.json", reason: "cannot be encoded (\(error))")

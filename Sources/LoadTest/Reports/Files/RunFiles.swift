@@ -44,20 +44,15 @@ public struct RunFiles: Sendable {
             throw ReportError(path: folder.path, reason: "no such run folder")
         }
         let summaryURL = folder.appendingPathComponent("summary.json")
-        let object: [String: Any]
-        do {
-            let data = try Data(contentsOf: summaryURL)
-            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw ReportError(path: summaryURL.path, reason: "not a JSON object")
-            }
-            object = parsed
-        } catch let error as ReportError {
-            throw error
-        } catch {
+        guard let data = try? Data(contentsOf: summaryURL) else {
             let exists = FileManager.default.fileExists(atPath: summaryURL.path)
             throw ReportError(path: summaryURL.path, reason: exists ? "not valid JSON" : "missing (is this a run folder?)")
         }
-        var summary = try RunSummary(json: object, file: summaryURL.path)
+        guard let parsed = try? JSONSerialization.jsonObject(with: data) else {
+            throw ReportError(path: summaryURL.path, reason: "not valid JSON")
+        }
+        guard let object = parsed as? [String: Any] else { throw ReportError(path: summaryURL.path, reason: "not a JSON object") }
+        var summary = try RunSummary.read(data, file: summaryURL.path)
         let start = Int64((summary.startedAt.timeIntervalSince1970 * 1_000_000).rounded())
         let clock = WallClockMapping(monotonicStart: 0, unixMicrosecondsStart: start)
 
@@ -83,7 +78,7 @@ public struct RunFiles: Sendable {
         let extra = object.filter { !known.contains($0.key) }
         return RunFiles(
             sources: [folder], summary: summary, records: calls.records, clock: clock, histograms: calls.histograms,
-            timeline: timeline, thresholds: Self.thresholds(object["thresholds"]), callsHeader: calls.header,
+            timeline: timeline, thresholds: summary.thresholds, callsHeader: calls.header,
             callRows: calls.rows, extraJSON: (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])) ?? Data("{}".utf8))
     }
 
@@ -103,23 +98,12 @@ public struct RunFiles: Sendable {
         }
     }
 
-    /// Threshold results in the shape the summary writes them, if present.
-    private static func thresholds(_ value: Any?) -> [ThresholdVerdict] {
-        guard let list = value as? [[String: Any]] else { return [] }
-        return list.compactMap { item in
-            guard let expression = item["expression"] as? String, let passed = item["passed"] as? Bool else { return nil }
-            return ThresholdVerdict(
-                expression: expression, passed: passed, measured: item["measured"] as? Double,
-                message: (item["message"] as? String) ?? "")
-        }
-    }
-
     /// The profile as pretty JSON: the run's, or each merged run's under its run id.
     var profileText: String {
         guard let object = try? JSONSerialization.jsonObject(with: extraJSON) as? [String: Any] else { return "" }
         let value: Any? = object["profile"] ?? object["profiles"]
         guard let value, JSONSerialization.isValidJSONObject(value),
-            let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = try? ReportJSON.data(value)
         else { return "" }
         // Foundation pretty-prints an empty object or array over three lines.
         return String(decoding: data, as: UTF8.self)
@@ -129,22 +113,6 @@ public struct RunFiles: Sendable {
 }
 
 extension RunSummary {
-    /// The top-level keys `summary.json` gets from this type (`asr` is left out when
-    /// nil, so it is named too).
-    var encodedKeys: [String] {
-        guard let data = try? JSONEncoder.summary.encode(self),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return ["asr"] }
-        return Array(object.keys) + ["asr"]
-    }
-}
-
-extension JSONEncoder {
-    /// The encoder `summary.json` is written with.
-    static var summary: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
+    /// The top-level keys `summary.json` gets from this type.
+    var encodedKeys: [String] { CodingKeys.allCases.map(\.stringValue) }
 }

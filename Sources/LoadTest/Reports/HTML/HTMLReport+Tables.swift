@@ -34,7 +34,7 @@ extension HTMLReport {
             let slave = summary.slaves[name]!
             let offered = slave.outcomes.values.reduce(0, +)
             let answered = slave.outcomes["answered"] ?? 0
-            let asr = offered > 0 ? fixed(Double(answered) / Double(offered) * 100, 1) + " %" : "–"
+            let asr = RunSummary.answerSeizureRatio(answered: answered, offered: offered).map { fixed($0 * 100, 1) + " %" } ?? "–"
             let downs = slave.events.filter { !$0.up }.count
             let events = slave.events.map { "\($0.up ? "up" : "down") at \(fixed($0.atSecond, 1)) s\($0.note.isEmpty ? "" : " (\($0.note))")" }
             let limits = [
