@@ -26,7 +26,7 @@ public enum ESLError: Error, Equatable, Sendable, CustomStringConvertible {
         case .connectionRefused(let endpoint):
             "\(endpoint): connection refused (is FreeSWITCH's mod_event_socket listening there?)"
         case .connectionTimedOut(let endpoint, let seconds):
-            "\(endpoint): no answer within \(formatSeconds(seconds)) s (host down, or a firewall drops the packets?)"
+            "\(endpoint): no answer within \(seconds.compactText) s (host down, or a firewall drops the packets?)"
         case .unreachable(let endpoint, let reason):
             "\(endpoint): cannot connect: \(reason)"
         case .authenticationFailed(let endpoint):
@@ -43,8 +43,4 @@ public enum ESLError: Error, Equatable, Sendable, CustomStringConvertible {
             "invalid command: \(what)"
         }
     }
-}
-
-private func formatSeconds(_ seconds: Double) -> String {
-    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
 }

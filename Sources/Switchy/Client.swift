@@ -123,7 +123,7 @@ public final class Client: Sendable {
     /// Runs `api <command>` and returns its output with surrounding whitespace trimmed.
     /// - Throws: ``CommandError`` when the output starts with `-ERR` or `-USAGE`.
     public func cmd(_ command: String) async throws -> String {
-        let text = try await api(command).body?.trimmingWhitespace() ?? ""
+        let text = try await api(command).body?.trimmed ?? ""
         if text.hasPrefix("-ERR") || text.hasPrefix("-USAGE") {
             throw CommandError(command: command, reply: text)
         }

@@ -312,5 +312,5 @@ public final class Connection: Sendable {
 }
 
 private func trimmed(_ text: String) -> String {
-    text.trimmingCharacters(in: .whitespacesAndNewlines)
+    text.trimmed
 }

@@ -32,7 +32,6 @@ public enum URLCoding {
         let input = Array(bytes)
         var out: [UInt8] = []
         out.reserveCapacity(input.count + input.count / 4)
-        let hex = Array("0123456789ABCDEF".utf8)
         var index = 0
         while index < input.count {
             let byte = input[index]
@@ -45,8 +44,8 @@ public enum URLCoding {
             }
             if isUnsafe(byte) {
                 out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
             } else {
                 out.append(byte)
             }
@@ -57,21 +56,20 @@ public enum URLCoding {
 
     /// True for the bytes FreeSWITCH's `SWITCH_URL_UNSAFE` set (plus controls and
     /// non-ASCII) makes it encode.
-    public static func isUnsafe(_ byte: UInt8) -> Bool {
-        if byte < 0x20 || byte > 0x7E { return true }
-        switch byte {
-        case UInt8(ascii: " "), UInt8(ascii: "`"), UInt8(ascii: "#"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "+"), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "<"), UInt8(ascii: "="),
-            UInt8(ascii: ">"), UInt8(ascii: "?"), UInt8(ascii: "@"), UInt8(ascii: "["), UInt8(ascii: "\\"),
-            UInt8(ascii: "]"), UInt8(ascii: "^"), UInt8(ascii: "{"), UInt8(ascii: "|"), UInt8(ascii: "}"),
-            UInt8(ascii: "\""):
-            return true
-        default:
-            return false
-        }
+    public static func isUnsafe(_ byte: UInt8) -> Bool { unsafeBytes[Int(byte)] }
+
+    /// ``isUnsafe(_:)`` of each byte, by its value: bytes < 0x20 or > 0x7E, space, and
+    /// `` ` # % & + : ; < = > ? @ [ \ ] ^ { | } " ``. The one definition of the set,
+    /// for the simulator's encoder too.
+    package static let unsafeBytes: [Bool] = (0..<256).map { byte in
+        byte < 0x20 || byte > 0x7E || Array(" `#%&+:;<=>?@[\\]^{|}\"".utf8).contains(UInt8(byte))
     }
 
-    private static func isUpperHex(_ byte: UInt8) -> Bool {
+    /// The uppercase hex digits an escape is written with.
+    package static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    /// `0`–`9` or `A`–`F`: the digits of an escape FreeSWITCH leaves as it is.
+    package static func isUpperHex(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46)
     }
 

@@ -3,20 +3,13 @@ import ESL
 /// FreeSWITCH's URL encoding of plain-event values, written straight into an output
 /// buffer (the simulator's hot path; see ``URLCoding`` in ESL for the reference).
 ///
-/// Bytes < 0x20 or > 0x7E and `` ` #%&+:;<=>?@[\]^{|}" `` (and space) become `%XX` in
-/// uppercase hex; a `%` already followed by two uppercase hex digits is copied as is,
+/// The bytes of ``URLCoding/unsafeBytes`` become `%XX` in uppercase hex; a `%` already followed by two uppercase hex digits is copied as is,
 /// which is FreeSWITCH's "no double encoding" rule (esl-protocol.md §4.2).
 ///
 /// Apart from that rule the encoding is reversible: every `%` it writes starts an
 /// escape, so ``decode(_:)`` gives the raw value back whenever ``keepsEscape(_:)``
 /// is false. ``HeaderBlock`` relies on this to store only the encoded bytes.
 enum PlainEncoding {
-    private static let unsafe: [Bool] = (0..<256).map { byte in
-        if byte < 0x20 || byte > 0x7E { return true }
-        return Array(" `#%&+:;<=>?@[\\]^{|}\"".utf8).contains(UInt8(byte))
-    }
-    private static let hex = Array("0123456789ABCDEF".utf8)
-
     /// Appends `value`, encoded, to `out`; false when a `%XX` was copied as is (the
     /// encoding then cannot be decoded back to `value`).
     ///
@@ -28,7 +21,7 @@ enum PlainEncoding {
         var value = value
         var reversible = true
         value.withUTF8 { bytes in
-            unsafe.withUnsafeBufferPointer { unsafe in
+            URLCoding.unsafeBytes.withUnsafeBufferPointer { unsafe in
                 let count = bytes.count
                 var index = 0
                 while index < count {
@@ -37,13 +30,13 @@ enum PlainEncoding {
                     if run > index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<run])) }
                     guard run < count else { return }
                     let byte = bytes[run]
-                    if byte == UInt8(ascii: "%"), run + 2 < count, isUpperHex(bytes[run + 1]), isUpperHex(bytes[run + 2]) {
+                    if byte == UInt8(ascii: "%"), run + 2 < count, URLCoding.isUpperHex(bytes[run + 1]), URLCoding.isUpperHex(bytes[run + 2]) {
                         out.append(byte)
                         reversible = false
                     } else {
                         out.append(UInt8(ascii: "%"))
-                        out.append(hex[Int(byte >> 4)])
-                        out.append(hex[Int(byte & 0x0F)])
+                        out.append(URLCoding.hexDigits[Int(byte >> 4)])
+                        out.append(URLCoding.hexDigits[Int(byte & 0x0F)])
                     }
                     index = run + 1
                 }
@@ -64,7 +57,7 @@ enum PlainEncoding {
         let bytes = Array(value.utf8)
         guard bytes.count >= 3 else { return false }
         for index in 0...(bytes.count - 3) where bytes[index] == UInt8(ascii: "%") {
-            if isUpperHex(bytes[index + 1]), isUpperHex(bytes[index + 2]) { return true }
+            if URLCoding.isUpperHex(bytes[index + 1]), URLCoding.isUpperHex(bytes[index + 2]) { return true }
         }
         return false
     }
@@ -74,9 +67,5 @@ enum PlainEncoding {
     static func decode(_ encoded: ArraySlice<UInt8>) -> String {
         guard encoded.contains(UInt8(ascii: "%")) else { return String(decoding: encoded, as: UTF8.self) }
         return String(decoding: URLCoding.decode(encoded), as: UTF8.self)
-    }
-
-    private static func isUpperHex(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46)
     }
 }

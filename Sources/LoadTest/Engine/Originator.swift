@@ -89,7 +89,7 @@ final class Originator: Sendable {
 
 extension Originator {
     static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        seconds.compactText
     }
 }
 

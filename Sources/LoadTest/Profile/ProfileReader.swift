@@ -1,3 +1,5 @@
+import ESL
+
 /// Walks a parsed JSON5 tree, turning each value into a typed field or a
 /// ``ProfileError`` that names the file, position, field path and expectation.
 struct ProfileReader: Sendable {
@@ -161,10 +163,7 @@ struct NumberRule: Sendable {
         return format(value)
     }
 
-    static func format(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
-    }
+    static func format(_ value: Double) -> String { value.compactText }
 
     static func seconds(_ what: String, minimum: Double = 0, exclusive: Bool = false) -> NumberRule {
         NumberRule(

@@ -190,12 +190,3 @@ public final class CallLedger: Sendable {
         record.sipStatus = leg.sipStatus ?? call.sessions.lazy.compactMap(\.sipStatus).first
     }
 }
-
-extension String {
-    var trimmed: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
-    }
-}

@@ -85,11 +85,11 @@ public final class Job: Sendable, CustomStringConvertible {
 
     /// Records the BACKGROUND_JOB body. `-ERR …` and `-USAGE…` are failures.
     package func resolve(body: String) {
-        let text = body.trimmingWhitespace()
+        let text = body.trimmed
         if text.hasPrefix("-") {
             complete(.failure(.failed(jobUUID: uuid, reply: text)))
         } else if text == "+OK" || text.hasPrefix("+OK ") {
-            complete(.success(String(text.dropFirst(3)).trimmingWhitespace()))
+            complete(.success(String(text.dropFirst(3)).trimmed))
         } else {
             complete(.success(text))
         }
@@ -134,14 +134,5 @@ public enum JobError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timedOut(let uuid): "job \(uuid): no result in time"
         case .lost(let uuid, let reason): "job \(uuid) lost: \(reason)"
         }
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
     }
 }
