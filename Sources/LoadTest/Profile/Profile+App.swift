@@ -2,9 +2,9 @@ extension Profile {
     /// One entry of `apps`: a call-control app and its share of the calls, as the
     /// original Switchy's `load_app(weight=)`. Each call is given to one app, chosen
     /// by weight.
-    public struct App: Sendable, Equatable {
+    public struct App: Sendable, Equatable, Encodable {
         /// The built-in apps (module `Switchy`, `Apps/BuiltIn`).
-        public enum Name: String, Sendable, Equatable, CaseIterable {
+        public enum Name: String, Sendable, Equatable, CaseIterable, Encodable {
             /// `Park`: the answered leg parks until hung up. No args.
             case park
             /// `Echo`: the answered leg echoes media. No args.

@@ -48,14 +48,7 @@ extension Profile.Slave: Encodable {
             try container.encode(remote.port, forKey: "port")
             try container.encode(remote.password, forKey: "password")
         case .simulated(let sim):
-            var nested = container.nestedContainer(keyedBy: Profile.Key.self, forKey: "sim")
-            try nested.encode(sim.answerDelay, forKey: "answer_delay")
-            try nested.encode(sim.ringDelay, forKey: "ring_delay")
-            try nested.encode(sim.failureRatio, forKey: "failure_ratio")
-            try nested.encode(sim.sps, forKey: "sps")
-            try nested.encode(sim.maxSessions, forKey: "max_sessions")
-            try nested.encode(sim.heartbeat, forKey: "heartbeat")
-            try nested.encode(sim.faults, forKey: "faults")
+            try container.encode(sim, forKey: "sim")
         }
         try container.encode(weight, forKey: "weight")
         try container.encodeIfPresent(limit, forKey: "limit")
@@ -107,15 +100,6 @@ extension Profile.Load: Encodable {
         try container.encodeIfPresent(effectiveRunTime, forKey: "run_time")
         try container.encode(effectiveGrace, forKey: "grace")
         try container.encode(lostAfter, forKey: "lost_after")
-    }
-}
-
-extension Profile.App: Encodable {
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Profile.Key.self)
-        try container.encode(name.rawValue, forKey: "name")
-        try container.encode(weight, forKey: "weight")
-        try container.encode(args, forKey: "args")
     }
 }
 

@@ -6,7 +6,7 @@ extension Profile.Slave {
     /// Its dialplan mirrors a lab's: `echo`, `park` and `9196` answer, `busy` is
     /// rejected with 486 `USER_BUSY`, `ring` rings until `originate_timeout`, anything
     /// else is `NO_ROUTE_DESTINATION`.
-    public struct Simulator: Sendable, Equatable {
+    public struct Simulator: Sendable, Equatable, Encodable {
         /// `ring_delay`: seconds from the originate to ringing (180,
         /// `CHANNEL_PROGRESS`). Default: 0.05, or `answer_delay` if that is smaller.
         public var ringDelay: Double
@@ -41,7 +41,13 @@ extension Profile.Slave {
             self.faults = faults
         }
 
-        static let keys = ["answer_delay", "ring_delay", "failure_ratio", "sps", "max_sessions", "heartbeat", "faults"]
+        /// The profile's field names, for `summary.json`.
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case answerDelay = "answer_delay", ringDelay = "ring_delay", failureRatio = "failure_ratio", sps
+            case maxSessions = "max_sessions", heartbeat, faults
+        }
+
+        static let keys = CodingKeys.allCases.map(\.stringValue)
 
         init(_ field: ProfileReader.Field) throws(ProfileError) {
             let object = try field.object("simulator options, e.g. { answer_delay: 0.5 } (or {} for defaults)", keys: Self.keys)
