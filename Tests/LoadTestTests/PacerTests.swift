@@ -65,3 +65,20 @@ import Testing
         }
     }
 }
+
+/// The curve's own figures, which the profile (auto hold, run time) and the engine's
+/// limit check (peak) read.
+@Suite struct RateCurveTests {
+    @Test(arguments: [
+        // Constant: the rate itself, no ramp.
+        (RateCurve.constant(20), 20.0, 0.0),
+        // Linear down: the peak is where it starts.
+        (.linear(from: 50, to: 5, over: 60), 50, 60),
+        // Stepped: the highest stage, and the stages' total length.
+        (.stepped([.init(rate: 1, seconds: 10), .init(rate: 0, seconds: 5), .init(rate: 3, seconds: 20)]), 3, 35),
+    ])
+    func peakAndRampTime(curve: RateCurve, peak: Double, rampTime: Double) {
+        #expect(curve.peak == peak)
+        #expect(curve.rampTime == rampTime)
+    }
+}

@@ -158,6 +158,7 @@ public struct RunSummary: Codable, Sendable {
         asr = Self.answerSeizureRatio(answered: answered, offered: offered)
         hangupCauses = metrics.causes
         sipStatuses = Dictionary(uniqueKeysWithValues: metrics.sipStatuses.map { (String($0.key), $0.value) })
+        for name in slaves.keys { slaves[name]?.outcomes = [:] }
         for (name, counts) in metrics.slaves {
             slaves[name, default: SlaveSummary(outcomes: [:], events: [])].outcomes =
                 Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })

@@ -2,11 +2,11 @@ import Foundation
 
 /// Reading `summary.json` back.
 ///
-/// Only the run-level fields count — name, id, start/end, offering time, offered/blocked,
-/// per-slave limits, events and heartbeats, warnings, notes, threshold verdicts.
-/// Everything counted per call (outcomes, causes, SIP statuses, slaves' and apps'
-/// outcomes, latencies) is recomputed from `calls.csv` by ``RunFiles``, so a re-rendered
-/// or merged summary is built from the same records as the charts.
+/// Every field is read, but ``RunFiles`` keeps only the run-level ones — name, id,
+/// start/end, offering time, offered/blocked, per-slave limits, events and heartbeats,
+/// warnings, notes, threshold verdicts. Everything counted per call (outcomes, causes,
+/// SIP statuses, slaves' and apps' outcomes, latencies) it recomputes from `calls.csv`,
+/// so a re-rendered or merged summary is built from the same records as the charts.
 extension RunSummary {
     /// Decodes a `summary.json` object. Only `name`, `run_id`, `started_at`, `ended_at`
     /// and `offered` are required; a field older files may lack gets the value the run
@@ -33,6 +33,15 @@ extension RunSummary {
         let seconds = Swift.max(offeringSeconds, 1e-9)
         targetRate = try optional(.targetRate) ?? Double(offered + blocked) / seconds
         achievedRate = try optional(.achievedRate) ?? Double(offered) / seconds
+        outcomes = try optional(.outcomes) ?? [:]
+        answered = try optional(.answered) ?? 0
+        failed = try optional(.failed) ?? 0
+        lost = try optional(.lost) ?? 0
+        asr = try optional(.asr)
+        hangupCauses = try optional(.hangupCauses) ?? [:]
+        sipStatuses = try optional(.sipStatuses) ?? [:]
+        apps = try optional(.apps) ?? [:]
+        latencyMs = try optional(.latencyMs) ?? [:]
         slaves = try optional(.slaves) ?? [:]
         warnings = try optional(.warnings) ?? []
         notes = try optional(.notes) ?? []
