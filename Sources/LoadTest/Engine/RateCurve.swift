@@ -4,11 +4,11 @@
 /// Each curve carries its formulas, with t in seconds (vegeta's `ConstantPacer`,
 /// `LinearPacer`):
 ///
-/// | curve                 | rate(t)                          | ∫₀ᵗ rate                                     | peak      |
-/// |-----------------------|----------------------------------|----------------------------------------------|-----------|
-/// | constant r            | r                                | r·t                                          | r         |
-/// | linear a→b over T     | a + (b−a)·t/T, then b            | a·t + (b−a)·t²/(2T), then (a+b)·T/2 + b·(t−T) | max(a, b) |
-/// | stepped (rᵢ for dᵢ)…  | rₖ in stage k, then the last rate | whole stages' rᵢ·dᵢ + rₖ·(t − start of k)    | max rᵢ    |
+/// - constant r:           rate(t) = r;  ∫₀ᵗ = r·t;  peak r
+/// - linear a→b over T:    rate(t) = a + (b−a)·t/T;  ∫₀ᵗ = a·t + (b−a)·t²/(2T) for t ≤ T,
+///                         then (a+b)·T/2 + b·(t−T);  peak max(a, b)
+/// - stepped (rᵢ for dᵢ)…: rate(t) = rₖ in stage k;  ∫₀ᵗ = the whole stages' rᵢ·dᵢ plus
+///                         rₖ·(t − start of stage k);  peak max rᵢ
 ///
 /// After a ramp (linear or stepped) its last rate holds until the run stops.
 public enum RateCurve: Sendable, Equatable {

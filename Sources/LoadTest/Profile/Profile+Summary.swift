@@ -89,5 +89,5 @@ extension Profile {
         }
     }
 
-    static func format(_ value: Double) -> String { NumberRule.format(value) }
+    static func format(_ value: Double) -> String { value.compactText }
 }
