@@ -119,9 +119,8 @@ public struct RunSummary: Codable, Sendable {
         offered = result.offered
         blocked = result.blocked
         self.callRows = callRows
-        let seconds = Swift.max(result.offeringSeconds, 1e-9)
-        targetRate = Double(result.due) / seconds
-        achievedRate = Double(result.offered) / seconds
+        targetRate = Self.rate(result.due, over: offeringSeconds)
+        achievedRate = Self.rate(result.offered, over: offeringSeconds)
         var slaves: [String: SlaveSummary] = [:]
         for slave in plan.slaves {
             slaves[slave.name] = SlaveSummary(
@@ -138,7 +137,7 @@ public struct RunSummary: Codable, Sendable {
         warnings = result.warnings
         generator = Generator(
             eventsHandled: result.eventsHandled,
-            eventsPerSecond: Double(result.eventsHandled) / Swift.max(durationSeconds, 1e-9),
+            eventsPerSecond: Self.rate(result.eventsHandled, over: durationSeconds),
             cpuSeconds: result.cpuSeconds, peakResidentMB: result.peakResidentMB)
         notes = [
             "*_ms without server_ are measured on this generator's monotonic clock from when the call was sent (setup_ms_from_schedule: from when it was due)",
@@ -165,6 +164,12 @@ public struct RunSummary: Codable, Sendable {
         }
         apps = metrics.apps.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
         latencyMs = histograms.compactMapValues(Percentiles.init)
+    }
+
+    /// `count` per second of `seconds` (a zero time counts as a nanosecond's, so the
+    /// rate stays finite).
+    static func rate(_ count: Int, over seconds: Double) -> Double {
+        Double(count) / Swift.max(seconds, 1e-9)
     }
 
     /// Answer-seizure ratio: answered / offered, each call made counted once (nil when

@@ -68,9 +68,8 @@ extension RunFiles {
         summary.offered = ordered.reduce(0) { $0 + $1.summary.offered }
         summary.blocked = ordered.reduce(0) { $0 + $1.summary.blocked }
         summary.callRows = records.count
-        let seconds = Swift.max(offering, 1e-9)
-        summary.targetRate = Double(summary.offered + summary.blocked) / seconds
-        summary.achievedRate = Double(summary.offered) / seconds
+        summary.targetRate = RunSummary.rate(summary.offered + summary.blocked, over: offering)
+        summary.achievedRate = RunSummary.rate(summary.offered, over: offering)
         summary.slaves = slaves
         summary.warnings = warnings
         summary.setCounts(from: metrics(records), histograms: histograms)

@@ -30,9 +30,8 @@ extension RunSummary {
         offered = try container.decode(Int.self, forKey: .offered)
         blocked = try optional(.blocked) ?? 0
         callRows = try optional(.callRows) ?? offered
-        let seconds = Swift.max(offeringSeconds, 1e-9)
-        targetRate = try optional(.targetRate) ?? Double(offered + blocked) / seconds
-        achievedRate = try optional(.achievedRate) ?? Double(offered) / seconds
+        targetRate = try optional(.targetRate) ?? Self.rate(offered + blocked, over: offeringSeconds)
+        achievedRate = try optional(.achievedRate) ?? Self.rate(offered, over: offeringSeconds)
         outcomes = try optional(.outcomes) ?? [:]
         answered = try optional(.answered) ?? 0
         failed = try optional(.failed) ?? 0
