@@ -16,6 +16,14 @@ extension SwitchCore {
         afterHangup: (() -> Void)? = nil
     ) {
         guard channel.isUp else { return }
+        beginHangup(channel, cause: cause)
+        afterHangup?()
+        finishHangup(channel, cause: cause, jobTiming: jobTiming)
+    }
+
+    /// The first half of a hangup: the cause set, the timers cancelled, CHANNEL_HANGUP.
+    /// A graceful shutdown fires this for every leg before any leg's teardown.
+    func beginHangup(_ channel: Channel, cause: HangupCause) {
         for id in channel.call.timers { timers.cancel(id) }
         channel.hangupCause = cause
         channel.stateNumber = ChannelState.hangup.rawValue
@@ -34,7 +42,12 @@ extension SwitchCore {
             }
         }
         fire(channel, "CHANNEL_HANGUP")
-        afterHangup?()
+    }
+
+    /// The rest of a hangup begun by ``beginHangup(_:cause:)``: media, schedule, park
+    /// and application ends, the state changes, HANGUP_COMPLETE, DESTROY, the job.
+    func finishHangup(_ channel: Channel, cause: HangupCause, jobTiming: JobTiming = .afterComplete) {
+        let fromPeer = channel.direction == .inbound
         endMedia(channel)
         if let scheduled = channel.call.scheduledHangup {
             timers.cancel(scheduled.timer)
