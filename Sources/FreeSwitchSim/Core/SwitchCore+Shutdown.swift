@@ -60,7 +60,11 @@ extension SwitchCore {
         fire("SHUTDOWN", [("Event-Info", "System Shutting Down")])
         let cause = HangupCause.parse("SYSTEM_SHUTDOWN")
         let legs = channelOrder.compactMap { channels[$0] }.filter(\.isUp)
-        for leg in legs { beginHangup(leg, cause: cause) }
+        for leg in legs {
+            leg.call.endedHere = true
+            beginHangup(leg, cause: cause)
+        }
+        verboseEvents = true
         for leg in legs { finishHangup(leg, cause: cause) }
     }
 
@@ -99,6 +103,7 @@ extension SwitchCore {
         throttle = Throttle(
             sessionsPerSecond: throttle.sessionsPerSecond, maxSessions: throttle.maxSessions, second: throttleSecond)
         lifecycle = .running
+        verboseEvents = false
         isDown.store(false, ordering: .releasing)
     }
 

@@ -55,6 +55,9 @@ final class SwitchCore: @unchecked Sendable {
     var refusedJobs: [PendingJob] = []
     /// Called (lock held) when a graceful shutdown closes the sockets.
     var onDown: (() -> Void)?
+    /// Every channel event carries the variables (as every one does in capture 24
+    /// once the shutdown has begun).
+    var verboseEvents = false
     /// The `shutdown_at` fault's timer, while it is pending.
     var faultShutdownTimer: UInt64?
     /// Set once a drop fault has closed a connection (for ``SimFaults/refuseReconnect``).
@@ -195,7 +198,7 @@ final class SwitchCore: @unchecked Sendable {
         if !leading.isEmpty { blocks.append(HeaderBlock(leading)) }
         blocks.append(channel.channelData())
         blocks.append(channel.callerProfile())
-        if VariableStages.carriers.contains(name) { blocks.append(channel.variables.block()) }
+        if verboseEvents || VariableStages.carriers.contains(name) { blocks.append(channel.variables.block()) }
         if !trailing.isEmpty { blocks.append(HeaderBlock(trailing)) }
         emit(SimEvent(name: name, blocks: blocks, body: nil))
     }
