@@ -49,16 +49,18 @@ extension SwitchCore {
     private func channelRow(_ channel: Channel) -> [String] {
         let fields = channel.profileFields
         let application = channel.call.application
+        // Only an inbound leg has an address of its own here (capture 26's outbound rows do not).
+        let address = channel.direction == .inbound ? fields.networkAddr ?? "" : ""
         let codec = channel.hasCodec ? ["PCMU", "8000", "64000", "PCMU", "8000", "64000"] : ["", "", "", "", "", ""]
         return [
             channel.uuid, channel.direction.rawValue, factory.localStamp(fields.created / 1_000_000),
             String(fields.created / 1_000_000), channel.name, channel.state.name, fields.callerIDName,
-            fields.callerIDNumber, fields.networkAddr ?? "", fields.destination, application?.name ?? "",
+            fields.callerIDNumber, address, fields.destination, application?.name ?? "",
             application?.arguments ?? "", fields.dialplan ?? "", fields.context,
         ] + codec + [
             "", factory.identity.switchname, "", "", "", channel.callState.name, fields.calleeIDName,
             fields.calleeIDNumber, channel.isAnswered ? "RECV" : "", channel.uuid, "", "", fields.origCallerIDName,
-            fields.origCallerIDNumber, fields.networkAddr ?? "", fields.destination, fields.dialplan ?? "",
+            fields.origCallerIDNumber, address, fields.destination, fields.dialplan ?? "",
             fields.context,
         ]
     }
@@ -66,10 +68,11 @@ extension SwitchCore {
     /// A call's row; the simulator bridges no legs, so the `b_` columns are empty.
     private func callRow(_ channel: Channel) -> [String] {
         let fields = channel.profileFields
+        let address = channel.direction == .inbound ? fields.networkAddr ?? "" : ""
         let own = [
             channel.uuid, channel.direction.rawValue, factory.localStamp(fields.created / 1_000_000),
             String(fields.created / 1_000_000), channel.name, channel.state.name, fields.callerIDName,
-            fields.callerIDNumber, fields.networkAddr ?? "", fields.destination, "", "", "", channel.callState.name,
+            fields.callerIDNumber, address, fields.destination, "", "", "", channel.callState.name,
             fields.calleeIDName, fields.calleeIDNumber, channel.isAnswered ? "RECV" : "", channel.uuid,
             factory.identity.switchname, "", "",
         ]
