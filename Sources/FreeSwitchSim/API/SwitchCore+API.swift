@@ -49,8 +49,8 @@ extension SwitchCore {
             UP \(Uptime.text(now - bootedAt))
             FreeSWITCH (Version 1.10.12-release  64bit) is ready
             \(throttle.sinceStartup) session(s) since startup
-            \(throttle.sessions) session(s) - peak \(throttle.peakSessions), last 5min \(throttle.peakSessions) \n\
-            \(throttle.lastSecond) session(s) per Sec out of max \(throttle.sessionsPerSecond), peak \(throttle.peakPerSecond), last 5min \(throttle.peakPerSecond) \n\
+            \(throttle.sessions) session(s) - peak \(throttle.peakSessions), last 5min \(throttle.fiveMinutePeakSessions) \n\
+            \(throttle.lastSecond) session(s) per Sec out of max \(throttle.sessionsPerSecond), peak \(throttle.peakPerSecond), last 5min \(throttle.fiveMinutePeakPerSecond) \n\
             \(throttle.maxSessions) session(s) max
             min idle cpu 0.00/98.70
             Current Stack Size/Max 240K/240K

@@ -242,9 +242,9 @@ final class SwitchCore: @unchecked Sendable {
                 ("Session-Count", String(throttle.sessions)), ("Max-Sessions", String(throttle.maxSessions)),
                 ("Session-Per-Sec", String(UInt32(truncatingIfNeeded: throttle.budget))),
                 ("Session-Per-Sec-Last", String(throttle.lastSecond)), ("Session-Per-Sec-Max", String(throttle.peakPerSecond)),
-                ("Session-Per-Sec-FiveMin", String(throttle.peakPerSecond)),
+                ("Session-Per-Sec-FiveMin", String(throttle.fiveMinutePeakPerSecond)),
                 ("Session-Since-Startup", String(throttle.sinceStartup)), ("Session-Peak-Max", String(throttle.peakSessions)),
-                ("Session-Peak-FiveMin", String(throttle.peakSessions)), ("Idle-CPU", "98.733333"),
+                ("Session-Peak-FiveMin", String(throttle.fiveMinutePeakSessions)), ("Idle-CPU", "98.733333"),
             ], time: time)
         fire(
             "RE_SCHEDULE",
