@@ -46,8 +46,10 @@ import Testing
 
     /// The others (0.4–3 MB, or many large frames): splitting each frame at every index
     /// would cost seconds per capture, so each frame is split at a sample instead.
+    /// Capture 23 is left to its own test: its notice's body comes three events after
+    /// its header, so that frame cannot be split on its own.
     static var large: [String] {
-        expectedCounts.keys.sorted().filter { !small.contains($0) }
+        expectedCounts.keys.sorted().filter { !small.contains($0) && $0 != "23" }
     }
 
     @Test(arguments: expectedCounts.keys.sorted())

@@ -15,7 +15,9 @@ import Synchronization
 ///
 /// It speaks ESL exactly as the captures in `TestSupport/Fixtures/esl-freeswitch`
 /// show real FreeSWITCH doing: the greeting and auth, `api`/`bgapi`, `event`,
-/// `filter`, the api commands a load generator uses, and `originate` with the
+/// `filter`, the api commands a load generator uses (`status`, `show`, `uuid_kill`,
+/// `sched_hangup`, `hupall`, `fsctl`, `bgapi`, `uptime`, …), a graceful
+/// `fsctl shutdown` with capture 24's sequence, and `originate` with the
 /// event sequences of a real sofia call to the lab dialplan (`echo`, `park`, `9196`,
 /// `tone` answer; `busy` → 486; `ring` rings until `originate_timeout`; `ringanswer`,
 /// `earlymedia`; `noanswer` never responds, and on a loop-back call parks its inbound
