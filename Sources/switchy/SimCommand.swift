@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import FreeSwitchSim
+import LoadTest
 
 /// `switchy sim`: runs embedded simulated FreeSWITCH slaves until SIGINT/SIGTERM.
 enum SimCommand {
@@ -22,12 +23,13 @@ enum SimCommand {
           --port PORT             ESL port of the first slave (default 8021; 0 = any free port).
           --password PASSWORD     ESL password (default ClueCon).
           --answer-delay VALUE    Seconds until answering destinations answer, fixed or a
-                                  uniform MIN-MAX range (default 0).
-          --ring-delay VALUE      Seconds until 180/183 and rejections (default 0).
-          --failure-ratio RATIO   Fraction 0..1 of answering calls that fail instead (default 0).
-          --sps N                 sessions-per-second (default 30, as FreeSWITCH).
-          --max-sessions N        max-sessions (default 1000, as FreeSWITCH).
-          --heartbeat SECONDS     HEARTBEAT interval (default 20; 0 = none).
+                                  uniform MIN-MAX range (default \(number(defaults.answerDelay))).
+          --ring-delay VALUE      Seconds until 180/183 and rejections (default \(number(defaults.ringDelay)),
+                                  or the answer delay if that is smaller).
+          --failure-ratio RATIO   Fraction 0..1 of answering calls that fail instead (default \(number(defaults.failureRatio))).
+          --sps N                 sessions-per-second (default \(defaults.sps), as FreeSWITCH).
+          --max-sessions N        max-sessions (default \(defaults.maxSessions), as FreeSWITCH).
+          --heartbeat SECONDS     HEARTBEAT interval (default \(number(defaults.heartbeat)); 0 = none).
           -h, --help              Show this help.
 
         Each slave has a sofia profile `external` on 127.0.0.1:5080 (slave 2: 5081, …);
@@ -39,6 +41,15 @@ enum SimCommand {
         EXIT CODES:
           0 stopped by a signal; 2 bad usage; 3 a port could not be bound.
         """
+
+    /// The simulator settings of a profile's `sim: {}`: `switchy sim` starts the same
+    /// slave when given no options.
+    static let defaults = Profile.Slave.Simulator()
+
+    /// `0.2`, `20`: a number as a user would write it.
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
 
     static func run(_ arguments: [String]) async -> ExitCode {
         var options = Options()
@@ -107,16 +118,17 @@ enum SimCommand {
         var host = "127.0.0.1"
         var port = 8021
         var password = "ClueCon"
-        var answerDelay = SimDelay.fixed(0)
-        var ringDelay = SimDelay.fixed(0)
-        var failureRatio = 0.0
-        var sessionsPerSecond = 30
-        var maxSessions = 1000
-        var heartbeat = 20.0
+        var answerDelay = SimDelay.fixed(defaults.answerDelay)
+        var ringDelay = SimDelay.fixed(defaults.ringDelay)
+        var failureRatio = defaults.failureRatio
+        var sessionsPerSecond = defaults.sps
+        var maxSessions = defaults.maxSessions
+        var heartbeat = defaults.heartbeat
 
         /// nil means `--help`.
         static func parse(_ arguments: [String]) throws(UsageError) -> Options? {
             var options = Options()
+            var ringGiven = false
             var index = 0
             while index < arguments.count {
                 let name = arguments[index]
@@ -129,7 +141,9 @@ enum SimCommand {
                 case "--port": options.port = try integer(name, value, minimum: 0)
                 case "--password": options.password = value
                 case "--answer-delay": options.answerDelay = try delay(name, value)
-                case "--ring-delay": options.ringDelay = try delay(name, value)
+                case "--ring-delay":
+                    options.ringDelay = try delay(name, value)
+                    ringGiven = true
                 case "--failure-ratio":
                     guard let ratio = Double(value), (0...1).contains(ratio) else {
                         throw UsageError(message: "\(name) expects a number from 0 to 1, got '\(value)'")
@@ -145,6 +159,10 @@ enum SimCommand {
                 default: throw UsageError(message: "unknown option '\(name)'")
                 }
                 index += 2
+            }
+            // As in a profile: without a ring delay, ringing comes no later than the answer.
+            if !ringGiven, case .fixed(let answer) = options.answerDelay, answer < defaults.ringDelay {
+                options.ringDelay = .fixed(answer)
             }
             return options
         }

@@ -10,7 +10,7 @@ enum SimulatedSlaves {
 
     static let faultKeys = [
         "drop_after_events", "drop_at", "stall_after_events", "stall_seconds", "malformed_after_events",
-        "refuse_auth", "refuse_reconnect", "rude_rejection", "lose_every_nth",
+        "refuse_auth", "refuse_reconnect", "rude_rejection", "lose_every_nth", "shutdown_at", "restart_after",
     ]
 
     /// Starts every simulated slave; returns where each listens, by slave index.
@@ -80,6 +80,8 @@ enum SimulatedSlaves {
             case "refuse_reconnect": faults.refuseReconnect = try flag()
             case "rude_rejection": faults.rudeRejection = try flag()
             case "lose_every_nth": faults.loseEveryNthEvent = Int(try number())
+            case "shutdown_at": faults.shutdownAtSeconds = try number()
+            case "restart_after": faults.restartAfterSeconds = try number()
             default:
                 throw FaultError(description: "\(path): unknown fault; expected one of \(faultKeys.joined(separator: ", "))")
             }

@@ -35,6 +35,8 @@ extension SwitchCore {
         case "uuid_ring_ready": body = uuidRingReady(words)
         case "sched_hangup": body = schedHangup(words)
         case "fsctl": body = fsctl(words)
+        case "bgapi": body = backgroundAPI(arguments)
+        case "uptime": body = uptime(words.first)
         case "sofia": body = sofia(words)
         default: body = "-ERR \(command) Command not found!\n"
         }
@@ -44,11 +46,11 @@ extension SwitchCore {
     func statusText() -> String {
         throttle.roll(to: throttleSecond)
         return """
-            UP \(Uptime.text(now - startedAt))
+            UP \(Uptime.text(now - bootedAt))
             FreeSWITCH (Version 1.10.12-release  64bit) is ready
             \(throttle.sinceStartup) session(s) since startup
-            \(throttle.sessions) session(s) - peak \(throttle.peakSessions), last 5min \(throttle.peakSessions) \n\
-            \(throttle.lastSecond) session(s) per Sec out of max \(throttle.sessionsPerSecond), peak \(throttle.peakPerSecond), last 5min \(throttle.peakPerSecond) \n\
+            \(throttle.sessions) session(s) - peak \(throttle.peakSessions), last 5min \(throttle.fiveMinutePeakSessions) \n\
+            \(throttle.lastSecond) session(s) per Sec out of max \(throttle.sessionsPerSecond), peak \(throttle.peakPerSecond), last 5min \(throttle.fiveMinutePeakPerSecond) \n\
             \(throttle.maxSessions) session(s) max
             min idle cpu 0.00/98.70
             Current Stack Size/Max 240K/240K
@@ -64,45 +66,6 @@ extension SwitchCore {
             "sip_profile": profiles.first?.name ?? "",
         ]
         return values[name] ?? ""
-    }
-
-    private func show(_ arguments: String) -> String {
-        let words = arguments.lowercased().split(separator: " ").map(String.init)
-        let live = channelOrder.compactMap { channels[$0] }
-        switch words {
-        case ["calls", "count"]:
-            return "\n\(live.filter { $0.direction == .outbound || $0.call.peer == nil }.count) total.\n"
-        case ["channels", "count"]:
-            return "\n\(live.count) total.\n"
-        case ["channels", "as", "json"], ["calls", "as", "json"]:
-            guard !live.isEmpty else { return "{\"row_count\": 0}\n" }
-            var out: [UInt8] = Array("{\"row_count\": \(live.count), \"rows\": [".utf8)
-            for (index, channel) in live.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                let fields: [(String, String)] = [
-                    ("uuid", channel.uuid), ("direction", channel.direction.rawValue),
-                    ("created_epoch", String(channel.profileFields.created / 1_000_000)), ("name", channel.name),
-                    ("state", channel.state.name), ("cid_name", channel.profileFields.callerIDName),
-                    ("cid_num", channel.profileFields.callerIDNumber), ("dest", channel.profileFields.destination),
-                    ("application", channel.call.application?.name ?? ""),
-                    ("application_data", channel.call.application?.arguments ?? ""),
-                    ("callstate", channel.callState.name), ("call_uuid", channel.uuid),
-                    ("hostname", factory.identity.hostname),
-                ]
-                out.append(UInt8(ascii: "{"))
-                for (offset, field) in fields.enumerated() {
-                    if offset > 0 { out.append(UInt8(ascii: ",")) }
-                    JSONText.appendString(field.0, to: &out)
-                    out.append(UInt8(ascii: ":"))
-                    JSONText.appendString(field.1, to: &out)
-                }
-                out.append(UInt8(ascii: "}"))
-            }
-            out += Array("]}\n".utf8)
-            return String(decoding: out, as: UTF8.self)
-        default:
-            return "-USAGE: show calls|channels [count|as json]\n"
-        }
     }
 
     /// `hupall [cause [var value …]]`; a variable without a value is dropped.
@@ -130,6 +93,43 @@ extension SwitchCore {
         let cause = words.count > 1 ? HangupCause.parse(words[1]) : .normalClearing
         hangup(channel, cause: cause, afterHangup: { job.api() })
         return "+OK\n"
+    }
+
+    /// The `bgapi` api command (mod_commands): `+OK Job-UUID: <uuid>\n` now, the
+    /// command's output later in a BACKGROUND_JOB event, as for the ESL `bgapi`.
+    private func backgroundAPI(_ text: String) -> String {
+        guard !text.isEmpty else { return "-USAGE: <command>[ <arg>]\n" }
+        let id = random.uuid()
+        let space = text.firstIndex(of: " ")
+        let command = space.map { String(text[..<$0]) } ?? text
+        let arguments = space.map { String(text[text.index(after: $0)...]) } ?? ""
+        runBackgroundJob(id: id, command: command, arguments: arguments)
+        return "+OK Job-UUID: \(id)\n"
+    }
+
+    /// Runs `command arguments` and fires BACKGROUND_JOB (`Job-UUID`, `Job-Command`,
+    /// `Job-Command-Arg` if any, the output as body) when it completes.
+    func runBackgroundJob(id: String, command: String, arguments: String) {
+        runAPI(command, arguments) { [weak self] body in
+            var headers: [(name: String, value: String)] = [("Job-UUID", id), ("Job-Command", command)]
+            if !arguments.isEmpty { headers.append(("Job-Command-Arg", arguments)) }
+            self?.fire("BACKGROUND_JOB", headers, body: body)
+        }
+    }
+
+    /// `uptime [us|ms|s|m|h|d|microseconds|…|days]`: whole units since startup and a
+    /// newline (mod_commands `uptime_function`; no capture shows it).
+    private func uptime(_ unit: String?) -> String {
+        let scales: [String: Int64] = [
+            "us": 1, "microseconds": 1, "ms": 1000, "milliseconds": 1000, "s": 1_000_000, "seconds": 1_000_000,
+            "m": 60_000_000, "minutes": 60_000_000, "h": 3_600_000_000, "hours": 3_600_000_000,
+            "d": 86_400_000_000, "days": 86_400_000_000,
+        ]
+        let scale: Int64? = if let unit { scales[unit.lowercased()] } else { 1_000_000 }
+        guard let scale else {
+            return "-USAGE: [us|ms|s|m|h|d|microseconds|milliseconds|seconds|minutes|hours|days]\n"
+        }
+        return "\((now - bootedAt) / scale)\n"
     }
 
     private func uuidSetVariable(_ words: [String]) -> String {
@@ -175,6 +175,9 @@ extension SwitchCore {
             _ = hupall(["MANAGER_REQUEST"])
             return "+OK\n"
         case "verbose_events": return "+OK verbose_events is off \n"
+        case "shutdown" where words.count == 1:
+            beginShutdown()
+            return "+OK\n"
         default: return "+OK\n"
         }
     }

@@ -35,6 +35,8 @@ struct CallModel {
     var scheduledHangup: (taskID: Int, timer: UInt64)?
     /// The other leg of a loop-back call.
     var peer: String?
+    /// This server ends the leg itself (a graceful shutdown): no BYE arrives for it.
+    var endedHere = false
     /// Counts toward the session limits (refused and destroy-only legs do not).
     var isSession = true
     /// Broadcasts and recordings (`SwitchCore+Media`).

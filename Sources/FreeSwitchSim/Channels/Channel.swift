@@ -43,6 +43,9 @@ final class Channel {
 
     var isAnswered: Bool { profileFields.answered != 0 }
     var isUp: Bool { hangupCause == nil }
+    /// Whether its hangup comes as a BYE from the far end: an inbound leg's does,
+    /// unless this server ended the call itself (a shutdown).
+    var receivesBye: Bool { direction == .inbound && !call.endedHere }
 
     /// Encoded lines that never change: `Channel-Name` … `Presence-Call-Direction`,
     /// and `Channel-Call-UUID`; and whether they decode back exactly.

@@ -16,14 +16,21 @@ extension SwitchCore {
         afterHangup: (() -> Void)? = nil
     ) {
         guard channel.isUp else { return }
+        beginHangup(channel, cause: cause)
+        afterHangup?()
+        finishHangup(channel, cause: cause, jobTiming: jobTiming)
+    }
+
+    /// The first half of a hangup: the cause set, the timers cancelled, CHANNEL_HANGUP.
+    /// A graceful shutdown fires this for every leg before any leg's teardown.
+    func beginHangup(_ channel: Channel, cause: HangupCause) {
         for id in channel.call.timers { timers.cancel(id) }
         channel.hangupCause = cause
         channel.stateNumber = ChannelState.hangup.rawValue
         channel.answerState = "hangup"
-        let fromPeer = channel.direction == .inbound
-        if fromPeer {
+        if channel.direction == .inbound {
             let values = SampleOverrides.forChannel(channel)
-            for name in VariableStages.inboundBye {
+            for name in channel.receivesBye ? VariableStages.inboundBye : VariableStages.inboundAck {
                 switch name {
                 case "sip_reason": channel.variables.set(name, "SIP;cause=\(cause.code);text=\"\(cause.name)\"")
                 case "sip_term_status": channel.variables.set(name, "200")
@@ -34,7 +41,11 @@ extension SwitchCore {
             }
         }
         fire(channel, "CHANNEL_HANGUP")
-        afterHangup?()
+    }
+
+    /// The rest of a hangup begun by ``beginHangup(_:cause:)``: media, schedule, park
+    /// and application ends, the state changes, HANGUP_COMPLETE, DESTROY, the job.
+    func finishHangup(_ channel: Channel, cause: HangupCause, jobTiming: JobTiming = .afterComplete) {
         endMedia(channel)
         if let scheduled = channel.call.scheduledHangup {
             timers.cancel(scheduled.timer)
@@ -53,21 +64,24 @@ extension SwitchCore {
         }
         if let application = channel.call.application {
             channel.call.application = nil
-            if fromPeer { channel.variables.set("sip_hangup_disposition", "recv_bye") }
+            if channel.receivesBye { channel.variables.set("sip_hangup_disposition", "recv_bye") }
             var headers: [(name: String, value: String)] = [("Application", application.name)]
             if !application.arguments.isEmpty { headers.append(("Application-Data", application.arguments)) }
             headers += [("Application-Response", "_none_"), ("Application-UUID", application.uuid)]
             fire(channel, "CHANNEL_EXECUTE_COMPLETE", trailing: headers)
         }
         setState(channel, .hangup)
+        // switch_channel_set_timestamps runs on entering CS_HANGUP, before the call state
+        // changes (capture 24, where every event carries the variables, shows them there).
+        channel.profileFields.hangup = tickedNow
+        setCDRVariables(channel, cause: cause)
         setCallState(channel, .hangup)
         if jobTiming == .noAnswer, let job = channel.call.job {
             channel.call.job = nil
             job.finish("-ERR \(cause.name)\n")
         }
-        channel.profileFields.hangup = tickedNow
+        setSignallingEndVariables(channel, noAnswer: jobTiming == .noAnswer)
         setState(channel, .reporting)
-        setCDRVariables(channel, cause: cause, noAnswer: jobTiming == .noAnswer)
         fire(channel, "CHANNEL_HANGUP_COMPLETE", leading: [("Hangup-Cause", cause.name)])
         if let job = channel.call.job {
             channel.call.job = nil
@@ -106,7 +120,7 @@ extension SwitchCore {
     ///
     /// Set one by one with static names: building the ~60 names by interpolation and
     /// collecting the pairs first cost more than the rest of the hangup.
-    private func setCDRVariables(_ channel: Channel, cause: HangupCause, noAnswer: Bool) {
+    private func setCDRVariables(_ channel: Channel, cause: HangupCause) {
         let fields = channel.profileFields
         let start = fields.created
         let end = fields.hangup
@@ -114,7 +128,6 @@ extension SwitchCore {
         func since(_ time: Int64, _ divisor: Int64) -> String {
             time == 0 ? "0" : String(time / divisor - start / divisor)
         }
-        let hadDisposition = channel.variables["sip_hangup_disposition"] != nil
         channel.variables.set("hangup_cause", cause.name)
         channel.variables.set("hangup_cause_q850", String(cause.code))
         channel.variables.set("digits_dialed", "none")
@@ -155,14 +168,20 @@ extension SwitchCore {
             channel.variables.set(names.progressMedia, since(fields.progressMedia, divisor))
             channel.variables.set(names.flowBill, bill(divisor))
         }
+    }
+
+    /// The variables set once the BYE or CANCEL is out and the media has ended: the
+    /// disposition and the RTP statistics (after the call state's change and before
+    /// CS_REPORTING, capture 24).
+    private func setSignallingEndVariables(_ channel: Channel, noAnswer: Bool) {
         if noAnswer {
             channel.variables.set("sip_hangup_disposition", "send_cancel")
             channel.variables.set("sip_invite_failure_status", "487")
             channel.variables.set("sip_invite_failure_phrase", "CANCEL")
-        } else if !hadDisposition {
+        } else if channel.variables["sip_hangup_disposition"] == nil {
             channel.variables.set("sip_hangup_disposition", "send_bye")
         }
-        if channel.call.hadMedia, channel.isAnswered || fields.progressMedia != 0 {
+        if channel.call.hadMedia, channel.isAnswered || channel.profileFields.progressMedia != 0 {
             channel.variables.set(VariableStages.rtpStatistics, from: SampleOverrides.forChannel(channel))
         }
     }

@@ -77,6 +77,9 @@ enum VariableStages {
     ]
     /// The inbound leg receiving a BYE.
     static let inboundBye = ["sip_to_tag", "sip_cseq", "sip_reason", "sip_term_status", "proto_specific_hangup_cause", "sip_term_cause"]
+    /// The inbound leg's in-dialog request that is not a BYE (the ACK), seen on a leg
+    /// this server hangs up itself.
+    static let inboundAck = ["sip_to_tag", "sip_cseq"]
 
     /// Event types that carry `variable_*` headers (chan.c `switch_channel_event_set_extended_data`).
     static let carriers: Set<String> = [

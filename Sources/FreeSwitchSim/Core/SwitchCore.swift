@@ -20,7 +20,10 @@ final class SwitchCore: @unchecked Sendable {
     let profiles: [SofiaProfile]
     let gateways: [String]
     let heartbeatInterval: Double
+    /// When the slave started (µs): the origin of the fault times and the throttle's seconds.
     let startedAt: Int64
+    /// When this FreeSWITCH last (re)started (µs): the origin of its uptime.
+    var bootedAt: Int64
     let password: String
 
     var timing: SimTiming
@@ -43,6 +46,20 @@ final class SwitchCore: @unchecked Sendable {
     var sessionID = 0
     var taskID = 1
     private var running = true
+    /// Where the core is in its life (see `SwitchCore+Shutdown.swift`).
+    var lifecycle = Lifecycle.running
+    /// Set once a graceful shutdown has queued its last event: every connection then
+    /// writes what it has, the notice, and closes. Read without the core lock.
+    let isDown = Atomic<Bool>(false)
+    /// Originates refused while going down, answered when the modules unload.
+    var refusedJobs: [PendingJob] = []
+    /// Called (lock held) when a graceful shutdown closes the sockets.
+    var onDown: (() -> Void)?
+    /// Every channel event carries the variables (as every one does in capture 24
+    /// once the shutdown has begun).
+    var verboseEvents = false
+    /// The `shutdown_at` fault's timer, while it is pending.
+    var faultShutdownTimer: UInt64?
     /// Set once a drop fault has closed a connection (for ``SimFaults/refuseReconnect``).
     let dropped = Atomic<Bool>(false)
     /// Set once a connection has written the malformed frame of
@@ -63,6 +80,7 @@ final class SwitchCore: @unchecked Sendable {
             ipv4: configuration.ipv4, ipv6: configuration.ipv6)
         factory = EventFactory(identity: identity)
         startedAt = configuration.clock.nowMicroseconds
+        bootedAt = startedAt
         throttle = Throttle(
             sessionsPerSecond: configuration.timing.sessionsPerSecond, maxSessions: configuration.timing.maxSessions,
             second: 0)
@@ -73,6 +91,7 @@ final class SwitchCore: @unchecked Sendable {
     func start() {
         locked {
             if heartbeatInterval > 0 { scheduleHeartbeat() }
+            scheduleFaultShutdown()
         }
         if clock.isManual {
             clock.onAdvance { [weak self] in self?.runDueTimers() }
@@ -179,7 +198,7 @@ final class SwitchCore: @unchecked Sendable {
         if !leading.isEmpty { blocks.append(HeaderBlock(leading)) }
         blocks.append(channel.channelData())
         blocks.append(channel.callerProfile())
-        if VariableStages.carriers.contains(name) { blocks.append(channel.variables.block()) }
+        if verboseEvents || VariableStages.carriers.contains(name) { blocks.append(channel.variables.block()) }
         if !trailing.isEmpty { blocks.append(HeaderBlock(trailing)) }
         emit(SimEvent(name: name, blocks: blocks, body: nil))
     }
@@ -213,7 +232,7 @@ final class SwitchCore: @unchecked Sendable {
     /// Fires HEARTBEAT and its RE_SCHEDULE (esl-protocol.md §8.1–8.2).
     func fireHeartbeat() {
         throttle.roll(to: throttleSecond)
-        let uptime = now - startedAt
+        let uptime = now - bootedAt
         let time = tickedNow
         fire(
             "HEARTBEAT",
@@ -223,9 +242,9 @@ final class SwitchCore: @unchecked Sendable {
                 ("Session-Count", String(throttle.sessions)), ("Max-Sessions", String(throttle.maxSessions)),
                 ("Session-Per-Sec", String(UInt32(truncatingIfNeeded: throttle.budget))),
                 ("Session-Per-Sec-Last", String(throttle.lastSecond)), ("Session-Per-Sec-Max", String(throttle.peakPerSecond)),
-                ("Session-Per-Sec-FiveMin", String(throttle.peakPerSecond)),
+                ("Session-Per-Sec-FiveMin", String(throttle.fiveMinutePeakPerSecond)),
                 ("Session-Since-Startup", String(throttle.sinceStartup)), ("Session-Peak-Max", String(throttle.peakSessions)),
-                ("Session-Peak-FiveMin", String(throttle.peakSessions)), ("Idle-CPU", "98.733333"),
+                ("Session-Peak-FiveMin", String(throttle.fiveMinutePeakSessions)), ("Idle-CPU", "98.733333"),
             ], time: time)
         fire(
             "RE_SCHEDULE",

@@ -16,6 +16,11 @@ struct Throttle {
     private(set) var peakPerSecond = 0
     private(set) var sessions = 0
     private(set) var peakSessions = 0
+    /// The peaks of the current five-minute window (`last 5min` in `status`,
+    /// `…-FiveMin` in HEARTBEAT): they start again every 300 s, so they fall after a
+    /// burst where the all-time peaks stay (captures 12 and 14: peak 353, last 5min 50).
+    private(set) var fiveMinutePeakPerSecond = 0
+    private(set) var fiveMinutePeakSessions = 0
     private(set) var sinceStartup = 0
 
     init(sessionsPerSecond: Int, maxSessions: Int, second: Int64) {
@@ -30,6 +35,11 @@ struct Throttle {
         guard second > self.second else { return }
         lastSecond = second == self.second + 1 ? max(0, sessionsPerSecond - budget) : 0
         peakPerSecond = max(peakPerSecond, lastSecond)
+        if second / Self.window != self.second / Self.window {
+            fiveMinutePeakPerSecond = 0
+            fiveMinutePeakSessions = sessions
+        }
+        fiveMinutePeakPerSecond = max(fiveMinutePeakPerSecond, lastSecond)
         budget = sessionsPerSecond
         self.second = second
     }
@@ -54,7 +64,11 @@ struct Throttle {
         sessions += 1
         sinceStartup += 1
         peakSessions = max(peakSessions, sessions)
+        fiveMinutePeakSessions = max(fiveMinutePeakSessions, sessions)
     }
+
+    /// The five-minute window, in throttle seconds.
+    private static let window: Int64 = 300
 
     /// A session ended.
     mutating func release() { sessions = max(0, sessions - 1) }

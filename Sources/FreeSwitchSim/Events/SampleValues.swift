@@ -379,5 +379,7 @@ enum SampleValues {
         "DEL_SCHEDULE": ("switch_scheduler.c", "task_thread_loop", "151"),
         "HEARTBEAT": ("switch_core.c", "send_heartbeat", "95"),
         "RE_SCHEDULE": ("switch_scheduler.c", "switch_scheduler_execute", "73"),
+        "SHUTDOWN": ("switch_core.c", "switch_core_destroy", "3023"),
+        "UNPUBLISH": ("sofia.c", "sofia_profile_thread_run", "3552"),
     ]
 }

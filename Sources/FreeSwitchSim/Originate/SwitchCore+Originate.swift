@@ -12,6 +12,7 @@ extension SwitchCore {
             job.finish("-ERR CHAN_NOT_IMPLEMENTED\n")
             return
         }
+        guard !isShuttingDown else { return refuseWhileGoingDown(job) }
         let uuid = request.variable("origination_uuid") ?? random.uuid()
         let noLimits = request.variable("no_throttle_limits") == "true"
         // switch_core_session_request_uuid: duplicate first, then the limits.

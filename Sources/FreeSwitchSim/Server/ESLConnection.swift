@@ -130,6 +130,10 @@ final class ESLConnection: EventSink, @unchecked Sendable {
             return
         }
         write("Content-Type: auth/request\n\n")
+        if core.isDown.load(ordering: .acquiring) {
+            sendNotice(SwitchCore.shutdownNotice)
+            return
+        }
         let refuse = { faults.refuseAuth || (faults.refuseReconnect && self.core.dropped.load(ordering: .relaxed)) }
         guard authenticate(refuse: refuse) else { return }
         core.addSink(self)
@@ -151,7 +155,11 @@ final class ESLConnection: EventSink, @unchecked Sendable {
         var first = true
         while true {
             guard let command = readCommand(deadline: first ? deadline : nil) else {
-                if first { sendNotice(Self.goodbye) }
+                if core.isDown.load(ordering: .acquiring) {
+                    sendNotice(SwitchCore.shutdownNotice)
+                } else if first {
+                    sendNotice(Self.goodbye)
+                }
                 return false
             }
             first = false
@@ -174,22 +182,30 @@ final class ESLConnection: EventSink, @unchecked Sendable {
         }
     }
 
-    /// Blocks until a whole command is buffered; nil on EOF or when `deadline` (wall µs) passes.
+    /// Blocks until a whole command is buffered; nil on EOF, when `deadline` (wall µs)
+    /// passes, or when a graceful shutdown closes the sockets.
     private func readCommand(deadline: Int64?) -> CommandReader.Command? {
         while true {
             if let command = reader.next() { return command }
+            if core.isDown.load(ordering: .acquiring) { return nil }
             var timeout: Int32 = -1
             if let deadline {
                 let left = deadline - Int64(Date().timeIntervalSince1970 * 1_000_000)
                 if left <= 0 { return nil }
                 timeout = Int32(left / 1000 + 1)
             }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, timeout)
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, timeout)
             if ready < 0, errno == EINTR { continue }
-            if ready == 0 { continue }
+            if fds[1].revents != 0 { emptyWakePipe() }
+            if fds[0].revents == 0 { continue }
             guard readSocket() else { return nil }
         }
+    }
+
+    private func emptyWakePipe() {
+        var sink = [UInt8](repeating: 0, count: 256)
+        _ = Glibc.read(wakeRead, &sink, sink.count)
     }
 
     /// Reads what the socket has into the command reader; false on EOF or error.
@@ -214,10 +230,7 @@ final class ESLConnection: EventSink, @unchecked Sendable {
         var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
         let ready = poll(&fds, 2, timeout)
         if ready < 0 { return errno == EINTR }
-        if fds[1].revents != 0 {
-            var sink = [UInt8](repeating: 0, count: 256)
-            _ = Glibc.read(wakeRead, &sink, sink.count)
-        }
+        if fds[1].revents != 0 { emptyWakePipe() }
         if fds[0].revents != 0 { return readSocket() }
         return true
     }
@@ -237,11 +250,16 @@ final class ESLConnection: EventSink, @unchecked Sendable {
     }
 
     /// Writes the queued events (unless stalled); false when the connection must end.
+    /// After a graceful shutdown: every queued event, then the notice.
     private func drainEvents() -> Bool {
         let faults = core.faults
         let now = core.clock.nowMicroseconds
         if let at = dropDeadline(), now >= at { return dropped() }
-        if let until = stallUntil {
+        // Read before taking the queue: the core sets it after queueing its last event.
+        let down = core.isDown.load(ordering: .acquiring)
+        if down {
+            stallUntil = nil
+        } else if let until = stallUntil {
             if now < until { return true }
             stallUntil = nil
         }
@@ -289,7 +307,7 @@ final class ESLConnection: EventSink, @unchecked Sendable {
                 write(output)
                 return dropped()
             }
-            if let limit = faults.stallAfterEvents, !stalledOnce, written >= limit, faults.stallSeconds > 0 {
+            if let limit = faults.stallAfterEvents, !down, !stalledOnce, written >= limit, faults.stallSeconds > 0 {
                 stalledOnce = true
                 stallUntil = now + Int64(faults.stallSeconds * 1_000_000)
                 requeue(Array(events[(index + 1)...]))
@@ -297,6 +315,10 @@ final class ESLConnection: EventSink, @unchecked Sendable {
             }
         }
         if !output.isEmpty { write(output) }
+        if down {
+            sendNotice(SwitchCore.shutdownNotice)
+            return false
+        }
         return true
     }
 
@@ -391,13 +413,7 @@ final class ESLConnection: EventSink, @unchecked Sendable {
     private func runBackground(_ text: String, jobUUID: String?) {
         let id = jobUUID.map { String($0.prefix(255)) } ?? core.locked { core.random.uuid() }
         let (command, arguments) = Self.splitCommand(text)
-        core.locked {
-            core.runAPI(command, arguments) { [weak core] body in
-                var headers: [(name: String, value: String)] = [("Job-UUID", id), ("Job-Command", command)]
-                if !arguments.isEmpty { headers.append(("Job-Command-Arg", arguments)) }
-                core?.fire("BACKGROUND_JOB", headers, body: body)
-            }
-        }
+        core.locked { core.runBackgroundJob(id: id, command: command, arguments: arguments) }
         reply("+OK Job-UUID: \(id)", extra: [("Job-UUID", id)])
     }
 

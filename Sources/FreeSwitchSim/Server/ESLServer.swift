@@ -30,9 +30,24 @@ final class ESLServer: Sendable {
     /// `accept` has returned, so the descriptor number cannot be reused (by another
     /// slave's listener) while this thread may still call `accept` on it.
     func stop() {
-        stopped.withLock { $0 = true }
-        POSIXSocket.shutdown(fd)
+        stopListening()
         for connection in connections.withLock({ Array($0.values) }) { connection.terminate() }
+    }
+
+    /// A graceful shutdown closed the sockets: stops listening and wakes every
+    /// connection, which writes what it has queued and the notice, then closes.
+    func shutDown() {
+        stopListening()
+        for connection in connections.withLock({ Array($0.values) }) { connection.wake() }
+    }
+
+    /// Shuts the listening socket down, once (the accept thread closes it after).
+    private func stopListening() {
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        if first { POSIXSocket.shutdown(fd) }
     }
 
     /// Number of open connections.

@@ -95,6 +95,14 @@ public struct SimFaults: Sendable, Equatable {
     /// Silently drop every Nth event queued to a connection (as FreeSWITCH does on
     /// overflow, nothing on the wire says so).
     public var loseEveryNthEvent: Int?
+    /// Shut down gracefully when the clock reaches this many seconds after the slave
+    /// started, once, as `api fsctl shutdown` does (capture 24): every call hung up with
+    /// `SYSTEM_SHUTDOWN`, originates refused, then the notice and EOF on every connection.
+    public var shutdownAtSeconds: Double?
+    /// After a graceful shutdown (``shutdownAtSeconds`` or `fsctl shutdown`), listen
+    /// again this many seconds after the sockets closed, as a restarted FreeSWITCH
+    /// would (a new `Core-UUID`, no calls, counters from zero). nil: stay down.
+    public var restartAfterSeconds: Double?
 
     public init() {}
 }

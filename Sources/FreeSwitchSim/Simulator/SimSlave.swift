@@ -1,4 +1,6 @@
 public import ESL
+import Foundation
+import Synchronization
 
 /// One simulated FreeSWITCH 1.10.12: an ESL server on a real loopback TCP port with
 /// its own `Core-UUID`, switch name, channel table, limits, timing model and faults.
@@ -13,7 +15,9 @@ public import ESL
 ///
 /// It speaks ESL exactly as the captures in `TestSupport/Fixtures/esl-freeswitch`
 /// show real FreeSWITCH doing: the greeting and auth, `api`/`bgapi`, `event`,
-/// `filter`, the api commands a load generator uses, and `originate` with the
+/// `filter`, the api commands a load generator uses (`status`, `show`, `uuid_kill`,
+/// `sched_hangup`, `hupall`, `fsctl`, `bgapi`, `uptime`, …), a graceful
+/// `fsctl shutdown` with capture 24's sequence, and `originate` with the
 /// event sequences of a real sofia call to the lab dialplan (`echo`, `park`, `9196`,
 /// `tone` answer; `busy` → 486; `ring` rings until `originate_timeout`; `ringanswer`,
 /// `earlymedia`; `noanswer` never responds, and on a loop-back call parks its inbound
@@ -24,12 +28,14 @@ public final class SimSlave: Sendable {
     /// The ESL port it listens on.
     public let port: Int
     private let core: SwitchCore
-    private let server: ESLServer
+    /// The listener of the current life (a new one after each restart).
+    private let server: Mutex<ESLServer>
+    private let stopped = Atomic<Bool>(false)
 
     private init(configuration: SimConfiguration, core: SwitchCore, server: ESLServer) {
         self.configuration = configuration
         self.core = core
-        self.server = server
+        self.server = Mutex(server)
         self.port = server.port
     }
 
@@ -38,9 +44,11 @@ public final class SimSlave: Sendable {
     public static func start(_ configuration: SimConfiguration = SimConfiguration()) throws(ESLError) -> SimSlave {
         let core = SwitchCore(configuration: configuration)
         let server = try ESLServer(host: configuration.host, port: configuration.port, core: core)
+        let slave = SimSlave(configuration: configuration, core: core, server: server)
+        core.locked { core.onDown = { [weak slave] in slave?.wentDown() } }
         core.start()
         server.start()
-        return SimSlave(configuration: configuration, core: core, server: server)
+        return slave
     }
 
     /// `host:port` of the ESL server.
@@ -48,13 +56,56 @@ public final class SimSlave: Sendable {
 
     /// Stops listening and closes every connection.
     public func stop() {
-        server.stop()
+        stopped.store(true, ordering: .relaxed)
+        core.locked { server.withLock { $0 }.stop() }
         core.stop()
     }
 
+    /// Shuts down gracefully now, as `api fsctl shutdown` does (see
+    /// ``SimFaults/shutdownAtSeconds``); ``SimFaults/restartAfterSeconds`` brings it back.
+    public func shutDown() {
+        core.locked { core.beginShutdown() }
+    }
+
+    /// False from the moment a graceful shutdown closes the sockets until a restart.
+    public var isServing: Bool { !core.isDown.load(ordering: .acquiring) }
+
     /// Replaces the faults injected from now on.
     public func setFaults(_ faults: SimFaults) {
-        core.locked { core.faults = faults }
+        core.locked {
+            let rescheduled = core.faults.shutdownAtSeconds != faults.shutdownAtSeconds
+            core.faults = faults
+            if rescheduled { core.scheduleFaultShutdown() }
+        }
+    }
+
+    /// The shutdown closed the sockets (core lock held): stop listening, let every
+    /// connection write its notice, and schedule the restart if one is configured.
+    private func wentDown() {
+        server.withLock { $0 }.shutDown()
+        guard let seconds = core.faults.restartAfterSeconds else { return }
+        core.after(seconds) { [weak self] in self?.restart() }
+    }
+
+    /// Listens again on the same port as a freshly started FreeSWITCH (core lock held).
+    /// The old listener may not be closed yet, so binding is retried for up to ~1 s.
+    private func restart() {
+        guard !stopped.load(ordering: .relaxed) else { return }
+        var attempts = 0
+        while true {
+            do throws(ESLError) {
+                let next = try ESLServer(host: configuration.host, port: port, core: core)
+                core.reboot(coreUUID: UUID().uuidString.lowercased())
+                server.withLock { $0 = next }
+                next.start()
+                return
+            } catch {
+                attempts += 1
+                // The port is someone else's now: stay down.
+                guard attempts < 100 else { return }
+                usleep(10_000)
+            }
+        }
     }
 
     /// Replaces the timing model for calls placed from now on (limits included).
@@ -70,7 +121,7 @@ public final class SimSlave: Sendable {
     public var channelCount: Int { core.locked { core.channels.count } }
 
     /// Open ESL connections.
-    public var connectionCount: Int { server.connectionCount }
+    public var connectionCount: Int { server.withLock { $0 }.connectionCount }
 
     /// Fires a HEARTBEAT (and its RE_SCHEDULE) now, whatever the interval.
     public func fireHeartbeat() {

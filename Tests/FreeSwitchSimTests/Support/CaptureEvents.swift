@@ -37,6 +37,11 @@ struct EventShape: Equatable, CustomStringConvertible {
         headers = Set(event.headerNames)
     }
 
+    init(name: String, headers: Set<String>) {
+        self.name = name
+        self.headers = headers
+    }
+
     var description: String { "\(name)(\(headers.count))" }
 
     /// What differs from `other`, for a readable failure.
