@@ -80,16 +80,16 @@ final class Originator: Sendable {
                 command.command(uuid: uuid), jobUUID: uuid,
                 refused: { reason in ledger.commandFailed(uuid, on: slave, error: reason) },
                 done: { result in
-                    let body: String
                     switch result {
-                    case .success: body = "+OK"
-                    case .failure(.failed(_, let reply)): body = reply
-                    // The event connection ended: the slave's loss records the call.
-                    case .failure: return
+                    case .success:
+                        ledger.jobDone(uuid, on: slave, body: "+OK", at: clock.now(), channelExists: true)
+                    case .failure(.failed(_, let reply)):
+                        // Only a failed job asks whether the call has a channel (its end
+                        // will then come as channel events).
+                        ledger.jobDone(uuid, on: slave, body: reply, at: clock.now(), channelExists: listener.calls[uuid] != nil)
+                    case .failure:
+                        break  // the event connection ended: the slave's loss records the call
                     }
-                    // The call is keyed by its originating leg, whose uuid is ours.
-                    ledger.jobDone(
-                        uuid, on: slave, body: body, at: clock.now(), channelExists: listener.sessions[uuid] != nil)
                 })
         } catch {
             ledger.commandFailed(uuid, on: slave, error: error.description)
