@@ -44,14 +44,7 @@ enum RunCommand {
         let session = RunSession(
             profile: parsed.profile, thresholds: parsed.thresholds, sinks: [printer],
             startSimulators: SimulatedSlaves.starter, fallbackBase: fallbackBase,
-            observer: .init(
-                started: { runID, slaves in
-                    if !parsed.quiet { Output.error("switchy: run \(runID) of \(parsed.profile.name) on \(slaves) slave(s)") }
-                },
-                warning: { Output.error("switchy: warning: \($0)") },
-                folderProblem: {
-                    Output.error("\nswitchy: warning: \($0); the reports will go to a fallback folder at the end")
-                }))
+            observer: observer(name: parsed.profile.name, quiet: parsed.quiet))
         let signals = SignalHandler { count in
             if count == 1 {
                 Output.error("\nswitchy: stopping: no more calls; waiting for calls to end (Ctrl-C again to hang up now)")
@@ -63,14 +56,8 @@ enum RunCommand {
         defer { signals.cancel() }
         let outcome: RunSession.Outcome
         do { outcome = try await session.run() } catch {
-            switch error {
-            case .run: printer.finish()
-            case .simulators(let cause) where !(cause is SimulatedSlaves.FaultError):
-                Output.error("switchy run: cannot start a simulated slave: \(cause)")
-                return .unreachable
-            default: break
-            }
-            Output.error("switchy run: \(error)")
+            if case .run = error { printer.finish() }
+            Output.error("switchy run: \(message(for: error))")
             return exitCode(for: error)
         }
         Output.error(SummaryTable.render(outcome.summary, directory: outcome.directory.path))
@@ -108,6 +95,24 @@ enum RunCommand {
         } catch {
             return .failure(UsageError("\(error)"))
         }
+    }
+
+    /// Prints the run's start (unless quiet) and its warnings on stderr.
+    static func observer(name: String, quiet: Bool) -> RunSession.Observer {
+        RunSession.Observer(
+            started: { runID, slaves in
+                if !quiet { Output.error("switchy: run \(runID) of \(name) on \(slaves) slave(s)") }
+            },
+            warning: { Output.error("switchy: warning: \($0)") },
+            folderProblem: { Output.error("\nswitchy: warning: \($0); the reports will go to a fallback folder at the end") })
+    }
+
+    /// What to say about a run that did not produce its reports.
+    static func message(for failure: RunSession.Failure) -> String {
+        if case .simulators(let cause) = failure, !(cause is SimulatedSlaves.FaultError) {
+            return "cannot start a simulated slave: \(cause)"
+        }
+        return "\(failure)"
     }
 
     /// The documented exit code of a run that did not produce its reports.
