@@ -30,9 +30,6 @@ public final class Waker: Sendable {
 
     public init() {}
 
-    /// True once woken.
-    public var isWoken: Bool { state.withLock { $0.woken } }
-
     /// Wakes every waiter, now and later.
     public func wake() {
         let (waiters, callbacks) = state.withLock { state -> ([CheckedContinuation<Void, Never>], [@Sendable () -> Void]) in
