@@ -46,7 +46,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LoadTestTests",
-            dependencies: ["LoadTest", "Switchy", "ESL", "TestSupport"],
+            dependencies: ["LoadTest", "Switchy", "ESL", "TestSupport", "FreeSwitchSim"],
             exclude: ["Golden"],  // read by path (#filePath), rewritten by SWITCHY_RECORD_GOLDEN=1
             swiftSettings: strictSettings
         ),

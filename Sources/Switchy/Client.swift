@@ -102,9 +102,8 @@ public final class Client: Sendable {
     }
 
     /// Sends a raw ESL command on the next control connection and calls `completion`
-    /// with its reply (on that connection's reader thread). The engine's hot path: no
-    /// task, no ``Job``; results of a `bgapi` sent this way come to the listener's
-    /// callbacks only.
+    /// with its reply (on that connection's reader thread). No task; a `bgapi` sent
+    /// this way has no ``Job`` (use ``bgapi(_:jobUUID:refused:done:)`` for one).
     public func send(_ command: Command, completion: @escaping @Sendable (Result<Frame, ESLError>) -> Void) {
         do {
             try connection().send(command, completion: completion)
@@ -136,6 +135,41 @@ public final class Client: Sendable {
     ///   the server refuses the command.
     public func bgapi(_ command: String, jobUUID: String? = nil) async throws -> Job {
         try await bgapi(command, jobUUID: jobUUID, sessionUUID: nil)
+    }
+
+    /// Runs `bgapi <command>` under `jobUUID` without waiting (no task): the hot path of
+    /// a load run. Exactly one of the two callbacks is called once:
+    /// - `refused`, on the control connection's reader thread, with the reason, when the
+    ///   command cannot be sent or the server does not answer `+OK`;
+    /// - `done`, on the thread that delivers the BACKGROUND_JOB (the listener's), with
+    ///   the ``Job``'s result; or with ``JobError/lost(jobUUID:reason:)`` when the event
+    ///   connection ends first.
+    /// - Throws: ``ClientError/noListener`` without a listener.
+    public func bgapi(
+        _ command: String, jobUUID: String, refused: @escaping @Sendable (String) -> Void,
+        done: @escaping @Sendable (Result<String, JobError>) -> Void
+    ) throws(ClientError) {
+        guard let listener else { throw .noListener }
+        let table = listener.jobTable
+        let bgapi: Command
+        do { bgapi = try Command.bgapi(command, jobUUID: jobUUID) } catch {
+            return refused(error.description)
+        }
+        // Register first: the result may arrive before the reply (two connections).
+        table.register(Job(uuid: jobUUID, command: command, onResult: done))
+        send(bgapi) { reply in
+            let reason: String
+            switch reply {
+            case .failure(let error): reason = error.description
+            case .success(let frame):
+                let text = frame.replyText ?? ""
+                if text.hasPrefix("+OK") { return }
+                reason = text
+            }
+            // Refused: the job never runs; `done` must not fire for it.
+            guard table.take(jobUUID) != nil else { return }
+            refused(reason)
+        }
     }
 
     func bgapi(_ command: String, jobUUID: String?, sessionUUID: String?) async throws -> Job {

@@ -105,14 +105,14 @@ enum EndToEndBenchmark {
             slaves: sims.map { ("127.0.0.1", $0.port) }, password: password)
         let load = LoadRun(
             plan: plan,
-            sink: { record in
+            sinks: [ClosureSink(add: { record in
                 records.withLock { records in
                     if let sent = record.sentAt { records.sent.append(sent) }
                     if record.outcome == .answered, let answered = record.answeredAt {
                         records.setup.append(answered - record.scheduledAt)
                     }
                 }
-            })
+            })])
         let result: LoadRun.Result
         do {
             result = try await load.run()

@@ -60,8 +60,8 @@ enum MemoryBenchmark {
         let sampling = Mutex(Sampling())
         let loadBox = Mutex<LoadRun?>(nil)
         let load = LoadRun(
-            plan: plan, sink: { _ in },
-            progress: { progress in
+            plan: plan,
+            sinks: [ClosureSink(progress: { progress in
                 guard !progress.offering else { return }
                 let generator = ResidentMemory.current() ?? 0
                 let take = sampling.withLock { state -> Bool in
@@ -78,7 +78,7 @@ enum MemoryBenchmark {
                 let load = loadBox.withLock { $0 }
                 load?.interrupt()
                 load?.interrupt()
-            })
+            })])
         loadBox.withLock { $0 = load }
         _ = try await load.run()
         guard let taken = sampling.withLock({ $0.taken }), taken.held > 0 else {

@@ -5,8 +5,9 @@ import Foundation
 import LoadTest
 import Synchronization
 
-/// Progress on stderr: one live line on a terminal, a line every 5 s otherwise.
-final class ProgressPrinter: Sendable {
+/// Progress on stderr: one live line on a terminal, a line every 5 s otherwise. A
+/// ``RecordSink`` of the run: it gets the per-second snapshots on the record queue.
+final class ProgressPrinter: RecordSink {
     private let live: Bool
     private let quiet: Bool
     private let lastLine = Mutex<(printed: Double, width: Int)>((-5, 0))
@@ -16,7 +17,9 @@ final class ProgressPrinter: Sendable {
         self.live = isatty(2) == 1 && getenv("TERM").map { String(cString: $0) } != "dumb"
     }
 
-    func update(_ progress: LoadRun.Progress) {
+    func add(_ record: CallRecord) {}
+
+    func progress(_ progress: LoadRun.Progress) {
         guard !quiet else { return }
         let answered = progress.outcomes[.answered] ?? 0
         // Lost calls (a slave dropped, stalled or lost events) apart from the rest of the
@@ -45,7 +48,7 @@ final class ProgressPrinter: Sendable {
         }
     }
 
-    /// Ends the live line.
+    /// Ends the live line (the run is over, or it failed).
     func finish() {
         if live && !quiet { Output.writeError("\n") }
     }

@@ -1,12 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Dispatch
-import ESL
 import Foundation
-import FreeSwitchSim
 import LoadTest
-import Synchronization
 
 /// `switchy run PROFILE [overrides]`: one load run, reports under `results/`.
 enum RunCommand {
@@ -40,14 +33,54 @@ enum RunCommand {
             Output.print(usage)
             return .success
         }
+        let parsed: (profile: Profile, thresholds: [Threshold], quiet: Bool)
+        switch parse(arguments) {
+        case .success(let value): parsed = value
+        case .failure(let message):
+            Output.error("switchy run: \(message)")
+            return .usage
+        }
+        let printer = ProgressPrinter(quiet: parsed.quiet)
+        let session = RunSession(
+            profile: parsed.profile, thresholds: parsed.thresholds, sinks: [printer],
+            startSimulators: SimulatedSlaves.starter, fallbackBase: fallbackBase,
+            observer: observer(name: parsed.profile.name, quiet: parsed.quiet))
+        let signals = SignalHandler { count in
+            if count == 1 {
+                Output.error("\nswitchy: stopping: no more calls; waiting for calls to end (Ctrl-C again to hang up now)")
+            } else if count == 2 {
+                Output.error("\nswitchy: hanging up the calls of this run now")
+            }
+            session.interrupt()
+        }
+        defer { signals.cancel() }
+        let outcome: RunSession.Outcome
+        do { outcome = try await session.run() } catch {
+            if case .run = error { printer.finish() }
+            Output.error("switchy run: \(message(for: error))")
+            return exitCode(for: error)
+        }
+        Output.error(SummaryTable.render(outcome.summary, directory: outcome.directory.path))
+        if let reason = outcome.fallbackReason {
+            // Last, so it is the line a user (or a CI log) sees at the end.
+            Output.error("switchy run: \(reason)\nswitchy run: the reports were written to \(outcome.directory.path) instead")
+        }
+        if outcome.result.interrupted { return .interrupted }
+        return outcome.summary.passed ? .success : .commandFailed
+    }
+
+    /// The profile (with its overrides), the `--threshold` rules and `--quiet`, or the
+    /// message of a usage error.
+    static func parse(_ arguments: [String]) -> Result<(profile: Profile, thresholds: [Threshold], quiet: Bool), UsageError> {
         var arguments = arguments
-        var cliThresholds: [String] = []
+        var thresholds: [Threshold] = []
         while let index = arguments.firstIndex(of: "--threshold") {
             guard index + 1 < arguments.count else {
-                Output.error("switchy run: --threshold needs an expression, e.g. --threshold \"asr >= 0.99\"")
-                return .usage
+                return .failure(UsageError("--threshold needs an expression, e.g. --threshold \"asr >= 0.99\""))
             }
-            cliThresholds.append(arguments[index + 1])
+            do { thresholds.append(try Threshold(arguments[index + 1])) } catch {
+                return .failure(UsageError("--threshold: \(error)"))
+            }
             arguments.removeSubrange(index...(index + 1))
         }
         let quiet = arguments.contains("--quiet") || arguments.contains("-q")
@@ -55,122 +88,42 @@ enum RunCommand {
         do {
             options = try ProfileOptions.parse(arguments.filter { $0 != "--quiet" && $0 != "-q" })
         } catch {
-            Output.error("switchy run: \(error) (see switchy run --help)")
-            return .usage
+            return .failure(UsageError("\(error) (see switchy run --help)"))
         }
-        let profile: Profile
         do {
-            profile = try Profile.load(path: options.path, overrides: options.overrides)
+            return .success((try Profile.load(path: options.path, overrides: options.overrides), thresholds, quiet))
         } catch {
-            Output.error("switchy run: \(error)")
-            return .usage
+            return .failure(UsageError("\(error)"))
         }
+    }
 
-        var thresholds: [Threshold] = []
-        do {
-            for (index, text) in profile.thresholds.enumerated() {
-                do { thresholds.append(try Threshold(text)) } catch {
-                    throw ThresholdError(description: "\(profile.file): thresholds[\(index)]: \(error)")
-                }
-            }
-            for text in cliThresholds {
-                do { thresholds.append(try Threshold(text)) } catch {
-                    throw ThresholdError(description: "--threshold: \(error)")
-                }
-            }
-            if thresholds.isEmpty { thresholds = try Threshold.defaults.map { try Threshold($0) } }
-        } catch {
-            Output.error("switchy run: \(error)")
-            return .usage
-        }
-
-        // Embedded simulated slaves, on loopback, for this run only.
-        let simPassword = "sim-" + String(UUID().uuidString.prefix(8))
-        let sims: (addresses: [Int: (host: String, port: Int)], slaves: [SimSlave])
-        do {
-            sims = try SimulatedSlaves.start(profile, password: simPassword)
-        } catch let error as SimulatedSlaves.FaultError {
-            Output.error("switchy run: \(error)")
-            return .usage
-        } catch {
-            Output.error("switchy run: cannot start a simulated slave: \(error)")
-            return .unreachable
-        }
-        defer { for sim in sims.slaves { sim.stop() } }
-
-        let runID = "run-" + String(UUID().uuidString.lowercased().prefix(8))
-        let plan: RunPlan
-        do {
-            plan = try profile.runPlan(runID: runID, simulated: sims.addresses, simulatedPassword: simPassword)
-        } catch {
-            Output.error("switchy run: \(error)")
-            return .internalError
-        }
-        let runClock = DispatchRunClock()
-        let mapping = WallClockMapping(
-            monotonicStart: runClock.now(), unixMicrosecondsStart: Int64(Date().timeIntervalSince1970 * 1_000_000))
-        let report: RunReport
-        do {
-            report = try RunReport(base: profile.report.directory, name: profile.name, start: Date(), clock: mapping)
-        } catch {
-            Output.error("switchy run: \(error)")
-            return .usage
-        }
-
-        let printer = ProgressPrinter(quiet: quiet)
-        let load = LoadRun(
-            plan: plan, clock: runClock, sink: { report.record($0) },
-            progress: { progress in
-                report.progress(progress)
-                if let problem = report.newFolderProblem() {
-                    Output.error("\nswitchy: warning: \(problem); the reports will go to a fallback folder at the end")
-                }
-                printer.update(progress)
+    /// Prints the run's start (unless quiet) and its warnings on stderr.
+    static func observer(name: String, quiet: Bool) -> RunSession.Observer {
+        RunSession.Observer(
+            started: { runID, slaves in
+                if !quiet { Output.error("switchy: run \(runID) of \(name) on \(slaves) slave(s)") }
             },
-            warn: { Output.error("switchy: warning: \($0)") })
-        let signals = SignalHandler { count in
-            if count == 1 {
-                Output.error("\nswitchy: stopping: no more calls; waiting for calls to end (Ctrl-C again to hang up now)")
-            } else if count == 2 {
-                Output.error("\nswitchy: hanging up the calls of this run now")
-            }
-            load.interrupt()
-        }
-        defer { signals.cancel() }
-        if !quiet {
-            Output.error("switchy: run \(runID) of \(profile.name) on \(plan.slaves.count) slave(s)")
-        }
+            warning: { Output.error("switchy: warning: \($0)") },
+            folderProblem: { Output.error("\nswitchy: warning: \($0); the reports will go to a fallback folder at the end") })
+    }
 
-        let result: LoadRun.Result
-        do {
-            result = try await load.run()
-        } catch {
-            printer.finish()
-            Output.error("switchy run: \(error)")
-            try? FileManager.default.removeItem(at: report.directory)
-            switch error {
-            case .connect, .preflight: return .unreachable
-            case .overLimits, .invalidPlan: return .usage
-            }
+    /// What to say about a run that did not produce its reports.
+    static func message(for failure: RunSession.Failure) -> String {
+        if case .simulators(let cause) = failure, !(cause is SimulatedSlaves.FaultError) {
+            return "cannot start a simulated slave: \(cause)"
         }
-        printer.finish()
-        let summary: RunSummary
-        do {
-            summary = try report.finish(
-                result: result, plan: plan, profile: profile, thresholds: thresholds,
-                junit: profile.report.formats.contains(.junit), html: profile.report.formats.contains(.html),
-                fallbackBase: Self.fallbackBase)
-        } catch {
-            Output.error("switchy run: could not write the reports in \(report.directory.path): \(error)")
-            return .internalError
+        return "\(failure)"
+    }
+
+    /// The documented exit code of a run that did not produce its reports.
+    static func exitCode(for failure: RunSession.Failure) -> ExitCode {
+        switch failure {
+        case .simulators(let error): error is SimulatedSlaves.FaultError ? .usage : .unreachable
+        case .plan, .reports: .internalError
+        case .reportFolder: .usage
+        case .run(.connect), .run(.preflight): .unreachable
+        case .run(.overLimits), .run(.invalidPlan): .usage
         }
-        Output.error(SummaryTable.render(summary, directory: report.writtenTo.path))
-        if let reason = report.fallbackReason {
-            // Last, so it is the line a user (or a CI log) sees at the end.
-            Output.error("switchy run: \(reason)\nswitchy run: the reports were written to \(report.writtenTo.path) instead")
-        }
-        if result.interrupted { return .interrupted }
-        return summary.passed ? .success : .commandFailed
     }
 
     /// Where the reports go when the results folder is gone or cannot be written at
@@ -179,7 +132,8 @@ enum RunCommand {
         FileManager.default.temporaryDirectory.appendingPathComponent("switchy-results")
     }
 
-    struct ThresholdError: Error, CustomStringConvertible {
+    struct UsageError: Error, CustomStringConvertible {
         var description: String
+        init(_ description: String) { self.description = description }
     }
 }

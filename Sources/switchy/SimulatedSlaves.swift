@@ -13,6 +13,12 @@ enum SimulatedSlaves {
         "refuse_auth", "refuse_reconnect", "rude_rejection", "lose_every_nth", "shutdown_at", "restart_after",
     ]
 
+    /// Starts a run's simulated slaves (``RunSession``'s injected starter).
+    static let starter: RunSession.StartSimulators = { profile, password in
+        let (addresses, slaves) = try start(profile, password: password)
+        return RunSession.Simulators(addresses: addresses, stop: { for sim in slaves { sim.stop() } })
+    }
+
     /// Starts every simulated slave; returns where each listens, by slave index.
     static func start(_ profile: Profile, password: String) throws -> (addresses: [Int: (host: String, port: Int)], slaves: [SimSlave]) {
         var addresses: [Int: (host: String, port: Int)] = [:]

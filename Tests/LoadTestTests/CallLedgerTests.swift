@@ -27,14 +27,14 @@ import Testing
         }
         for (seq, uuid) in uuids.enumerated() {
             ledger.offer(CallRecord(seq: seq, callUUID: uuid, slave: "fslab-a", app: nil, scheduledAt: 0), deadline: .max)
-            ledger.sent(uuid, at: 0)
+            ledger.sent(uuid, on: "fslab-a", at: 0)
         }
-        listener.onCallEnded { call in ledger.callEnded(call, at: 1) }
+        listener.onCallEnded { call in ledger.callEnded(call, on: "fslab-a", at: 1) }
         listener.on("BACKGROUND_JOB") { event, _ in
             // The captures' Job-UUIDs are FreeSWITCH's; ours equal the call uuid.
             guard let argument = event["Job-Command-Arg"], let range = argument.range(of: "origination_uuid=") else { return }
             let uuid = String(argument[range.upperBound...].prefix(36))
-            ledger.jobDone(uuid, body: event.body ?? "", at: 1, channelExists: listener.calls[uuid] != nil)
+            ledger.jobDone(uuid, on: "fslab-a", body: event.body ?? "", at: 1, channelExists: listener.calls[uuid] != nil)
         }
         for event in try CaptureFrames.events(capture) { listener.handle(event) }
         return (ledger, records, uuids)
@@ -84,10 +84,10 @@ import Testing
         let uuid = "8d4a2dec-b5ae-4266-b912-b89c78b05e3e"  // capture 02's call
         let reason = "no end of call seen within 64 s of sending it (originate_timeout 60 + hold 3 + lost_after 1)"
         ledger.offer(CallRecord(seq: 0, callUUID: uuid, slave: "fslab-a", app: nil, scheduledAt: 0), deadline: 64, overdue: reason)
-        ledger.sent(uuid, at: 0)
-        listener.onCallEnded { call in ledger.callEnded(call, at: 70) }
+        ledger.sent(uuid, on: "fslab-a", at: 0)
+        listener.onCallEnded { call in ledger.callEnded(call, on: "fslab-a", at: 70) }
         listener.on("BACKGROUND_JOB") { event, _ in
-            ledger.jobDone(uuid, body: event.body ?? "", at: 70, channelExists: listener.calls[uuid] != nil)
+            ledger.jobDone(uuid, on: "fslab-a", body: event.body ?? "", at: 70, channelExists: listener.calls[uuid] != nil)
         }
         ledger.sweep(now: 63)
         #expect(ledger.inFlight == 1)
@@ -108,10 +108,10 @@ import Testing
             ledger.offer(CallRecord(seq: seq, callUUID: "c\(seq)", slave: slave, app: nil, scheduledAt: 0), deadline: 1_000)
         }
         #expect(ledger.inFlight(on: "b") == 3)
-        ledger.commandFailed("c0", error: "-ERR command not found")
-        ledger.commandFailed("c0", error: "again")  // already closed: ignored
+        ledger.commandFailed("c0", on: "a", error: "-ERR command not found")
+        ledger.commandFailed("c0", on: "a", error: "again")  // already closed: ignored
         ledger.slaveLost("b", reason: "fslab-b: disconnected")
-        ledger.jobDone("c2", body: "+OK c2\n", at: 5, channelExists: true)  // already lost: ignored
+        ledger.jobDone("c2", on: "b", body: "+OK c2\n", at: 5, channelExists: true)  // already lost: ignored
         ledger.sweep(now: 999)
         #expect(ledger.inFlight == 1)
         ledger.sweep(now: 1_000)
@@ -140,7 +140,7 @@ import Testing
         ledger.offer(CallRecord(seq: 0, callUUID: "a", slave: "s", app: nil, scheduledAt: 0), deadline: .max)
         // Threads of their own: a Dispatch pool on two cores may not run a second block
         // while the first one waits.
-        Thread { ledger.commandFailed("a", error: "-ERR refused") }.start()
+        Thread { ledger.commandFailed("a", on: "s", error: "-ERR refused") }.start()
         entered.wait()  // "a" is out of the ledger and in the sink, which waits
         Thread {
             ledger.finishAll(reason: "run over")

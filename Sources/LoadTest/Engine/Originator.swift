@@ -5,8 +5,12 @@ import Synchronization
 
 /// Turns each due call into an originate on a chosen slave (the scheduler's
 /// `onLaunch`): checks the concurrency limit, picks the slave and the app, opens the
-/// call in the ledger and sends `bgapi originate` with our uuid as the Job-UUID.
-/// Runs on the scheduler's queue; never waits for FreeSWITCH.
+/// call in the ledger and sends `bgapi originate` with our uuid as the Job-UUID,
+/// through the client's ``Job`` table (its reply and its BACKGROUND_JOB close the call
+/// in the ledger later, on the connections' threads).
+///
+/// Runs on the scheduler's queue and waits for no reply; the command's write happens
+/// on this thread, so a control socket that does not drain shows as schedule lag.
 final class Originator: Sendable {
     private let plan: RunPlan
     private let links: [SlaveLink]
@@ -31,8 +35,8 @@ final class Originator: Sendable {
                 let seconds = Double(timeout + hold) + plan.lostAfter
                 return (
                     Int64(seconds * 1e9),
-                    "no end of call seen within \(Self.format(seconds)) s of sending it "
-                        + "(originate_timeout \(timeout) + hold \(hold) + lost_after \(Self.format(plan.lostAfter)))"
+                    "no end of call seen within \(seconds.compactText) s of sending it "
+                        + "(originate_timeout \(timeout) + hold \(hold) + lost_after \(plan.lostAfter.compactText))"
                 )
             }
         }
@@ -55,51 +59,40 @@ final class Originator: Sendable {
         guard let slaveIndex, let command = links[slaveIndex].command(app: appIndex) else {
             let record = CallRecord(seq: launch.index, callUUID: uuid, slave: "-", app: app?.name, scheduledAt: launch.scheduledAt)
             ledger.offer(record, deadline: .max)
-            ledger.commandFailed(uuid, error: "no slave can take the call (all down or at their limit)")
+            ledger.commandFailed(uuid, on: "-", error: "no slave can take the call (all down or at their limit)")
             return
         }
         let link = links[slaveIndex]
-        let record = CallRecord(seq: launch.index, callUUID: uuid, slave: link.name, app: app?.name, scheduledAt: launch.scheduledAt)
+        let slave = link.name
+        let record = CallRecord(seq: launch.index, callUUID: uuid, slave: slave, app: app?.name, scheduledAt: launch.scheduledAt)
         let now = clock.now()
         // A call must conclude by: originate timeout + hold + lost_after. Without a
         // hold time (the app or the far end hangs up) there is no bound before the end
         // of the run.
         let bound = bounds[slaveIndex]
         ledger.offer(record, deadline: bound.map { now + $0.nanoseconds } ?? .max, overdue: bound?.reason)
-        let bgapi: Command
+        ledger.sent(uuid, on: slave, at: now)
+        let ledger = self.ledger
+        let clock = self.clock
+        let listener = link.listener
         do {
-            bgapi = try Command.bgapi(command.command(uuid: uuid), jobUUID: uuid)
+            try link.client.bgapi(
+                command.command(uuid: uuid), jobUUID: uuid,
+                refused: { reason in ledger.commandFailed(uuid, on: slave, error: reason) },
+                done: { result in
+                    switch result {
+                    case .success:
+                        ledger.jobDone(uuid, on: slave, body: "+OK", at: clock.now(), channelExists: true)
+                    case .failure(.failed(_, let reply)):
+                        // Only a failed job asks whether the call has a channel (its end
+                        // will then come as channel events).
+                        ledger.jobDone(uuid, on: slave, body: reply, at: clock.now(), channelExists: listener.calls[uuid] != nil)
+                    case .failure:
+                        break  // the event connection ended: the slave's loss records the call
+                    }
+                })
         } catch {
-            ledger.commandFailed(uuid, error: error.description)
-            return
-        }
-        ledger.sent(uuid, at: now)
-        let calls = self.ledger
-        link.client.send(bgapi) { result in
-            switch result {
-            case .failure(let error):
-                calls.commandFailed(uuid, error: error.description)
-            case .success(let reply):
-                let text = reply.replyText ?? ""
-                if !text.hasPrefix("+OK") { calls.commandFailed(uuid, error: text) }
-            }
+            ledger.commandFailed(uuid, on: slave, error: error.description)
         }
     }
-}
-
-extension Originator {
-    static func format(_ seconds: Double) -> String {
-        seconds.compactText
-    }
-}
-
-/// The run's counters: calls offered, blocked by the limit, finished by outcome.
-final class RunCounters: Sendable {
-    private let state = Mutex((offered: 0, blocked: 0))
-    private let finished = Mutex<[CallRecord.Outcome: Int]>([:])
-    func offered() { state.withLock { $0.offered += 1 } }
-    func blocked() { state.withLock { $0.blocked += 1 } }
-    func finished(_ outcome: CallRecord.Outcome) { finished.withLock { $0[outcome, default: 0] += 1 } }
-    var snapshot: (offered: Int, blocked: Int) { state.withLock { $0 } }
-    var outcomes: [CallRecord.Outcome: Int] { finished.withLock { $0 } }
 }

@@ -37,7 +37,7 @@ public final class RateScheduler: Sendable {
 
     /// - Parameters:
     ///   - onLaunch: called on the timer's queue for each due call, in order; keep it
-    ///     short (hand the call to a sender, do not wait for FreeSWITCH).
+    ///     short (queue the command, do not wait for its reply).
     ///   - onFinish: called once when the pacer says stop, or after ``stop()``, with the
     ///     number of calls launched.
     public init(
@@ -73,9 +73,6 @@ public final class RateScheduler: Sendable {
 
     /// Calls handed out so far.
     public var launched: Int { state.withLock { $0.launched } }
-
-    /// The time the run started (ns of the run clock), once started.
-    public var startTime: Int64? { state.withLock { $0.start } }
 
     private func tick() {
         let now = clock.now()

@@ -61,6 +61,17 @@ public final class ManualRunClock: RunClock {
         var fired = 0
         var nextID = 0
         var timers: [Int: (deadline: Int64?, handler: @Sendable () -> Void)] = [:]
+        var armWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+        var armedCount: Int { timers.values.count { $0.deadline != nil } }
+
+        /// The waiters whose count of armed timers is reached, taken out.
+        mutating func satisfiedWaiters() -> [CheckedContinuation<Void, Never>] {
+            let armed = armedCount
+            let ready = armWaiters.filter { $0.count <= armed }.map(\.continuation)
+            armWaiters.removeAll { $0.count <= armed }
+            return ready
+        }
     }
 
     public init(now: Int64 = 0) {
@@ -117,8 +128,26 @@ public final class ManualRunClock: RunClock {
     /// True when some timer is armed.
     public var hasArmedTimer: Bool { state.withLock { $0.timers.values.contains { $0.deadline != nil } } }
 
+    /// Returns once at least `count` timers are armed: how a test knows the code
+    /// under test has reached its waits (a run's scheduler and sweeper, a drain's
+    /// deadline) before it moves time.
+    public func waitForArmedTimers(_ count: Int = 1) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                guard state.armedCount < count else { return true }
+                state.armWaiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
     fileprivate func arm(_ id: Int, at deadline: Int64) {
-        state.withLock { $0.timers[id]?.deadline = deadline }
+        let ready = state.withLock { state in
+            state.timers[id]?.deadline = deadline
+            return state.satisfiedWaiters()
+        }
+        for waiter in ready { waiter.resume() }
     }
 
     fileprivate func cancel(_ id: Int) {

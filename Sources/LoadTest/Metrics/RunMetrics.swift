@@ -1,8 +1,9 @@
 import Synchronization
 
 /// Aggregates finished call records: latency histograms and counts by outcome, cause,
-/// SIP status, slave and app. Thread-safe; records come from the listeners' threads.
-public final class RunMetrics: Sendable {
+/// SIP status, slave and app. A ``RecordSink``; thread-safe, so the summary can read a
+/// snapshot while records still come.
+public final class RunMetrics: RecordSink {
     /// The latencies kept, by their `calls.csv` column name.
     public static let latencyNames = [
         "answer_ms", "pdd_ms", "setup_ms_from_schedule", "originate_ms", "schedule_lag_ms", "hold_ms",

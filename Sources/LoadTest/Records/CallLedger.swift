@@ -12,16 +12,33 @@ import Synchronization
 /// - its originate command was refused;
 /// - its slave was lost, or its deadline passed with no conclusion: outcome `lost`.
 ///
-/// Every path goes through one `close`, which removes the entry under the lock, so a
-/// call can never be recorded twice, and ``finishAll(reason:)`` records whatever is left.
-/// A close holds the `closing` lock from taking its entry out until its record is in
-/// the sink, so when ``finishAll(reason:)`` returns every record is in the sink, even
-/// one that another thread was closing at the same moment.
+/// The state is sharded by slave (a call lives on one slave): each slave's calls have
+/// their own lock, so one slave's reader thread never waits for another's. Every path
+/// goes through one `close`, which, under the call's slave lock, removes the entry,
+/// builds its record and hands it to `onClose` — so a call is recorded once, and when
+/// ``finishAll(reason:)`` returns every record has been handed on, even one another
+/// thread was closing at that moment. `onClose` must only hand the record on (the
+/// engine's ``RecordQueue/add(_:)``): no sink work happens under a ledger lock. Lock
+/// order: a slave's lock, then whatever `onClose` takes (the record queue's buffer).
 public final class CallLedger: Sendable {
-    private let sink: @Sendable (CallRecord) -> Void
+    private let onClose: @Sendable (CallRecord) -> Void
+    private let onEmpty: @Sendable () -> Void
     private let jobGrace: Int64
-    private let state = Mutex(State())
-    private let closing = Mutex(())
+    private let shards: [String: Shard]
+    /// Calls of slaves not named at init (and of no slave, `-`).
+    private let otherShard = Shard()
+    private let total = Atomic<Int>(0)
+
+    /// A call recorded as lost, for the engine to forget in its listener.
+    public struct Lost: Sendable, Equatable {
+        public var slave: String
+        public var callUUID: String
+    }
+
+    private final class Shard: Sendable {
+        let entries = Mutex<[String: Entry]>([:])
+        let count = Atomic<Int>(0)
+    }
 
     private struct Entry {
         var record: CallRecord
@@ -33,92 +50,95 @@ public final class CallLedger: Sendable {
         var endedAt: Int64?
     }
 
-    private struct State {
-        var entries: [String: Entry] = [:]
-        var perSlave: [String: Int] = [:]
-    }
-
     /// - Parameters:
+    ///   - slaves: the slaves' names; each gets a lock of its own (others share one).
     ///   - jobGrace: how long (ns) an ended call waits for its job result.
-    ///   - sink: receives each finished record, once, on the thread that finished it.
-    public init(jobGrace: Int64 = 2_000_000_000, sink: @escaping @Sendable (CallRecord) -> Void) {
+    ///   - onEmpty: called (with no ledger lock held) when a close leaves no call in flight.
+    ///   - onClose: receives each finished record, once, on the thread that finished
+    ///     it, under that slave's lock: it must not block.
+    public init(
+        slaves: [String] = [], jobGrace: Int64 = 2_000_000_000, onEmpty: @escaping @Sendable () -> Void = {},
+        onClose: @escaping @Sendable (CallRecord) -> Void
+    ) {
         self.jobGrace = jobGrace
-        self.sink = sink
+        self.onEmpty = onEmpty
+        self.onClose = onClose
+        self.shards = Dictionary(slaves.map { ($0, Shard()) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Calls in flight.
-    public var inFlight: Int { state.withLock { $0.entries.count } }
+    public var inFlight: Int { total.load(ordering: .relaxed) }
 
     /// Calls in flight on one slave.
-    public func inFlight(on slave: String) -> Int { state.withLock { $0.perSlave[slave] ?? 0 } }
+    public func inFlight(on slave: String) -> Int {
+        guard let shard = shards[slave] else {
+            return otherShard.entries.withLock { $0.values.count { $0.record.slave == slave } }
+        }
+        return shard.count.load(ordering: .relaxed)
+    }
 
     /// Starts tracking an offered call; it must be closed by one of the events below
     /// before `deadline` (ns), or it is recorded as lost with the error `overdue`
     /// ("no end of call seen in time" if nil).
     public func offer(_ record: CallRecord, deadline: Int64, overdue: String? = nil) {
-        state.withLock { state in
-            state.entries[record.callUUID] = Entry(record: record, deadline: deadline, overdue: overdue)
-            state.perSlave[record.slave, default: 0] += 1
+        let shard = shard(record.slave)
+        shard.entries.withLock { entries in
+            entries[record.callUUID] = Entry(record: record, deadline: deadline, overdue: overdue)
+            shard.count.add(1, ordering: .relaxed)
+            total.add(1, ordering: .relaxed)
         }
     }
 
     /// The originate command was written at `time`.
-    public func sent(_ uuid: String, at time: Int64) {
-        state.withLock { $0.entries[uuid]?.record.sentAt = time }
+    public func sent(_ uuid: String, on slave: String, at time: Int64) {
+        shard(slave).entries.withLock { $0[uuid]?.record.sentAt = time }
     }
 
     /// The originate command was refused or could not be sent.
-    public func commandFailed(_ uuid: String, error: String, cause: String? = nil) {
-        close(uuid) { entry in
+    public func commandFailed(_ uuid: String, on slave: String, error: String, cause: String? = nil) {
+        close(uuid, in: shard(slave)) { entry in
             entry.record.outcome = .failed
             entry.record.error = error
             entry.record.hangupCause = cause
         }
     }
 
-    /// The call's BACKGROUND_JOB arrived with `body`.
+    /// The call's BACKGROUND_JOB arrived with `body` (`+OK …` or `-ERR …`).
     /// - Parameter channelExists: whether the listener tracks a leg of this call.
-    public func jobDone(_ uuid: String, body: String, at time: Int64, channelExists: Bool) {
+    public func jobDone(_ uuid: String, on slave: String, body: String, at time: Int64, channelExists: Bool) {
         let text = body.trimmed
         let ok = !text.hasPrefix("-")
-        let ready: Bool = state.withLock { state in
-            guard var entry = state.entries[uuid] else { return false }
+        closeIfReady(uuid, in: shard(slave)) { entry in
             entry.job = (ok, text)
             entry.record.jobDoneAt = time
-            state.entries[uuid] = entry
             return entry.endedCall != nil || (!ok && !channelExists)
         }
-        if ready { close(uuid) { entry in self.conclude(&entry) } }
     }
 
     /// Every leg of the call is destroyed.
-    public func callEnded(_ call: Call, at time: Int64) {
-        let ready: Bool = state.withLock { state in
-            guard var entry = state.entries[call.uuid] else { return false }
+    public func callEnded(_ call: Call, on slave: String, at time: Int64) {
+        closeIfReady(call.uuid, in: shard(slave)) { entry in
             entry.endedCall = call
             entry.endedAt = time
-            state.entries[call.uuid] = entry
             return entry.job != nil
         }
-        if ready { close(call.uuid) { entry in self.conclude(&entry) } }
     }
 
     /// The slave's connection was lost: its calls in flight are lost.
-    public func slaveLost(_ slave: String, reason: String) {
-        let uuids = state.withLock { $0.entries.values.filter { $0.record.slave == slave }.map(\.record.callUUID) }
-        for uuid in uuids { close(uuid) { self.lose(&$0, reason) } }
+    @discardableResult
+    public func slaveLost(_ slave: String, reason: String) -> [Lost] {
+        let shard = shard(slave)
+        return closeAll(in: shard, where: { $0.record.slave == slave }) { self.lose(&$0, reason) }
     }
 
     /// Closes what is due at `now`: ended calls whose job did not come within the
     /// grace, and calls past their deadline.
-    public func sweep(now: Int64) {
-        let due = state.withLock { state in
-            state.entries.values.filter { entry in
+    @discardableResult
+    public func sweep(now: Int64) -> [Lost] {
+        allShards.flatMap { shard in
+            closeAll(in: shard, where: { entry in
                 entry.deadline <= now || (entry.endedAt.map { $0 + self.jobGrace <= now } ?? false)
-            }.map(\.record.callUUID)
-        }
-        for uuid in due {
-            close(uuid) { entry in
+            }) { entry in
                 if entry.endedCall != nil {
                     self.conclude(&entry)
                 } else {
@@ -129,32 +149,69 @@ public final class CallLedger: Sendable {
     }
 
     /// Records every call still in flight (the run is over): ended ones from what is
-    /// known, the others as lost with `reason`.
-    public func finishAll(reason: String) {
-        let uuids = state.withLock { Array($0.entries.keys) }
-        for uuid in uuids {
-            close(uuid) { entry in
+    /// known, the others as lost with `reason`. When it returns, every call ever
+    /// offered has been handed to `onClose`.
+    @discardableResult
+    public func finishAll(reason: String) -> [Lost] {
+        allShards.flatMap { shard in
+            closeAll(in: shard, where: { _ in true }) { entry in
                 if entry.endedCall != nil { self.conclude(&entry) } else { self.lose(&entry, reason) }
             }
         }
-        // Wait for a close that took its entry out before we looked and is still
-        // handing its record to the sink.
-        closing.withLock { _ in }
     }
 
     // MARK: Closing
 
-    private func close(_ uuid: String, _ finish: (inout Entry) -> Void) {
-        closing.withLock { _ in
-            let removed: Entry? = state.withLock { state in
-                guard let entry = state.entries.removeValue(forKey: uuid) else { return nil }
-                state.perSlave[entry.record.slave, default: 1] -= 1
-                return entry
+    private var allShards: [Shard] { Array(shards.values) + [otherShard] }
+
+    private func shard(_ slave: String) -> Shard { shards[slave] ?? otherShard }
+
+    /// Updates the entry with `update`; closes it (concluding) when that returns true.
+    private func closeIfReady(_ uuid: String, in shard: Shard, _ update: (inout Entry) -> Bool) {
+        let emptied = shard.entries.withLock { entries -> Bool in
+            guard var entry = entries[uuid] else { return false }
+            guard update(&entry) else {
+                entries[uuid] = entry
+                return false
             }
-            guard var entry = removed else { return }
-            finish(&entry)
-            sink(entry.record)
+            entries[uuid] = nil
+            conclude(&entry)
+            return handOn(entry.record, from: shard)
         }
+        if emptied { onEmpty() }
+    }
+
+    private func close(_ uuid: String, in shard: Shard, _ finish: (inout Entry) -> Void) {
+        let emptied = shard.entries.withLock { entries -> Bool in
+            guard var entry = entries.removeValue(forKey: uuid) else { return false }
+            finish(&entry)
+            return handOn(entry.record, from: shard)
+        }
+        if emptied { onEmpty() }
+    }
+
+    private func closeAll(in shard: Shard, where due: (Entry) -> Bool, _ finish: (inout Entry) -> Void) -> [Lost] {
+        var lost: [Lost] = []
+        var emptied = false
+        shard.entries.withLock { entries in
+            for uuid in entries.compactMap({ due($0.value) ? $0.key : nil }) {
+                guard var entry = entries.removeValue(forKey: uuid) else { continue }
+                finish(&entry)
+                if entry.record.outcome == .lost { lost.append(Lost(slave: entry.record.slave, callUUID: uuid)) }
+                emptied = handOn(entry.record, from: shard) || emptied
+            }
+        }
+        if emptied { onEmpty() }
+        return lost
+    }
+
+    /// Counts the close and hands the record on; returns true when no call is left in
+    /// flight. Called under the shard's lock.
+    private func handOn(_ record: CallRecord, from shard: Shard) -> Bool {
+        shard.count.subtract(1, ordering: .relaxed)
+        let left = total.subtract(1, ordering: .relaxed).newValue
+        onClose(record)
+        return left == 0
     }
 
     private func lose(_ entry: inout Entry, _ reason: String) {

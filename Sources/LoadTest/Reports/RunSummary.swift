@@ -36,7 +36,7 @@ public struct RunSummary: Codable, Sendable {
     public var latencyMs: [String: Percentiles] = [:]
     public var warnings: [String]
     public var notes: [String]
-    /// The generator's own cost: events handled, CPU time, peak memory.
+    /// The generator's own cost: events handled, CPU time, peak memory, record queue.
     public var generator = Generator()
 
     public struct Generator: Codable, Sendable, Equatable {
@@ -44,10 +44,15 @@ public struct RunSummary: Codable, Sendable {
         public var eventsPerSecond = 0.0
         public var cpuSeconds = 0.0
         public var peakResidentMB = 0.0
+        /// The record queue (closed calls on their way to the report writers): its
+        /// largest depth, and its depth when the last call was closed.
+        public var recordQueueHighWater = 0
+        public var recordQueueDepthAtEnd = 0
 
         enum CodingKeys: String, CodingKey {
             case eventsHandled = "events_handled", eventsPerSecond = "events_per_s", cpuSeconds = "cpu_s"
-            case peakResidentMB = "peak_rss_mb"
+            case peakResidentMB = "peak_rss_mb", recordQueueHighWater = "record_queue_high_water"
+            case recordQueueDepthAtEnd = "record_queue_depth_at_end"
         }
     }
 
@@ -138,7 +143,8 @@ public struct RunSummary: Codable, Sendable {
         generator = Generator(
             eventsHandled: result.eventsHandled,
             eventsPerSecond: Self.rate(result.eventsHandled, over: durationSeconds),
-            cpuSeconds: result.cpuSeconds, peakResidentMB: result.peakResidentMB)
+            cpuSeconds: result.cpuSeconds, peakResidentMB: result.peakResidentMB,
+            recordQueueHighWater: result.recordQueueHighWater, recordQueueDepthAtEnd: result.recordQueueDepthAtEnd)
         notes = [
             "*_ms without server_ are measured on this generator's monotonic clock from when the call was sent (setup_ms_from_schedule: from when it was due)",
             "server_*_ms come from FreeSWITCH's own timestamps, which move in 20 ms steps by default",

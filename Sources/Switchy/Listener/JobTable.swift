@@ -17,7 +17,13 @@ package final class JobTable: Sendable {
 
     /// Stops tracking a job (its bgapi was refused).
     package func remove(_ uuid: String) {
-        _ = jobs.withLock { $0.removeValue(forKey: uuid) }
+        _ = take(uuid)
+    }
+
+    /// Stops tracking a job and returns it, or nil if it is no longer waiting (its
+    /// result came, or the connection ended).
+    package func take(_ uuid: String) -> Job? {
+        jobs.withLock { $0.removeValue(forKey: uuid) }
     }
 
     /// Resolves the job a BACKGROUND_JOB event names. Returns the job, or nil if it

@@ -15,6 +15,9 @@ public final class Job: Sendable, CustomStringConvertible {
 
     private let state = Mutex(State())
     private let knownSessionUUID: String?
+    /// Called once with the result, on the thread that completes the job (see
+    /// ``Client/bgapi(_:jobUUID:refused:done:)``).
+    private let onResult: (@Sendable (Result<String, JobError>) -> Void)?
 
     private struct State: ~Copyable {
         var result: Result<String, JobError>?
@@ -22,10 +25,14 @@ public final class Job: Sendable, CustomStringConvertible {
         var nextWaiter: UInt64 = 0
     }
 
-    package init(uuid: String, command: String, sessionUUID: String? = nil) {
+    package init(
+        uuid: String, command: String, sessionUUID: String? = nil,
+        onResult: (@Sendable (Result<String, JobError>) -> Void)? = nil
+    ) {
         self.uuid = uuid
         self.command = command
         self.knownSessionUUID = sessionUUID
+        self.onResult = onResult
     }
 
     /// The outcome once the job is done: the result text (body trimmed, without a
@@ -101,13 +108,14 @@ public final class Job: Sendable, CustomStringConvertible {
     }
 
     private func complete(_ result: Result<String, JobError>) {
-        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
-            guard state.result == nil else { return [] }
+        let (first, waiters): (Bool, [CheckedContinuation<Void, Never>]) = state.withLock { state in
+            guard state.result == nil else { return (false, []) }
             state.result = result
             defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            return (true, Array(state.waiters.values))
         }
         for waiter in waiters { waiter.resume() }
+        if first { onResult?(result) }
     }
 
     public var description: String { "Job \(uuid) (\(command.prefix(40)))" }

@@ -15,7 +15,7 @@ struct RunFolderFixture {
         slaves: [String], blocked: Int = 0
     ) throws {
         let report = try RunReport(base: base.path, name: name, start: start, clock: clock)
-        for record in records { report.record(record) }
+        for record in records { report.add(record) }
         let last = records.map { $0.hangupAt ?? $0.jobDoneAt ?? $0.scheduledAt }.max() ?? clock.monotonicStart
         let seconds = Swift.max(1, Int((Double(last - clock.monotonicStart) / 1e9).rounded(.up)))
         for second in 1...seconds {

@@ -38,16 +38,16 @@ import Testing
     @Test func aFolderRemovedMidRunGoesToTheFallbackWithEveryRow() throws {
         let report = try RunReport(base: base.appendingPathComponent("results").path, name: "gone", start: ReportFixtures.start, clock: ReportFixtures.clock)
         let records = answered(30)
-        for record in records.prefix(10) { report.record(record) }
+        for record in records.prefix(10) { report.add(record) }
         report.progress(progress(1, offered: 10))  // the first 10 rows are in the file now
         #expect(report.newFolderProblem() == nil)
         try FileManager.default.removeItem(at: base.appendingPathComponent("results"))
-        for record in records.dropFirst(10).prefix(10) { report.record(record) }
+        for record in records.dropFirst(10).prefix(10) { report.add(record) }
         report.progress(progress(2, offered: 20))  // written to the removed file
         let problem = try #require(report.newFolderProblem())
         #expect(problem.contains("was removed during the run"))
         #expect(report.newFolderProblem() == nil, "reported once")
-        for record in records.dropFirst(20) { report.record(record) }  // still in memory
+        for record in records.dropFirst(20) { report.add(record) }  // still in memory
 
         let fallback = base.appendingPathComponent("fallback")
         let summary = try report.finish(result: result(offered: 30), plan: plan, profile: nil, thresholds: [], fallbackBase: fallback)
@@ -65,7 +65,7 @@ import Testing
 
     @Test func anIntactFolderNeedsNoFallback() throws {
         let report = try RunReport(base: base.path, name: "kept", start: ReportFixtures.start, clock: ReportFixtures.clock)
-        for record in answered(5) { report.record(record) }
+        for record in answered(5) { report.add(record) }
         report.progress(progress(1, offered: 5))
         let fallback = base.appendingPathComponent("fallback")
         try report.finish(result: result(offered: 5), plan: plan, profile: nil, thresholds: [], fallbackBase: fallback)
@@ -76,7 +76,7 @@ import Testing
 
     @Test func aReportThatCannotBeWrittenAtTheEndGoesToTheFallback() throws {
         let report = try RunReport(base: base.path, name: "blocked", start: ReportFixtures.start, clock: ReportFixtures.clock)
-        for record in answered(5) { report.record(record) }
+        for record in answered(5) { report.add(record) }
         report.progress(progress(1, offered: 5))
         // The folder and calls.csv are in place, but timeline.csv cannot be written.
         try FileManager.default.createDirectory(

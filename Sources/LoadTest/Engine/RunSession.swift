@@ -1,0 +1,176 @@
+public import Foundation
+import Synchronization
+
+/// A whole `switchy run`, as the library's composition root: starts the profile's
+/// simulated slaves (through an injected closure, so this module does not depend on
+/// the simulator), builds the plan, opens the run's folder, runs the ``LoadRun`` with
+/// the report's sinks and the caller's, evaluates the thresholds and writes every
+/// report. The executable only parses arguments, prints and maps the outcome to an
+/// exit code.
+///
+/// ```swift
+/// let session = RunSession(profile: profile, sinks: [progressView])
+/// let outcome = try await session.run()
+/// exit(outcome.summary.passed ? 0 : 1)
+/// ```
+public final class RunSession: Sendable {
+    /// The profile's simulated slaves, started: where each listens by slave index
+    /// (its position in the profile), and how to stop them all.
+    public struct Simulators: Sendable {
+        public var addresses: [Int: (host: String, port: Int)]
+        public var stop: @Sendable () -> Void
+
+        public init(addresses: [Int: (host: String, port: Int)], stop: @escaping @Sendable () -> Void) {
+            self.addresses = addresses
+            self.stop = stop
+        }
+    }
+
+    /// Starts the simulated slaves of a profile, all with `password`.
+    public typealias StartSimulators = @Sendable (_ profile: Profile, _ password: String) throws -> Simulators
+
+    /// What the caller hears about while the run goes.
+    public struct Observer: Sendable {
+        /// The plan is ready and the run about to connect: its run id and slave count.
+        public var started: @Sendable (_ runID: String, _ slaves: Int) -> Void
+        /// A warning of the engine (a slave down, limits that do not fit …).
+        public var warning: @Sendable (String) -> Void
+        /// The results folder or `calls.csv` was removed or cannot be written (once).
+        public var folderProblem: @Sendable (String) -> Void
+
+        public init(
+            started: @escaping @Sendable (String, Int) -> Void = { _, _ in },
+            warning: @escaping @Sendable (String) -> Void = { _ in },
+            folderProblem: @escaping @Sendable (String) -> Void = { _ in }
+        ) {
+            self.started = started
+            self.warning = warning
+            self.folderProblem = folderProblem
+        }
+    }
+
+    /// A finished run.
+    public struct Outcome: Sendable {
+        public var summary: RunSummary
+        public var result: LoadRun.Result
+        /// Where the reports are (the run's folder, or the fallback folder).
+        public var directory: URL
+        /// Why the reports are not in the run's folder (nil when they are).
+        public var fallbackReason: String?
+    }
+
+    /// Why a run did not produce its reports.
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        /// The injected ``StartSimulators`` threw.
+        case simulators(any Error)
+        /// The plan could not be built from the profile and the simulators.
+        case plan(RunError)
+        /// The run's folder cannot be created.
+        case reportFolder(ReportError)
+        /// Preflight failed (nothing was offered).
+        case run(RunError)
+        /// The reports could not be written, not even to the fallback folder.
+        case reports(directory: URL, reason: String)
+
+        public var description: String {
+            switch self {
+            case .simulators(let error): "\(error)"
+            case .plan(let error), .run(let error): "\(error)"
+            case .reportFolder(let error): "\(error)"
+            case .reports(let directory, let reason): "could not write the reports in \(directory.path): \(reason)"
+            }
+        }
+    }
+
+    public let profile: Profile
+    /// The run's id (`switchy_run` on its calls).
+    public let runID: String
+    private let thresholds: [Threshold]
+    private let clock: any RunClock
+    private let sinks: [any RecordSink]
+    private let startSimulators: StartSimulators?
+    private let fallbackBase: URL?
+    private let observer: Observer
+    private let state = Mutex<(load: LoadRun?, interrupts: Int)>((nil, 0))
+
+    /// - Parameters:
+    ///   - thresholds: rules added to the profile's (without any: ``Threshold/defaults``).
+    ///   - clock: the run clock (a ``ManualRunClock`` in tests).
+    ///   - sinks: more record sinks (a progress view), after the report's own.
+    ///   - startSimulators: starts the profile's `sim` slaves; nil when it has none.
+    ///   - fallbackBase: where the reports go when the results folder is gone or
+    ///     cannot be written at the end (nil: the run fails instead).
+    public init(
+        profile: Profile, thresholds: [Threshold] = [], runID: String? = nil, clock: any RunClock = DispatchRunClock(),
+        sinks: [any RecordSink] = [], startSimulators: StartSimulators? = nil, fallbackBase: URL? = nil,
+        observer: Observer = Observer()
+    ) {
+        self.profile = profile
+        // The profile's thresholds were checked when it was loaded.
+        let all = profile.thresholds.compactMap { try? Threshold($0) } + thresholds
+        self.thresholds = all.isEmpty ? Threshold.defaults.compactMap { try? Threshold($0) } : all
+        self.runID = runID ?? "run-" + String(UUID().uuidString.lowercased().prefix(8))
+        self.clock = clock
+        self.sinks = sinks
+        self.startSimulators = startSimulators
+        self.fallbackBase = fallbackBase
+        self.observer = observer
+    }
+
+    /// Runs to the end and writes the reports.
+    public func run() async throws(Failure) -> Outcome {
+        let password = "sim-" + String(UUID().uuidString.prefix(8))
+        var simulators = Simulators(addresses: [:], stop: {})
+        if let startSimulators {
+            do { simulators = try startSimulators(profile, password) } catch {
+                throw .simulators(error)
+            }
+        }
+        defer { simulators.stop() }
+        let plan: RunPlan
+        do { plan = try profile.runPlan(runID: runID, simulated: simulators.addresses, simulatedPassword: password) } catch {
+            throw .plan(error)
+        }
+        let mapping = WallClockMapping(
+            monotonicStart: clock.now(), unixMicrosecondsStart: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let report: RunReport
+        do { report = try RunReport(base: profile.report.directory, name: profile.name, start: Date(), clock: mapping) } catch {
+            throw .reportFolder(error)
+        }
+        let observer = self.observer
+        let watch = ClosureSink(progress: { _ in
+            if let problem = report.newFolderProblem() { observer.folderProblem(problem) }
+        })
+        let load = LoadRun(plan: plan, clock: clock, sinks: [report, watch] + sinks, warn: observer.warning)
+        let interrupts = state.withLock { state in
+            state.load = load
+            return state.interrupts
+        }
+        for _ in 0..<interrupts { load.interrupt() }
+        observer.started(runID, plan.slaves.count)
+
+        let result: LoadRun.Result
+        do { result = try await load.run() } catch {
+            try? FileManager.default.removeItem(at: report.directory)
+            throw .run(error)
+        }
+        do {
+            let summary = try report.finish(
+                result: result, plan: plan, profile: profile, thresholds: thresholds,
+                junit: profile.report.formats.contains(.junit), html: profile.report.formats.contains(.html),
+                fallbackBase: fallbackBase)
+            return Outcome(summary: summary, result: result, directory: report.writtenTo, fallbackReason: report.fallbackReason)
+        } catch {
+            throw .reports(directory: report.directory, reason: "\(error)")
+        }
+    }
+
+    /// Stops offering and drains (first call); hangs up at once (second call).
+    public func interrupt() {
+        let load = state.withLock { state in
+            state.interrupts += 1
+            return state.load
+        }
+        load?.interrupt()
+    }
+}

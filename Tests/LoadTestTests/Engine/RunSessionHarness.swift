@@ -1,0 +1,84 @@
+import Foundation
+import FreeSwitchSim
+import LoadTest
+import Synchronization
+
+/// Whole runs in-process: a profile's `sim` slaves started here (as `switchy run`
+/// does), a ``ManualRunClock`` for the run, and a sink that keeps what it is given.
+final class RunSessionHarness: Sendable {
+    /// Keeps every record and snapshot (on the record queue), for the assertions.
+    final class Collector: RecordSink {
+        private let state = Mutex<(records: [CallRecord], snapshots: [LoadRun.Progress], finished: Int)>(([], [], 0))
+        func add(_ record: CallRecord) { state.withLock { $0.records.append(record) } }
+        func progress(_ snapshot: LoadRun.Progress) { state.withLock { $0.snapshots.append(snapshot) } }
+        func finish() { state.withLock { $0.finished += 1 } }
+        var records: [CallRecord] { state.withLock { $0.records } }
+        var snapshots: [LoadRun.Progress] { state.withLock { $0.snapshots } }
+        var finished: Int { state.withLock { $0.finished } }
+    }
+
+    let clock = ManualRunClock()
+    let collector = Collector()
+    let session: RunSession
+    let results: URL
+
+    /// - Parameters:
+    ///   - profile: JSON5 profile text with `sim` slaves.
+    ///   - faults: the faults of the slave at each index.
+    init(_ profile: String, faults: [Int: SimFaults] = [:]) throws {
+        results = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-session-\(UUID().uuidString)")
+        let parsed = try Profile.parse(
+            Array(profile.utf8), file: "session.json5", overrides: Profile.Overrides(outputDirectory: results.path))
+        let box = SimList()
+        session = RunSession(
+            profile: parsed, clock: clock, sinks: [collector],
+            startSimulators: { profile, password in
+                var addresses: [Int: (host: String, port: Int)] = [:]
+                for (index, slave) in profile.slaves.enumerated() {
+                    guard case .simulated(let options) = slave.kind else { continue }
+                    var configuration = SimConfiguration()
+                    configuration.password = password
+                    configuration.switchname = slave.label
+                    configuration.profiles = [SofiaProfile(name: "external", sipIP: "127.0.0.1", sipPort: 5080 + index)]
+                    configuration.timing.answerDelay = .fixed(options.answerDelay)
+                    configuration.timing.ringDelay = .fixed(options.ringDelay)
+                    configuration.timing.sessionsPerSecond = options.sps
+                    configuration.faults = faults[index] ?? SimFaults()
+                    let sim = try SimSlave.start(configuration)
+                    box.add(sim)
+                    addresses[index] = ("127.0.0.1", sim.port)
+                }
+                return RunSession.Simulators(addresses: addresses) { box.stopAll() }
+            })
+    }
+
+    /// Runs the session: waits until its scheduler and sweeper are armed, moves the
+    /// run clock through the `offering` seconds (every call is offered on the way),
+    /// then lets `afterOffering` move it on (a drain's grace) while the run ends.
+    func run(
+        offering seconds: Double, afterOffering: @escaping @Sendable (ManualRunClock) async -> Void = { _ in }
+    ) async throws -> RunSession.Outcome {
+        let clock = self.clock
+        let session = self.session
+        let run = Task {
+            defer {
+                // A run that failed before arming its timers must not leave the wait
+                // below hanging: two timers far away release it.
+                for _ in 0..<2 { clock.makeTimer {}.arm(at: .max) }
+            }
+            return try await session.run()
+        }
+        await clock.waitForArmedTimers(2)
+        clock.advance(by: Int64(seconds * 1e9))
+        await afterOffering(clock)
+        defer { try? FileManager.default.removeItem(at: results) }
+        return try await run.value
+    }
+}
+
+/// The simulators a harness started.
+final class SimList: Sendable {
+    private let sims = Mutex<[SimSlave]>([])
+    func add(_ sim: SimSlave) { sims.withLock { $0.append(sim) } }
+    func stopAll() { for sim in sims.withLock({ $0 }) { sim.stop() } }
+}
