@@ -119,6 +119,26 @@ public final class Client: Sendable {
         return try Event(frame: frame)
     }
 
+    /// Runs `api <command>` once on every control connection, all at once, and returns
+    /// when each has replied (a connection that fails is skipped). FreeSWITCH serves
+    /// each connection's commands in order, so the command runs after every command sent
+    /// earlier on any of them — the drain's `hupall` uses this so that it cannot
+    /// overtake an originate still queued on another connection.
+    /// - Returns: how many connections answered.
+    @discardableResult
+    public func apiOnEveryConnection(_ command: String) async -> Int {
+        let connections = state.withLock { $0.connections }
+        guard let api = try? Command.api(command) else { return 0 }
+        return await withTaskGroup(of: Bool.self) { group in
+            for connection in connections {
+                group.addTask { (try? await connection.send(api)) != nil }
+            }
+            var answered = 0
+            for await ok in group where ok { answered += 1 }
+            return answered
+        }
+    }
+
     /// Runs `api <command>` and returns its output with surrounding whitespace trimmed.
     /// - Throws: ``CommandError`` when the output starts with `-ERR` or `-USAGE`.
     public func cmd(_ command: String) async throws -> String {

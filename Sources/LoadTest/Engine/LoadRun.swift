@@ -193,9 +193,11 @@ public final class LoadRun: Sendable {
         await clock.sleep(until: clock.now() + Int64(plan.grace * 1e9), unless: grace)
         if ledger.inFlight > 0 {
             // Ours only: never `hupall <cause> <var>` with an empty value (it hangs up
-            // every call on the box).
+            // every call on the box). On every control connection, so that it comes after
+            // each originate already sent on any of them (an originate still queued
+            // behind it on another connection would outlive it).
             for link in links where link.isHealthy {
-                _ = try? await link.client.cmd("hupall MANAGER_REQUEST switchy_run \(plan.runID)")
+                await link.client.apiOnEveryConnection("hupall MANAGER_REQUEST switchy_run \(plan.runID)")
             }
             let hangup = Waker()
             whenEmpty.set(hangup)

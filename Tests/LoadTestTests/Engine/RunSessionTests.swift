@@ -61,26 +61,22 @@ import Testing
     }
 
     /// Calls held longer than the run: when the grace passes on the run clock, the
-    /// drain hangs them up (ours only), waits for their ends (up to 5 s more of run
-    /// clock) and records each call once: hung up by the drain, or — a call whose end
-    /// never came — lost with the drain's reason.
-    @Test func theDrainHangsUpWhatOutlivesTheGrace() async throws {
+    /// drain hangs them up (ours only) and ends as soon as the last of them is
+    /// recorded, each once, hung up by the drain. The run clock does not move after
+    /// the grace: the simulators run on real time, and moving the run clock past the
+    /// drain's wait before their hangups arrive would record those calls as lost (the
+    /// time limit is the test's safety net if a call's end never came).
+    @Test(.timeLimit(.minutes(1))) func theDrainHangsUpWhatOutlivesTheGrace() async throws {
         let harness = try RunSessionHarness(
             "{ name: 'drain', slaves: \(Self.slaves), call: { dest: 'echo@{sip}' }, load: { rate: 10, limit: 100, duration: 600, run_time: 1, grace: 2 } }")
         let outcome = try await harness.run(offering: 1) { clock in
             await clock.waitForArmedTimers(2)  // the sweeper and the drain's grace
             clock.advance(by: 2_000_000_000)
-            await clock.waitForArmedTimers(2)  // the sweeper and the wait after hupall (or the run is over)
-            clock.advance(by: 5_000_000_000)
         }
         let records = harness.collector.records
         #expect(records.count >= 9 && records.count == outcome.result.offered)
         #expect(Set(records.map(\.callUUID)).count == records.count)
-        #expect(records.contains { $0.hangupCause == "MANAGER_REQUEST" })
-        #expect(records.allSatisfy { record in
-            record.hangupCause == "MANAGER_REQUEST"
-                || (record.outcome == .lost && record.error == "no end of call seen before the run ended")
-        })
+        #expect(records.allSatisfy { $0.hangupCause == "MANAGER_REQUEST" && $0.outcome != .lost })
         #expect(outcome.result.offeringSeconds == 1)
     }
 }
