@@ -18,10 +18,20 @@ import Synchronization
 /// `connect()` subscribes (plain format) to the channel events, BACKGROUND_JOB and
 /// HEARTBEAT, with FreeSWITCH filters that pass only this run's calls (ARCHITECTURE.md,
 /// "Correlation"): `variable_switchy_run <runID>`, `variable_sip_h_X-switchy_run
-/// <runID>`, `Event-Name BACKGROUND_JOB`, `Event-Name HEARTBEAT`. Events are handled
-/// on the connection's reader thread, which never waits on anything but this
-/// listener's own short locks. The collections are snapshots, safe to read from any
-/// thread.
+/// <runID>`, `Event-Name BACKGROUND_JOB`, `Event-Name HEARTBEAT`.
+///
+/// Two threads do the work. The connection's reader thread decodes each event and
+/// tracks it: calls and sessions, jobs, the heartbeat, under locks that belong to this
+/// listener alone (no other listener shares them, so one slave's events never wait
+/// for another's). Everything else, the apps' callbacks and those registered with
+/// ``on(_:_:)``, ``onCallEnded(_:)`` and ``onDisconnect(_:)``, runs on the listener's
+/// callback thread, fed through a queue in wire order, so a slow callback delays other
+/// callbacks but never the socket. ``callbackBacklog`` gives the queue's depth and
+/// high-water mark; what happens when it is full is said at ``Backlog``.
+///
+/// The collections are snapshots, safe to read from any thread. A callback that reads
+/// them sees the listener as it is when the callback runs, which may already include
+/// later events of the stream.
 public final class EventListener: Sendable {
     public let host: String
     public let port: Int
@@ -35,8 +45,8 @@ public final class EventListener: Sendable {
     private let registry = Mutex(Registry())
     package let jobTable = JobTable()
     private let latestHeartbeat = Mutex<Heartbeat?>(nil)
-    private let started = Atomic<Bool>(false)
     private let handled = Atomic<Int>(0)
+    private let callbacks: CallbackQueue
 
     /// Event names every listener subscribes to.
     public static let baseEvents = [
@@ -61,10 +71,13 @@ public final class EventListener: Sendable {
     ///     ``Session/variables`` (turn off at high call rates).
     ///   - clock: the local monotonic clock, in ns (Dispatch's uptime clock by default;
     ///     injectable for tests).
+    ///   - callbackQueueCapacity: callbacks queued before the queue counts as full
+    ///     (see ``Backlog``).
     public init(
         host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", runID: String? = nil,
         keepVariables: Bool = true,
-        clock: (@Sendable () -> Int64)? = nil
+        clock: (@Sendable () -> Int64)? = nil,
+        callbackQueueCapacity: Int = 16_384
     ) {
         self.host = host
         self.port = port
@@ -72,6 +85,11 @@ public final class EventListener: Sendable {
         self.runID = runID ?? String(UUID().uuidString.lowercased().prefix(8))
         self.clock = clock ?? { Int64(DispatchTime.now().uptimeNanoseconds) }
         self.tracker = Mutex(CallTracker(keepVariables: keepVariables))
+        self.callbacks = CallbackQueue(capacity: callbackQueueCapacity, name: "switchy-callbacks \(host):\(port)")
+    }
+
+    deinit {
+        callbacks.stop()
     }
 
     /// `host:port`.
@@ -110,12 +128,13 @@ public final class EventListener: Sendable {
         }
     }
 
-    /// Starts dispatching. Events are read and tracked from ``connect(options:filtered:)``
-    /// on (a socket must never go unread); this checks the listener is connected, as the
-    /// original Switchy's `start()` did, and may be called more than once.
+    /// Checks that the listener is connected, as the original Switchy's `start()` did;
+    /// it may be called more than once. It starts nothing: events are read, tracked and
+    /// passed to the callbacks from ``connect(options:filtered:)`` on, since a socket
+    /// must never go unread.
+    /// - Throws: ``ClientError/notConnected(endpoint:)``.
     public func start() throws(ClientError) {
         guard isConnected else { throw .notConnected(endpoint: endpoint) }
-        started.store(true, ordering: .relaxed)
     }
 
     /// Closes the event connection; waiting jobs fail as lost, tracked calls are dropped.
@@ -139,6 +158,41 @@ public final class EventListener: Sendable {
 
     /// The slave's figures from its latest HEARTBEAT, if one has arrived.
     public var heartbeat: Heartbeat? { latestHeartbeat.withLock { $0 } }
+
+    /// The callback queue's figures now.
+    public var callbackBacklog: Backlog { callbacks.backlog }
+
+    /// The callback queue between the reader thread and the callback thread.
+    ///
+    /// When `depth` reaches `capacity` the queue is full, yet the reader neither waits
+    /// nor drops: the item is queued all the same and counted in `overflowed`.
+    /// Waiting would leave the socket unread, and FreeSWITCH then drops events
+    /// silently and may freeze event delivery to every client of the slave
+    /// (esl-protocol.md §9); dropping would lose call endings. Growing memory in this
+    /// process is the failure a run can see and report.
+    public struct Backlog: Sendable, Equatable {
+        /// Callbacks queued or running now (an event's callbacks count as one).
+        public var depth: Int
+        /// The largest `depth` since the listener was made.
+        public var highWaterMark: Int
+        /// The depth at which the queue counts as full.
+        public var capacity: Int
+        /// Items queued while the queue was full.
+        public var overflowed: Int
+    }
+
+    /// Waits until every callback of the events read so far has run (for a caller
+    /// that wants the callbacks' effects before it goes on, such as a test or the end
+    /// of a run).
+    public func waitForCallbacks() async {
+        await callbacks.waitUntilRun()
+    }
+
+    /// Blocks the calling thread until every callback of the events handled so far has
+    /// run; for tests that feed events with ``handle(_:)``. Never call it from a callback.
+    package func drainCallbacks() {
+        callbacks.runQueued()
+    }
 
     /// A read-only view of the tracked calls.
     public struct CallsView: Sendable {
@@ -174,9 +228,9 @@ public final class EventListener: Sendable {
 
     // MARK: Callbacks
 
-    /// Calls `handler` on the reader thread for every event named `eventName` (`"*"` for
-    /// all), with the leg it concerns when it is one of ours. Returns an id for
-    /// ``removeCallback(_:)``.
+    /// Calls `handler` on the callback thread for every event named `eventName` (`"*"`
+    /// for all), with the leg it concerns when it is one of ours (as it was right after
+    /// the event). Returns an id for ``removeCallback(_:)``.
     @discardableResult
     public func on(_ eventName: String, _ handler: @escaping @Sendable (Event, Session?) -> Void) -> Int {
         registry.withLock { registry in
@@ -186,7 +240,7 @@ public final class EventListener: Sendable {
         }
     }
 
-    /// Calls `handler` on the reader thread when a call ends (every leg destroyed).
+    /// Calls `handler` on the callback thread when a call ends (every leg destroyed).
     @discardableResult
     public func onCallEnded(_ handler: @escaping @Sendable (Call) -> Void) -> Int {
         registry.withLock { registry in
@@ -196,7 +250,8 @@ public final class EventListener: Sendable {
         }
     }
 
-    /// Calls `handler` once the event connection has ended.
+    /// Calls `handler` on the callback thread once the event connection has ended, after
+    /// the callbacks of every event read before.
     @discardableResult
     public func onDisconnect(_ handler: @escaping @Sendable (ESLError) -> Void) -> Int {
         registry.withLock { registry in
@@ -207,7 +262,8 @@ public final class EventListener: Sendable {
     }
 
     /// Removes a callback registered with ``on(_:_:)``, ``onCallEnded(_:)`` or
-    /// ``onDisconnect(_:)``.
+    /// ``onDisconnect(_:)``. Events read before still call it: which callbacks an event
+    /// gets is decided when it is read.
     public func removeCallback(_ id: Int) {
         registry.withLock { registry in
             for name in registry.handlers.keys { registry.handlers[name]?.removeAll { $0.id == id } }
@@ -251,14 +307,14 @@ public final class EventListener: Sendable {
 
     // MARK: Event handling (reader thread)
 
-    /// Handles one event: tracking, jobs, heartbeat, then apps and callbacks. Internal
-    /// so tests can feed captured events without a socket.
+    /// Handles one event on the reader thread: tracks it (calls, jobs, heartbeat), then
+    /// queues the callbacks it calls, if any, for the callback thread. Internal so tests
+    /// can feed captured events without a socket.
     package func handle(_ event: Event) {
         handled.add(1, ordering: .relaxed)
         guard let name = event.name else { return }
         var session: Session?
         var endedCall: Call?
-        var call: Call?
         switch name {
         case "BACKGROUND_JOB":
             jobTable.deliver(event)
@@ -272,25 +328,31 @@ public final class EventListener: Sendable {
                 return (change.session, change.endedCall)
             }
         }
-        let (handlers, apps, endedHandlers) = registry.withLock { registry in
-            let handlers = (registry.handlers[name] ?? []) + (registry.handlers["*"] ?? [])
-            return (handlers, registry.apps, endedCall == nil ? [] : registry.callEnded)
+        let (named, all, apps, endedHandlers) = registry.withLock { registry in
+            (
+                registry.handlers[name] ?? [], registry.handlers["*"] ?? [], registry.apps,
+                endedCall == nil ? [] : registry.callEnded
+            )
         }
         // The call's snapshot (an array of its legs) is only needed to find and feed an
-        // app, so a listener without apps never makes one. The tracker changes only on
-        // this thread, so taking it here gives the same snapshot as inside `apply`.
+        // app, so a listener without apps never makes one. Taken here, on the reader, it
+        // is the call as this event left it.
+        var call: Call?
         if !apps.isEmpty, let session {
             call = endedCall ?? tracker.withLock { $0.call(session.callUUID) }
         }
-        let appID = call?.appID ?? session?.appID
-        let app = appID.flatMap { apps[AppID(rawValue: $0)] }
-        if let app, let session, let call {
-            app.app.receive(AppEvent(name: name, event: event, session: session, call: call, context: app.context))
-        }
-        for (_, handler) in handlers { handler(event, session) }
-        if let endedCall {
-            app?.app.callEnded(endedCall, context: app!.context)
-            for (_, handler) in endedHandlers { handler(endedCall) }
+        let app = (call?.appID ?? session?.appID).flatMap { apps[AppID(rawValue: $0)] }
+        guard app != nil || !named.isEmpty || !all.isEmpty || !endedHandlers.isEmpty else { return }
+        callbacks.put { [session, call, endedCall] in
+            if let app, let session, let call {
+                app.app.receive(AppEvent(name: name, event: event, session: session, call: call, context: app.context))
+            }
+            for (_, handler) in named { handler(event, session) }
+            for (_, handler) in all { handler(event, session) }
+            if let endedCall {
+                app?.app.callEnded(endedCall, context: app!.context)
+                for (_, handler) in endedHandlers { handler(endedCall) }
+            }
         }
     }
 
@@ -300,7 +362,10 @@ public final class EventListener: Sendable {
         tracker.withLock { $0.forgetAll() }
         jobTable.failAll(reason: error.description)
         let handlers = registry.withLock { $0.disconnected }
-        for (_, handler) in handlers { handler(error) }
+        guard !handlers.isEmpty else { return }
+        callbacks.put {
+            for (_, handler) in handlers { handler(error) }
+        }
     }
 
     private func expectOK(_ reply: Frame) throws(ESLError) {
