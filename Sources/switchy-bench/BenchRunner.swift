@@ -47,15 +47,19 @@ struct BenchRunner {
         var socket: [Double] = []
         var versusRaw: [Double] = []
         // The listener and the raw client alternate, so background load hits both alike.
+        var versusConnection: [Double] = []
         for rep in 1...reps {
             let raw = try SocketBenchmark.runRaw(stream)
+            let connection = try await SocketBenchmark.runConnectionOnly(stream)
             let rate = try await SocketBenchmark.run(stream)
             socket.append(rate)
             versusRaw.append(rate / raw)
+            versusConnection.append(rate / connection)
             log(
                 "  rep \(rep): \(Format.number(rate)) events/s (\(Format.number(rate * Double(bytes) / Double(stream.eventCount) / 1e6)) MB/s), "
-                    + "raw client \(Format.number(raw)) events/s")
+                    + "raw client \(Format.number(raw)), Connection only (switchy events --stats) \(Format.number(connection)) events/s")
         }
+        log("  listener / Connection only: median \(Format.number(Stats(versusConnection).median))")
         figures.append(
             Figure(
                 key: "socket_events_per_s", unit: "events/s", stats: Stats(socket),

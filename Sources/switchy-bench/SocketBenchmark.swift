@@ -31,6 +31,28 @@ enum SocketBenchmark {
         return Double(handled) / seconds
     }
 
+    /// What `switchy events --stats` does (framing and decoding, no tracking): the
+    /// same peer and stream, read by a bare `Connection` that counts its events.
+    /// Returns events/s, timed as ``run(_:)`` is.
+    static func runConnectionOnly(_ stream: CaptureStream) async throws -> Double {
+        let peer = try StreamPeer(stream: stream)
+        defer { peer.close() }
+        let counted = Atomic<Int>(0)
+        let finished = Finished()
+        let connection = try await Connection.connect(
+            host: "127.0.0.1", port: peer.port, password: "ClueCon",
+            onEvent: { _ in counted.add(1, ordering: .relaxed) }, onClose: { _ in finished.signal() })
+        for _ in 0..<StreamPeer.commandsBeforeStreaming { _ = try await connection.send(.event(.plain, ["ALL"])) }
+        await finished.wait()
+        guard let started = peer.startedAt else { throw BenchError("connection: the peer never started") }
+        let seconds = Double(Clock.nanoseconds() - started) / 1e9
+        let events = counted.load(ordering: .relaxed)
+        guard events == stream.eventCount else {
+            throw BenchError("connection: \(events) events of \(stream.eventCount)")
+        }
+        return Double(events) / seconds
+    }
+
     /// The baseline of `socket_vs_raw`: the same peer and stream, read by a client that
     /// does blocking `read()`s into a 256 KB buffer and only frames what it reads, with
     /// ``DecodeBenchmark/scanFrames(_:)``'s `memchr` search (no `Event`, no tracking).

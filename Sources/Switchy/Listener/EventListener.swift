@@ -63,6 +63,25 @@ public final class EventListener: Sendable {
         var apps: [AppID: (app: any CallApp, context: AppContext)] = [:]
         /// Subscriptions added for apps, replayed when the listener connects again.
         var extraSubscriptions: [(names: [String], byName: Bool)] = []
+
+        /// Who an event goes to; nil when nobody could want it (then its name is never
+        /// made into a `String`).
+        func delivery(for event: Event, endedCall: Call?) -> Delivery? {
+            guard !handlers.isEmpty || !apps.isEmpty || (endedCall != nil && !callEnded.isEmpty) else { return nil }
+            guard let name = event.name else { return nil }
+            return Delivery(
+                name: name, named: handlers[name] ?? [], all: handlers["*"] ?? [], apps: apps,
+                ended: endedCall == nil ? [] : callEnded)
+        }
+    }
+
+    /// The callbacks one event calls, taken from the registry when it is read.
+    private struct Delivery: Sendable {
+        var name: String
+        var named: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
+        var all: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
+        var apps: [AppID: (app: any CallApp, context: AppContext)]
+        var ended: [(id: Int, handler: @Sendable (Call) -> Void)]
     }
 
     /// - Parameters:
@@ -84,7 +103,9 @@ public final class EventListener: Sendable {
         self.password = password
         self.runID = runID ?? String(UUID().uuidString.lowercased().prefix(8))
         self.clock = clock ?? { Int64(DispatchTime.now().uptimeNanoseconds) }
-        self.tracker = Mutex(CallTracker(keepVariables: keepVariables))
+        var tracker = CallTracker(keepVariables: keepVariables)
+        tracker.keepsEndedCalls = true
+        self.tracker = Mutex(tracker)
         self.callbacks = CallbackQueue(capacity: callbackQueueCapacity, name: "switchy-callbacks \(host):\(port)")
     }
 
@@ -199,13 +220,13 @@ public final class EventListener: Sendable {
         let listener: EventListener
         public subscript(uuid: String) -> Call? { listener.tracker.withLock { $0.call(uuid) } }
         public var count: Int { listener.tracker.withLock { $0.calls.count } }
-        public var all: [Call] { listener.tracker.withLock { tracker in tracker.calls.keys.compactMap { tracker.call($0) } } }
+        public var all: [Call] { listener.tracker.withLock { $0.allCalls } }
     }
 
     /// A read-only view of the tracked legs.
     public struct SessionsView: Sendable {
         let listener: EventListener
-        public subscript(uuid: String) -> Session? { listener.tracker.withLock { $0.sessions[uuid] } }
+        public subscript(uuid: String) -> Session? { listener.tracker.withLock { $0.session(uuid) } }
         public var count: Int { listener.tracker.withLock { $0.sessions.count } }
         public var all: [Session] { listener.tracker.withLock { Array($0.sessions.values) } }
     }
@@ -312,48 +333,57 @@ public final class EventListener: Sendable {
     /// can feed captured events without a socket.
     package func handle(_ event: Event) {
         handled.add(1, ordering: .relaxed)
-        guard let name = event.name else { return }
         var session: Session?
         var endedCall: Call?
-        switch name {
-        case "BACKGROUND_JOB":
-            jobTable.deliver(event)
-        case "HEARTBEAT":
-            let figures = Heartbeat(event)
-            latestHeartbeat.withLock { $0 = figures }
-        default:
+        // The name is matched as bytes: most events are tracked without a `String`.
+        let kind = CallTracker.Kind(event)
+        if kind != .notChannel {
             let now = clock()
             (session, endedCall) = tracker.withLock { tracker in
-                guard let change = tracker.apply(event, name: name, now: now) else { return (nil, nil) }
+                guard let change = tracker.apply(event, kind: kind, now: now) else { return (nil, nil) }
                 return (change.session, change.endedCall)
             }
+        } else if event.withRawValue(of: "Event-Name", { Self.equals($0, "BACKGROUND_JOB") }) == true {
+            jobTable.deliver(event)
+        } else if event.withRawValue(of: "Event-Name", { Self.equals($0, "HEARTBEAT") }) == true {
+            let figures = Heartbeat(event)
+            latestHeartbeat.withLock { $0 = figures }
         }
-        let (named, all, apps, endedHandlers) = registry.withLock { registry in
-            (
-                registry.handlers[name] ?? [], registry.handlers["*"] ?? [], registry.apps,
-                endedCall == nil ? [] : registry.callEnded
-            )
+        guard let delivery = registry.withLock({ $0.delivery(for: event, endedCall: endedCall) }) else {
+            if let endedCall { tracker.withLock { $0.forget(endedCall) } }
+            return
         }
         // The call's snapshot (an array of its legs) is only needed to find and feed an
         // app, so a listener without apps never makes one. Taken here, on the reader, it
         // is the call as this event left it.
         var call: Call?
-        if !apps.isEmpty, let session {
+        if !delivery.apps.isEmpty, let session {
             call = endedCall ?? tracker.withLock { $0.call(session.callUUID) }
         }
-        let app = (call?.appID ?? session?.appID).flatMap { apps[AppID(rawValue: $0)] }
-        guard app != nil || !named.isEmpty || !all.isEmpty || !endedHandlers.isEmpty else { return }
-        callbacks.put { [session, call, endedCall] in
+        let app = (call?.appID ?? session?.appID).flatMap { delivery.apps[AppID(rawValue: $0)] }
+        guard app != nil || !delivery.named.isEmpty || !delivery.all.isEmpty || !delivery.ended.isEmpty else {
+            if let endedCall { tracker.withLock { $0.forget(endedCall) } }
+            return
+        }
+        let name = delivery.name
+        callbacks.put { [self, session, call, endedCall] in
+            // An ended call is forgotten once its end is being delivered: callbacks of
+            // its earlier events still find it in `calls`.
+            if let endedCall { tracker.withLock { $0.forget(endedCall) } }
             if let app, let session, let call {
                 app.app.receive(AppEvent(name: name, event: event, session: session, call: call, context: app.context))
             }
-            for (_, handler) in named { handler(event, session) }
-            for (_, handler) in all { handler(event, session) }
+            for (_, handler) in delivery.named { handler(event, session) }
+            for (_, handler) in delivery.all { handler(event, session) }
             if let endedCall {
                 app?.app.callEnded(endedCall, context: app!.context)
-                for (_, handler) in endedHandlers { handler(endedCall) }
+                for (_, handler) in delivery.ended { handler(endedCall) }
             }
         }
+    }
+
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private func connectionEnded(_ error: ESLError) {
