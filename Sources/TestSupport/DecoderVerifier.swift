@@ -1,8 +1,10 @@
 public import ESL
 
 /// Feeds bytes to a ``FrameDecoder`` split in every way worth trying and checks that
-/// the frames come out the same each time (the model is swift-nio's
-/// `ByteToMessageDecoderVerifier`).
+/// the frames come out the same each time and as expected: how many, of which types
+/// in which order, and how many bytes are left over at the end (the model is
+/// swift-nio's `ByteToMessageDecoderVerifier`, which checks each pass against the
+/// expected outputs and reports leftovers).
 public enum DecoderVerifier {
     /// What one decoding pass produced.
     public struct Outcome: Equatable, Sendable {
@@ -18,9 +20,64 @@ public enum DecoderVerifier {
     public struct FrameBytes: Equatable, Sendable {
         public var bytes: [UInt8]
         public var bodyStart: Int
+        public var contentType: Frame.ContentType
         public init(_ frame: Frame) {
             bytes = frame.rawBytes
             bodyStart = frame.bodyOffset
+            contentType = frame.contentType
+        }
+    }
+
+    /// What a decoding pass must give, checked on every pass.
+    public struct Expected: Sendable {
+        /// Frames decoded.
+        public var frameCount: Int
+        /// Frames per `Content-Type` (as ``Frame/ContentType/description`` spells it),
+        /// when known.
+        public var countsByType: [String: Int]?
+        /// Every frame's type, in order, when known.
+        public var order: [Frame.ContentType]?
+        /// Bytes still buffered after the last frame (a partial frame).
+        public var leftover: Int
+
+        /// Expects the frames `countsByType` adds up to.
+        public init(countsByType: [String: Int], order: [Frame.ContentType]? = nil, leftover: Int = 0) {
+            self.frameCount = countsByType.values.reduce(0, +)
+            self.countsByType = countsByType
+            self.order = order
+            self.leftover = leftover
+        }
+
+        /// Expects exactly these frame types, in this order.
+        public init(order: [Frame.ContentType], leftover: Int = 0) {
+            self.frameCount = order.count
+            self.order = order
+            self.leftover = leftover
+        }
+
+        /// Expects `frameCount` frames of any types.
+        public init(frameCount: Int, leftover: Int = 0) {
+            self.frameCount = frameCount
+            self.leftover = leftover
+        }
+
+        /// Why `outcome` is not what is expected, or nil when it is.
+        func mismatch(_ outcome: Outcome) -> String? {
+            if outcome.frames.count != frameCount {
+                return "\(outcome.frames.count) frames instead of \(frameCount)"
+            }
+            let types = outcome.frames.map(\.contentType)
+            if let order, let index = order.indices.first(where: { order[$0] != types[$0] }) {
+                return "frame \(index) is \(types[index]) instead of \(order[index])"
+            }
+            if let countsByType {
+                let counts = types.reduce(into: [String: Int]()) { $0[$1.description, default: 0] += 1 }
+                if counts != countsByType { return "frames per type \(counts) instead of \(countsByType)" }
+            }
+            if outcome.leftover != leftover {
+                return "\(outcome.leftover) bytes left over instead of \(leftover)"
+            }
+            return nil
         }
     }
 
@@ -42,14 +99,16 @@ public enum DecoderVerifier {
         return Outcome(frames: frames, leftover: decoder.bufferedByteCount, strayNoticeBody: decoder.strayNoticeBody)
     }
 
-    /// Decodes `bytes` whole and in chunks of each of `chunkSizes`, and one byte at a
-    /// time; throws ``Mismatch`` unless every pass equals the whole pass.
+    /// Decodes `bytes` whole and in chunks of each of `chunkSizes` (one byte at a time
+    /// among them by default); throws ``Mismatch`` unless the whole pass is as
+    /// `expected` and every other pass equals it.
     /// - Returns: the whole pass.
     @discardableResult
-    public static func verify(_ bytes: [UInt8], chunkSizes: [Int] = [1, 7, 1000, 65536])
+    public static func verify(_ bytes: [UInt8], expecting expected: Expected, chunkSizes: [Int] = [1, 7, 1000, 65536])
         throws -> Outcome
     {
         let whole = try decode(chunks: [bytes[...]])
+        if let mismatch = expected.mismatch(whole) { throw Mismatch(description: "whole: \(mismatch)") }
         for size in chunkSizes {
             let chunks = stride(from: 0, to: bytes.count, by: size).map { bytes[$0..<min($0 + size, bytes.count)] }
             let outcome = try decode(chunks: chunks)

@@ -16,6 +16,8 @@ public final class ScriptedPeer: Sendable {
         case close
         /// Block until the test calls ``ScriptedPeer/signal()``.
         case waitForSignal
+        /// Until the client closes: read each command and write what `reply` makes of it.
+        case answerEachCommand(@Sendable (_ command: [UInt8]) -> [UInt8])
     }
 
     /// The port the peer listens on (on 127.0.0.1).
@@ -97,16 +99,24 @@ public final class ScriptedPeer: Sendable {
         guard let client else { return }
         defer { POSIXSocket.close(client) }
         var pending: [UInt8] = []
+        // How far `pending` has been searched for a command's end (a big command
+        // arrives in many reads; each read's bytes are searched once).
+        var searched = 0
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
         defer { chunk.deallocate() }
         /// Reads until `pending` holds a whole command; false at EOF.
         func readCommand() -> [UInt8]? {
             while true {
-                if let end = commandEnd(pending) {
+                if let end = Self.commandEnd(pending, from: searched) {
                     let command = Array(pending[..<end])
                     pending.removeFirst(end)
+                    searched = 0
                     return command
                 }
+                // Resume at the last byte before any trailing CRs: it may be the first LF.
+                searched = pending.count
+                while searched > 0, pending[searched - 1] == 0x0D { searched -= 1 }
+                searched = max(0, searched - 1)
                 guard let count = try? POSIXSocket.read(client, into: chunk), count > 0 else { return nil }
                 pending += UnsafeRawBufferPointer(rebasing: chunk[0..<count])
             }
@@ -123,6 +133,12 @@ public final class ScriptedPeer: Sendable {
                 return
             case .waitForSignal:
                 signals.wait()
+            case .answerEachCommand(let reply):
+                while let command = readCommand() {
+                    received.withLock { $0.append(command) }
+                    do { try POSIXSocket.writeAll(client, reply(command)) } catch { return }
+                }
+                return
             }
         }
         // Script done: keep the connection until the client closes it.
@@ -130,10 +146,12 @@ public final class ScriptedPeer: Sendable {
     }
 
     /// End of the first command in `bytes` (after its blank line), as FreeSWITCH reads
-    /// it: two LFs with only CRs between them.
-    private func commandEnd(_ bytes: [UInt8]) -> Int? {
+    /// it: two LFs with only CRs between them. The search starts at `start`, which
+    /// must not be between such a pair's first LF and the CRs after it.
+    private static func commandEnd(_ bytes: [UInt8], from start: Int) -> Int? {
         var sawNewline = false
-        for (index, byte) in bytes.enumerated() {
+        for index in start..<bytes.count {
+            let byte = bytes[index]
             if byte == 0x0A {
                 if sawNewline { return index + 1 }
                 sawNewline = true

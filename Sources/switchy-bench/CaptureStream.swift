@@ -20,6 +20,8 @@ struct CaptureStream: Sendable {
     let eventsPerCopy: Int
     /// Copies in ``bytes``.
     let copies: Int
+    /// The size of the largest frame, in bytes.
+    let largestFrame: Int
 
     var eventCount: Int { eventsPerCopy * copies }
 
@@ -28,9 +30,11 @@ struct CaptureStream: Sendable {
         decoder.append(try Fixtures.raw(Self.captureName))
         var one: [UInt8] = []
         var events = 0
+        var largest = 0
         while let frame = try decoder.next() {
             guard frame.contentType.isEvent else { continue }
             one.append(contentsOf: frame.rawBytes)
+            largest = max(largest, frame.rawBytes.count)
             events += 1
         }
         let uuids = Self.uuidOffsets(in: one)
@@ -49,6 +53,7 @@ struct CaptureStream: Sendable {
         self.bytes = bytes
         self.eventsPerCopy = events
         self.copies = copies
+        self.largestFrame = largest
     }
 
     /// Offsets of every `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (lowercase hex).

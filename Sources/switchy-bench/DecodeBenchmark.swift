@@ -81,6 +81,27 @@ enum DecodeBenchmark {
         return frames
     }
 
+    /// Like ``scanFrames(_:)`` over bytes that may end inside a frame: returns the
+    /// complete frames and the bytes they take up.
+    static func scanCompleteFrames(_ raw: UnsafeRawBufferPointer) -> (frames: Int, bytes: Int) {
+        guard let base = raw.baseAddress else { return (0, 0) }
+        let count = raw.count
+        var position = 0
+        var frames = 0
+        while position < count {
+            guard let headerEnd = blankLine(base, from: position, to: count) else { break }
+            let length = contentLengthValue(raw, from: position, to: headerEnd)
+            let bodyStart = headerEnd + 2
+            guard bodyStart + length <= count else { break }
+            if length > 0 {
+                _ = blankLine(base, from: bodyStart, to: bodyStart + length)
+            }
+            position = bodyStart + length
+            frames += 1
+        }
+        return (frames, position)
+    }
+
     /// Index of the first `\n` of the first `\n\n` in `from..<to`.
     @inline(__always)
     static func blankLine(_ base: UnsafeRawPointer, from: Int, to end: Int) -> Int? {

@@ -8,7 +8,8 @@ import Switchy
 import Synchronization
 
 /// `socket_events_per_s`: the capture stream served by a loopback TCP peer and consumed
-/// by `Connection` + `EventListener` (socket → decoder → `Event` → call tracking).
+/// by `Connection` + `EventListener` (socket → decoder → `Event` → call tracking);
+/// `socket_vs_raw`: the same against a client that only reads and frames.
 enum SocketBenchmark {
     /// Returns events/s, from the peer's first byte of events until the listener has
     /// handled the last one and seen the end of the stream.
@@ -28,6 +29,67 @@ enum SocketBenchmark {
             throw BenchError("socket: \(handled) events handled of \(stream.eventCount)")
         }
         return Double(handled) / seconds
+    }
+
+    /// What `switchy events --stats` does (framing and decoding, no tracking): the
+    /// same peer and stream, read by a bare `Connection` that counts its events.
+    /// Returns events/s, timed as ``run(_:)`` is.
+    static func runConnectionOnly(_ stream: CaptureStream) async throws -> Double {
+        let peer = try StreamPeer(stream: stream)
+        defer { peer.close() }
+        let counted = Atomic<Int>(0)
+        let finished = Finished()
+        let connection = try await Connection.connect(
+            host: "127.0.0.1", port: peer.port, password: "ClueCon",
+            onEvent: { _ in counted.add(1, ordering: .relaxed) }, onClose: { _ in finished.signal() })
+        for _ in 0..<StreamPeer.commandsBeforeStreaming { _ = try await connection.send(.event(.plain, ["ALL"])) }
+        await finished.wait()
+        guard let started = peer.startedAt else { throw BenchError("connection: the peer never started") }
+        let seconds = Double(Clock.nanoseconds() - started) / 1e9
+        let events = counted.load(ordering: .relaxed)
+        guard events == stream.eventCount else {
+            throw BenchError("connection: \(events) events of \(stream.eventCount)")
+        }
+        return Double(events) / seconds
+    }
+
+    /// The baseline of `socket_vs_raw`: the same peer and stream, read by a client that
+    /// does blocking `read()`s into a 256 KB buffer and only frames what it reads, with
+    /// ``DecodeBenchmark/scanFrames(_:)``'s `memchr` search (no `Event`, no tracking).
+    /// Returns events/s, timed as ``run(_:)`` is.
+    static func runRaw(_ stream: CaptureStream) throws -> Double {
+        let peer = try StreamPeer(stream: stream)
+        defer { peer.close() }
+        let fd = try POSIXSocket.connect(host: "127.0.0.1", port: peer.port, timeout: 5)
+        defer { POSIXSocket.close(fd) }
+        // `auth` and the listener's five subscription commands, each answered +OK.
+        let commands = Array(repeating: "auth ClueCon\n\n", count: 1 + StreamPeer.commandsBeforeStreaming).joined()
+        try POSIXSocket.writeAll(fd, Array(commands.utf8))
+        let capacity = 256 * 1024
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity + stream.largestFrame, alignment: 16)
+        defer { buffer.deallocate() }
+        var filled = 0
+        var frames = 0
+        while true {
+            let count = try POSIXSocket.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<filled + capacity]))
+            if count == 0 { break }
+            filled += count
+            let (complete, used) = DecodeBenchmark.scanCompleteFrames(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+            frames += complete
+            // Keep the partial frame at the front for the next read.
+            if used > 0 {
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + used, byteCount: filled - used)
+                filled -= used
+            }
+        }
+        guard let started = peer.startedAt else { throw BenchError("raw socket: the peer never started") }
+        let seconds = Double(Clock.nanoseconds() - started) / 1e9
+        // The greeting and the six +OK replies are frames too.
+        let events = frames - 2 - StreamPeer.commandsBeforeStreaming
+        guard events == stream.eventCount else {
+            throw BenchError("raw socket: \(events) events framed of \(stream.eventCount)")
+        }
+        return Double(events) / seconds
     }
 }
 

@@ -53,7 +53,8 @@ import Testing
     @Test(arguments: expectedCounts.keys.sorted())
     func framesPerContentTypeMatchAnIndependentCount(capture: String) throws {
         let bytes = try Fixtures.raw(capture)
-        let outcome = try DecoderVerifier.verify(bytes)
+        let expected = try #require(Self.expectedCounts[capture])
+        let outcome = try DecoderVerifier.verify(bytes, expecting: .init(countsByType: expected))
         #expect(outcome.leftover == 0, "bytes left over")
         var decoder = FrameDecoder()
         decoder.append(bytes)
@@ -113,9 +114,45 @@ import Testing
             all += try Fixtures.raw(name)
             expectedFrames += Self.expectedCounts[String(name.prefix(2))]!.values.reduce(0, +)
         }
-        let outcome = try DecoderVerifier.verify(all, chunkSizes: [13, 4096, 1 << 20])
+        let outcome = try DecoderVerifier.verify(
+            all, expecting: .init(frameCount: expectedFrames), chunkSizes: [13, 4096, 1 << 20])
         #expect(outcome.frames.count == expectedFrames)
         #expect(outcome.leftover == 0)
+    }
+
+    @Test func wrongPasswordCaptureGivesItsThreeFramesInOrderEverySplit() throws {
+        let outcome = try DecoderVerifier.verify(
+            try Fixtures.raw("07"), expecting: .init(order: [.authRequest, .commandReply, .disconnectNotice]))
+        #expect(outcome.frames.map(\.contentType) == [.authRequest, .commandReply, .disconnectNotice])
+    }
+
+    /// A stream cut inside its last frame: every frame before it, and the cut frame's
+    /// bytes left over, however the stream is split.
+    @Test func aCutStreamLeavesItsPartialFrameOver() throws {
+        let bytes = try Fixtures.raw("01")
+        let whole = try DecoderVerifier.decode(chunks: [bytes[...]])
+        let last = try #require(whole.frames.last)
+        let cut = Array(bytes.dropLast(10))
+        let expected = DecoderVerifier.Expected(frameCount: whole.frames.count - 1, leftover: last.bytes.count - 10)
+        let outcome = try DecoderVerifier.verify(cut, expecting: expected)
+        #expect(outcome.frames == Array(whole.frames.dropLast()))
+    }
+
+    /// The verifier itself: a pass that differs from what is expected fails it.
+    @Test(arguments: [
+        // one frame too many expected
+        DecoderVerifier.Expected(frameCount: 4),
+        // the right count, the wrong order
+        DecoderVerifier.Expected(order: [.commandReply, .authRequest, .disconnectNotice]),
+        // bytes left over that are not there
+        DecoderVerifier.Expected(frameCount: 3, leftover: 1),
+        // the right count, the wrong types
+        DecoderVerifier.Expected(countsByType: ["auth/request": 1, "api/response": 1, "text/disconnect-notice": 1]),
+    ])
+    func theVerifierRejectsAnUnexpectedOutcome(expected: DecoderVerifier.Expected) throws {
+        #expect(throws: DecoderVerifier.Mismatch.self) {
+            try DecoderVerifier.verify(try Fixtures.raw("07"), expecting: expected)
+        }
     }
 
     @Test func overflowKillNoticeSplitByEventsIsDeliveredAndItsBodySkipped() throws {

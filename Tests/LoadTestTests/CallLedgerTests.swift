@@ -37,6 +37,7 @@ import Testing
             ledger.jobDone(uuid, on: "fslab-a", body: event.body ?? "", at: 1, channelExists: listener.calls[uuid] != nil)
         }
         for event in try CaptureFrames.events(capture) { listener.handle(event) }
+        listener.drainCallbacks()
         return (ledger, records, uuids)
     }
 
@@ -94,6 +95,7 @@ import Testing
         ledger.sweep(now: 64)
         #expect(ledger.inFlight == 0)
         for event in try CaptureFrames.events("02") { listener.handle(event) }
+        listener.drainCallbacks()
         ledger.sweep(now: 1_000_000_000_000)
         ledger.finishAll(reason: "run over")
         let all = records.all.withLock { $0 }

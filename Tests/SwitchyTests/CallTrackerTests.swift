@@ -12,7 +12,7 @@ import Testing
 
         init(_ capture: String) throws {
             for (index, event) in try CaptureFrames.events(capture).enumerated() {
-                guard let name = event.name, let change = tracker.apply(event, name: name, now: Int64(index)) else {
+                guard let change = tracker.apply(event, kind: CallTracker.Kind(event), now: Int64(index)) else {
                     continue
                 }
                 if change.previousState != change.session.state {
@@ -94,7 +94,7 @@ import Testing
         var tracker = CallTracker()
         var ended: Call?
         for (index, event) in try CaptureFrames.events("02").enumerated() where event.name != "CHANNEL_ANSWER" {
-            ended = tracker.apply(event, name: event.name ?? "", now: Int64(index))?.endedCall ?? ended
+            ended = tracker.apply(event, kind: CallTracker.Kind(event), now: Int64(index))?.endedCall ?? ended
         }
         let leg = try #require(ended?.originatingSession)
         #expect(leg.wasAnswered)
@@ -107,12 +107,12 @@ import Testing
         var tracker = CallTracker()
         // Feed every event twice, and the whole list reversed afterwards.
         for (index, event) in (events + events).enumerated() {
-            _ = tracker.apply(event, name: event.name ?? "", now: Int64(index))
+            _ = tracker.apply(event, kind: CallTracker.Kind(event), now: Int64(index))
         }
         var reversed = CallTracker()
         var states: [String: Session.State] = [:]
         for (index, event) in events.reversed().enumerated() {
-            guard let change = reversed.apply(event, name: event.name ?? "", now: Int64(index)) else { continue }
+            guard let change = reversed.apply(event, kind: CallTracker.Kind(event), now: Int64(index)) else { continue }
             if let before = states[change.session.uuid] { #expect(change.session.state >= before) }
             states[change.session.uuid] = change.session.state
         }

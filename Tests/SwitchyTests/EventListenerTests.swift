@@ -1,4 +1,5 @@
 @testable import Switchy
+import Dispatch
 import ESL
 import Synchronization
 import TestSupport
@@ -23,6 +24,7 @@ import Testing
         try listener.register(app, context: AppContext(appID: "app-1", listener: listener, control: SessionControl(nil)))
         let events = try CaptureFrames.events("11")
         for event in events { listener.handle(event) }
+        listener.drainCallbacks()
         let seen = app.seen.withLock { $0 }
         #expect(seen.first == "CHANNEL_CREATE outbound")
         #expect(seen.contains("CHANNEL_ANSWER inbound"))
@@ -42,6 +44,7 @@ import Testing
         for event in events.prefix(100) { listener.handle(event) }
         listener.removeCallback(all)
         for event in events.dropFirst(100) { listener.handle(event) }
+        listener.drainCallbacks()
         #expect(answers.withLock { $0.count } == 20)
         #expect(everything.withLock { $0 } == 100)
     }
@@ -93,8 +96,55 @@ import Testing
         let (early, unseen) = try Self.loopBackCall(100)
         listener.forgetCall(early)
         for event in late + unseen { listener.handle(event) }
+        listener.drainCallbacks()
         #expect(listener.calls.count == 0 && listener.sessions.count == 0)
         #expect(ended.withLock { $0 } == 0)
+    }
+
+    /// What a listener's callbacks saw, in the order they ran: event names, and
+    /// `ended <uuid>` for each call end.
+    final class CallbackLog: Sendable {
+        let entries = Mutex<[String]>([])
+        var all: [String] { entries.withLock { $0 } }
+    }
+
+    static func recordCallbacks(of listener: EventListener, into log: CallbackLog, gate: DispatchSemaphore? = nil) {
+        listener.on("*") { event, _ in
+            if let gate, log.all.isEmpty { gate.wait() }
+            log.entries.withLock { $0.append(event.name ?? "?") }
+        }
+        listener.onCallEnded { call in log.entries.withLock { $0.append("ended \(call.uuid)") } }
+    }
+
+    /// A callback that blocks holds up the callback thread, never the reader: `handle`
+    /// returns for every event, the backlog shows the queue (items past its capacity
+    /// counted, none dropped), and once the callback goes on, every event and call end
+    /// arrives in wire order, as when each is delivered before the next is read.
+    @Test func aBlockedCallbackNeverHoldsUpTheReader() throws {
+        let events = try CaptureFrames.events("06")
+        let reference = EventListener()
+        let expected = CallbackLog()
+        Self.recordCallbacks(of: reference, into: expected)
+        for event in events {
+            reference.handle(event)
+            reference.drainCallbacks()
+        }
+        #expect(expected.all.filter { $0.hasPrefix("ended ") }.count == 20)
+
+        let listener = EventListener(callbackQueueCapacity: 8)
+        let gate = DispatchSemaphore(value: 0)
+        let seen = CallbackLog()
+        Self.recordCallbacks(of: listener, into: seen, gate: gate)
+        for event in events { listener.handle(event) }
+        let backlog = listener.callbackBacklog
+        #expect(backlog.depth == events.count, "one item per event, the first one still running")
+        #expect(backlog.highWaterMark == events.count)
+        #expect(backlog.capacity == 8 && backlog.overflowed == events.count - 8)
+        #expect(listener.eventsHandled == events.count, "tracking went on")
+        gate.signal()
+        listener.drainCallbacks()
+        #expect(seen.all == expected.all)
+        #expect(listener.callbackBacklog.highWaterMark == events.count)
     }
 
     @Test func tracksCallsWhileTheyAreUpAndForgetsThemAfter() throws {

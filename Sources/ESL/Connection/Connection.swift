@@ -12,6 +12,10 @@ import Synchronization
 /// no lock, and must return quickly: a socket that is not read makes FreeSWITCH drop
 /// events and then freeze event delivery for every client (§9).
 ///
+/// Sending never waits for the socket: a command is written at once when the socket
+/// takes it, else queued for the connection's writer thread (``CommandWriter``), in
+/// order. ``writeBacklog`` shows what is queued.
+///
 /// When the connection ends (EOF, a socket error, a protocol violation, ``close()``),
 /// every pending request fails with ``ESLError/disconnected(endpoint:reason:)`` (or
 /// the violation) and `onClose` is called once. A disconnect notice is remembered as
@@ -36,9 +40,11 @@ public final class Connection: Sendable {
     private let fd: Int32
     private let onEvent: @Sendable (Event) -> Void
     private let onClose: @Sendable (ESLError) -> Void
-    /// Serialises "enqueue the reply slot, then write" so slots stay in wire order.
-    private let writeLock = Mutex(())
     private let state: Mutex<State>
+    private let writer: CommandWriter
+    /// The reader and the writer thread each hold the descriptor; the last to let go
+    /// closes it, so its number is never reused under either of them.
+    private let descriptorHolders = Atomic<Int>(2)
 
     private struct State: ~Copyable {
         var pending: [ReplyHandler] = []
@@ -70,6 +76,7 @@ public final class Connection: Sendable {
         self.onEvent = onEvent
         self.onClose = onClose
         self.state = Mutex(State())
+        self.writer = CommandWriter(fd: fd)
     }
 
     /// Connects, authenticates and starts the reader thread.
@@ -120,7 +127,8 @@ public final class Connection: Sendable {
 
     /// Sends a command and calls `completion` with its reply, on the reader thread (or at
     /// once, on this thread, if the connection has ended). Cheaper than the `async`
-    /// form where thousands of commands a second are sent from a timer.
+    /// form where thousands of commands a second are sent from a timer. Returns at
+    /// once: a command the socket cannot take now waits in ``writeBacklog``.
     public func send(_ command: Command, completion: @escaping @Sendable (Result<Frame, ESLError>) -> Void) {
         enqueueAndWrite(command.bytes, .callback(completion))
     }
@@ -139,27 +147,27 @@ public final class Connection: Sendable {
     /// True until the connection has ended.
     public var isOpen: Bool { state.withLock { $0.closed == nil } }
 
+    /// Commands sent but not yet taken by the socket (none once it has ended).
+    public var writeBacklog: WriteBacklog {
+        writer.backlog
+    }
+
     // MARK: - Writing
 
     private func enqueueAndWrite(_ bytes: [UInt8], _ handler: ReplyHandler) {
-        let refused: ESLError? = writeLock.withLock { _ in
-            let closed: ESLError? = state.withLock { state in
+        // The slot is added under the writer's lock, so slots are in wire order.
+        let refused = writer.submit(bytes) {
+            state.withLock { state in
                 if let closed = state.closed { return closed }
                 state.pending.append(handler)
                 return nil
             }
-            if let closed { return closed }
-            do {
-                try POSIXSocket.writeAll(fd, bytes)
-            } catch {
-                // The reader sees the broken socket and fails every pending request,
-                // this one included. (`closed` is not set yet: the reader closes the
-                // descriptor only after taking the write lock we hold.)
-                POSIXSocket.shutdown(fd)
-            }
-            return nil
         }
         if let refused { handler.complete(.failure(refused)) }
+    }
+
+    private func releaseDescriptor() {
+        if descriptorHolders.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { POSIXSocket.close(fd) }
     }
 
     // MARK: - Handshake
@@ -205,6 +213,7 @@ public final class Connection: Sendable {
             throw error
         }
         let connection = Connection(endpoint: endpoint, fd: fd, onEvent: onEvent, onClose: onClose)
+        connection.writer.start(name: "esl-writer \(endpoint)") { connection.releaseDescriptor() }
         let reader = Thread { [decoder] in connection.readLoop(decoder) }
         reader.name = "esl-reader \(endpoint)"
         reader.start()
@@ -301,11 +310,11 @@ public final class Connection: Sendable {
             state.head = 0
             return (reason, waiting)
         }
-        // Shutting down first wakes a writer blocked on a full socket; the write lock
-        // then ensures no writer is between "enqueue" and "write" on a descriptor that
-        // is about to be closed.
+        // Shutting down first fails a write blocked on a full socket; `stop` waits for
+        // a sender inside `submit` (which saw `closed` unset) and drops the queue.
         POSIXSocket.shutdown(fd)
-        writeLock.withLock { _ in POSIXSocket.close(fd) }
+        writer.stop()
+        releaseDescriptor()
         for handler in waiting { handler.complete(.failure(error)) }
         onClose(error)
     }

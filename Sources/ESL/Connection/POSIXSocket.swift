@@ -141,6 +141,25 @@ package enum POSIXSocket {
         }
     }
 
+    /// Writes what the socket takes without waiting (`MSG_DONTWAIT`, so the descriptor
+    /// stays blocking for its reader). Returns the bytes written: fewer than asked, or
+    /// 0, when the socket's buffer is full.
+    package static func writeNow(_ fd: Int32, _ bytes: [UInt8]) throws(POSIXError) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in
+                send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { return offset }
+                throw POSIXError(code: errno)
+            }
+            offset += written
+        }
+        return offset
+    }
+
     /// Reads what is available (blocking until something is); 0 means EOF.
     package static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(POSIXError) -> Int {
         while true {

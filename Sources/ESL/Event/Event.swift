@@ -112,6 +112,16 @@ public struct Event: Sendable {
     /// True when the header is present at least once.
     public func contains(_ name: String) -> Bool { lastFieldIndex(named: name) != nil }
 
+    /// Calls `body` with the bytes of the last value of `name` as they are stored (for a
+    /// plain event still URL-encoded), without making a `String`; nil if absent.
+    package func withRawValue<Result>(of name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        guard let index = lastFieldIndex(named: name) else { return nil }
+        let field = fields[index]
+        return storage.withUnsafeBufferPointer { bytes in
+            body(UnsafeBufferPointer(rebasing: bytes[Int(field.valueStart)..<Int(field.valueEnd)]))
+        }
+    }
+
     /// All headers in wire order, values decoded.
     public var headers: [(name: String, value: String)] {
         fields.map { (name: string(Int($0.nameStart)..<Int($0.nameEnd)), value: value(of: $0)) }

@@ -15,9 +15,9 @@ public struct AppID: RawRepresentable, Hashable, Sendable, CustomStringConvertib
 /// to it.
 ///
 /// ## Implementation requirements
-/// - Callbacks run on the listener's reader thread, one at a time, in event order. They
-///   must return quickly and never block: a socket that is not read makes FreeSWITCH
-///   drop events and then stall event delivery for every client (esl-protocol.md §9).
+/// - Callbacks run on the listener's callback thread, one at a time, in event order.
+///   They should return quickly and never block: while one runs, the listener's other
+///   callbacks wait and its queue grows (``EventListener/callbackBacklog``).
 ///   Send commands from a `Task` (``Session/hangup(cause:)`` and friends are `async`).
 /// - Keep mutable state behind a `Mutex` (apps are `Sendable` and shared).
 /// - ``prepare(_:)`` may throw to refuse loading; nothing of the app is registered then.

@@ -1,7 +1,8 @@
 import ESL
 
 /// Turns channel events into ``Session`` and ``Call`` state. Pure and single-threaded:
-/// the listener feeds it under its lock, tests feed it the real captures.
+/// the listener feeds it under its lock, on its reader thread; tests feed it the real
+/// captures.
 ///
 /// Rules (ARCHITECTURE.md, "Correlation"):
 /// - a leg is keyed by `Unique-ID`; its call by `variable_sip_h_X-switchy_orig` (set on
@@ -12,17 +13,35 @@ import ESL
 ///   it existed (an unknown profile);
 /// - a call ends when all its known legs are destroyed; it is then forgotten, and
 ///   events that straggle in for its legs are ignored (so are new legs of it). A call
-///   can also be forgotten before it ends, with the same effect.
+///   can also be forgotten before it ends, with the same effect. With
+///   `keepsEndedCalls`, an ended call stays in ``calls`` (its events still ignored)
+///   until its owner forgets it: the listener does so once the call's end has been
+///   delivered to its callbacks, so a callback never finds a call gone that it has not
+///   yet been told has ended.
+///
+/// The hot path (an event of a leg already tracked) makes no `String`: the event's
+/// name and `Unique-ID` are read as bytes, legs and calls are keyed by a uuid's 128
+/// bits (``UUIDKey``), and the leg is updated in place in its dictionary.
 struct CallTracker {
-    private(set) var sessions: [String: Session] = [:]
-    /// Call uuid → its legs' uuids, originating leg first.
-    private(set) var calls: [String: [String]] = [:]
+    private(set) var sessions: [UUIDKey: Session] = [:]
+    /// Call key → the call's uuid and its legs' keys, originating leg first.
+    private(set) var calls: [UUIDKey: Legs] = [:]
     private var ended = RecentSet(capacity: 65_536)
 
     /// Whether to keep every `variable_*` of each leg (costly at high rates).
     var keepVariables: Bool
     /// Gives sessions a way to send their commands.
     var control: SessionControl?
+    /// Whether an ended call stays tracked until ``forget(_:)`` (see above).
+    var keepsEndedCalls = false
+
+    /// One call's uuid and its legs.
+    struct Legs {
+        var uuid: String
+        var keys: [UUIDKey]
+        /// The call has ended and waits to be forgotten (`keepsEndedCalls`).
+        var ended = false
+    }
 
     init(keepVariables: Bool = true, control: SessionControl? = nil) {
         self.keepVariables = keepVariables
@@ -39,35 +58,94 @@ struct CallTracker {
         var endedCall: Call?
     }
 
-    /// Applies one channel event.
+    /// Applies one event.
     /// - Parameters:
-    ///   - name: the event's `Event-Name`.
+    ///   - kind: what the event's `Event-Name` says (``Kind/init(_:)``).
     ///   - now: the local monotonic time of arrival, in ns.
     /// - Returns: the change, or nil when the event is not about a leg we track.
-    mutating func apply(_ event: Event, name: String, now: Int64) -> Change? {
-        guard name.hasPrefix("CHANNEL_") || name == "CALL_UPDATE" || name == "DTMF",
-            let uuid = event.uniqueID
-        else { return nil }
-
-        var session: Session
-        let previous = sessions[uuid]
-        // A tracked leg is never among the ended ones (`forget` moves it there), so only
-        // an unknown uuid needs that second look-up.
-        if previous == nil, ended.contains(uuid) { return nil }
-        let carriesVariables = event.contains("variable_uuid")
-        if let previous {
-            session = previous
-        } else {
-            // Only an event with channel variables says which call a leg belongs to;
-            // CHANNEL_STATE, CODEC and the like (no variables) wait for one.
-            guard carriesVariables else { return nil }
-            let callUUID = event["variable_sip_h_X-switchy_orig"] ?? uuid
-            // A late leg of a call that is over (or given up on) does not bring it back.
-            guard !ended.contains(callUUID) else { return nil }
-            let direction: Session.Direction = event["Call-Direction"] == "inbound" ? .inbound : .outbound
-            session = Session(uuid: uuid, callUUID: callUUID, direction: direction, control: control)
-            attach(uuid, to: callUUID)
+    mutating func apply(_ event: Event, kind: Kind, now: Int64) -> Change? {
+        guard kind != .notChannel, let key = UUIDKey(event, "Unique-ID") else { return nil }
+        if let index = sessions.index(forKey: key) {
+            // A tracked leg is never among the ended ones (`forget` moves it there),
+            // unless its ended call is kept; only a destroyed leg can belong to one.
+            let previous = sessions.values[index].state
+            if previous == .destroyed, calls[sessions.values[index].callKey]?.ended == true { return nil }
+            Self.update(&sessions.values[index], kind: kind, event: event, now: now, keepVariables: keepVariables)
+            return finish(Change(session: sessions.values[index], previousState: previous))
         }
+        guard !ended.contains(key) else { return nil }
+        // Only an event with channel variables says which call a leg belongs to;
+        // CHANNEL_STATE, CODEC and the like (no variables) wait for one.
+        guard event.contains("variable_uuid"), let uuid = event.uniqueID else { return nil }
+        let callUUID = event["variable_sip_h_X-switchy_orig"] ?? uuid
+        let callKey = UUIDKey(callUUID)
+        // A late leg of a call that is over (or given up on) does not bring it back.
+        guard !ended.contains(callKey) else { return nil }
+        let direction: Session.Direction = event["Call-Direction"] == "inbound" ? .inbound : .outbound
+        var session = Session(uuid: uuid, callUUID: callUUID, direction: direction, control: control)
+        attach(key, uuid: uuid, to: callKey, callUUID: callUUID)
+        Self.update(&session, kind: kind, event: event, now: now, keepVariables: keepVariables)
+        sessions[key] = session
+        return finish(Change(session: session, previousState: nil))
+    }
+
+    /// Ends and forgets the change's call when this event destroyed its last leg.
+    private mutating func finish(_ change: Change) -> Change {
+        let callKey = change.session.callKey
+        guard change.session.state == .destroyed, let legs = calls[callKey] else { return change }
+        let call = self.call(legs)
+        guard call.isEnded else { return change }
+        var change = change
+        change.endedCall = call
+        if keepsEndedCalls {
+            calls[callKey]?.ended = true
+            // New legs of it are ignored from now on, as if it were forgotten.
+            ended.insert(callKey)
+        } else {
+            forget(call)
+        }
+        return change
+    }
+
+    /// What the tracker does with an event, read from its `Event-Name` bytes.
+    enum Kind: Equatable {
+        case create, progress, progressMedia, answer, hangup, destroy
+        /// Another channel event, CALL_UPDATE or DTMF: tracked, marks nothing.
+        case otherChannel
+        /// Not about a channel.
+        case notChannel
+
+        init(_ event: Event) {
+            self = event.withRawValue(of: "Event-Name") { name in Kind(name: name) } ?? .notChannel
+        }
+
+        init(name: UnsafeBufferPointer<UInt8>) {
+            let prefix: StaticString = "CHANNEL_"
+            guard name.starts(with: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)) else {
+                self = Kind.equals(name, "CALL_UPDATE") || Kind.equals(name, "DTMF") ? .otherChannel : .notChannel
+                return
+            }
+            let rest = UnsafeBufferPointer(rebasing: name[prefix.utf8CodeUnitCount...])
+            for (text, kind) in Kind.channelNames where Kind.equals(rest, text) {
+                self = kind
+                return
+            }
+            self = .otherChannel
+        }
+
+        private static let channelNames: [(StaticString, Kind)] = [
+            ("CREATE", .create), ("PROGRESS", .progress), ("PROGRESS_MEDIA", .progressMedia), ("ANSWER", .answer),
+            ("HANGUP", .hangup), ("HANGUP_COMPLETE", .hangup), ("DESTROY", .destroy),
+        ]
+
+        private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+            bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+    }
+
+    private static func update(
+        _ session: inout Session, kind: Kind, event: Event, now: Int64, keepVariables: Bool
+    ) {
         if session.appID == nil, let app = event["variable_switchy_app"] { session.appID = app }
 
         func mark(_ state: Session.State, _ key: WritableKeyPath<Session.Times, Int64?>, _ header: String?) {
@@ -80,53 +158,55 @@ struct CallTracker {
             if session.state < state { session.state = state }
         }
 
-        switch name {
-        case "CHANNEL_CREATE":
+        switch kind {
+        case .create:
             mark(.created, \.created, "Caller-Channel-Created-Time")
-        case "CHANNEL_PROGRESS":
+        case .progress:
             mark(.ringing, \.ringing, "Caller-Channel-Progress-Time")
-        case "CHANNEL_PROGRESS_MEDIA":
+        case .progressMedia:
             mark(.earlyMedia, \.earlyMedia, "Caller-Channel-Progress-Media-Time")
-        case "CHANNEL_ANSWER":
+        case .answer:
             mark(.answered, \.answered, "Caller-Channel-Answered-Time")
-        case "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE":
+        case .hangup:
             // Caller-Channel-Hangup-Time is 0 in CHANNEL_HANGUP (esl-protocol.md §10.11).
             mark(.hungUp, \.hungUp, "Caller-Channel-Hangup-Time")
             readHangup(event, into: &session)
-        case "CHANNEL_DESTROY":
+        case .destroy:
             if session.state < .hungUp { mark(.hungUp, \.hungUp, "Caller-Channel-Hangup-Time") }
             readHangup(event, into: &session)
             session.state = .destroyed
-        default:
+        case .otherChannel, .notChannel:
             break
         }
-        if keepVariables, carriesVariables {
+        if keepVariables, event.contains("variable_uuid") {
             for (header, value) in event.headers where header.hasPrefix("variable_") {
                 session.variables[String(header.dropFirst(9))] = value
             }
         }
-        sessions[uuid] = session
-
-        var change = Change(session: session, previousState: previous?.state)
-        if session.state == .destroyed, let call = call(session.callUUID), call.isEnded {
-            change.endedCall = call
-            forget(call)
-        }
-        return change
     }
+
+    /// The leg `uuid`, if tracked.
+    func session(_ uuid: String) -> Session? { sessions[UUIDKey(uuid)] }
 
     /// A snapshot of the call `uuid`.
     func call(_ uuid: String) -> Call? {
-        guard let legs = calls[uuid] else { return nil }
-        return Call(uuid: uuid, sessions: legs.compactMap { sessions[$0] })
+        calls[UUIDKey(uuid)].map(call)
+    }
+
+    /// Every call tracked, as snapshots.
+    var allCalls: [Call] { calls.values.map(call) }
+
+    private func call(_ legs: Legs) -> Call {
+        Call(uuid: legs.uuid, sessions: legs.keys.compactMap { sessions[$0] })
     }
 
     /// Drops a call and its legs (a listener that lost its connection closes them out).
     mutating func forget(_ call: Call) {
-        calls[call.uuid] = nil
+        calls[UUIDKey(call.uuid)] = nil
         for session in call.sessions {
-            sessions[session.uuid] = nil
-            ended.insert(session.uuid)
+            let key = UUIDKey(session.uuid)
+            sessions[key] = nil
+            ended.insert(key)
         }
     }
 
@@ -134,24 +214,24 @@ struct CallTracker {
     /// events (its owner gave up on it).
     mutating func forget(callUUID uuid: String) {
         if let call = call(uuid) { forget(call) }
-        ended.insert(uuid)
+        ended.insert(UUIDKey(uuid))
     }
 
     /// Drops every call (their connection is gone).
     mutating func forgetAll() {
-        for uuid in sessions.keys { ended.insert(uuid) }
+        for key in sessions.keys { ended.insert(key) }
         sessions = [:]
         calls = [:]
     }
 
-    private mutating func attach(_ uuid: String, to callUUID: String) {
-        var legs = calls[callUUID] ?? []
+    private mutating func attach(_ key: UUIDKey, uuid: String, to callKey: UUIDKey, callUUID: String) {
+        var legs = calls[callKey] ?? Legs(uuid: callUUID, keys: [])
         // The originating leg goes first, whenever it shows up.
-        if uuid == callUUID { legs.insert(uuid, at: 0) } else { legs.append(uuid) }
-        calls[callUUID] = legs
+        if key == callKey { legs.keys.insert(key, at: 0) } else { legs.keys.append(key) }
+        calls[callKey] = legs
     }
 
-    private func readHangup(_ event: Event, into session: inout Session) {
+    private static func readHangup(_ event: Event, into session: inout Session) {
         if session.hangupCause == nil, let cause = event["Hangup-Cause"] { session.hangupCause = cause }
         // The hangup events carry the answer time too: a leg whose CHANNEL_ANSWER was
         // lost (FreeSWITCH drops events silently when a client falls behind) is still

@@ -18,10 +18,20 @@ import Synchronization
 /// `connect()` subscribes (plain format) to the channel events, BACKGROUND_JOB and
 /// HEARTBEAT, with FreeSWITCH filters that pass only this run's calls (ARCHITECTURE.md,
 /// "Correlation"): `variable_switchy_run <runID>`, `variable_sip_h_X-switchy_run
-/// <runID>`, `Event-Name BACKGROUND_JOB`, `Event-Name HEARTBEAT`. Events are handled
-/// on the connection's reader thread, which never waits on anything but this
-/// listener's own short locks. The collections are snapshots, safe to read from any
-/// thread.
+/// <runID>`, `Event-Name BACKGROUND_JOB`, `Event-Name HEARTBEAT`.
+///
+/// Two threads do the work. The connection's reader thread decodes each event and
+/// tracks it: calls and sessions, jobs, the heartbeat, under locks that belong to this
+/// listener alone (no other listener shares them, so one slave's events never wait
+/// for another's). Everything else, the apps' callbacks and those registered with
+/// ``on(_:_:)``, ``onCallEnded(_:)`` and ``onDisconnect(_:)``, runs on the listener's
+/// callback thread, fed through a queue in wire order, so a slow callback delays other
+/// callbacks but never the socket. ``callbackBacklog`` gives the queue's depth and
+/// high-water mark; what happens when it is full is said at ``Backlog``.
+///
+/// The collections are snapshots, safe to read from any thread. A callback that reads
+/// them sees the listener as it is when the callback runs, which may already include
+/// later events of the stream.
 public final class EventListener: Sendable {
     public let host: String
     public let port: Int
@@ -35,8 +45,8 @@ public final class EventListener: Sendable {
     private let registry = Mutex(Registry())
     package let jobTable = JobTable()
     private let latestHeartbeat = Mutex<Heartbeat?>(nil)
-    private let started = Atomic<Bool>(false)
     private let handled = Atomic<Int>(0)
+    private let callbacks: CallbackQueue
 
     /// Event names every listener subscribes to.
     public static let baseEvents = [
@@ -53,6 +63,25 @@ public final class EventListener: Sendable {
         var apps: [AppID: (app: any CallApp, context: AppContext)] = [:]
         /// Subscriptions added for apps, replayed when the listener connects again.
         var extraSubscriptions: [(names: [String], byName: Bool)] = []
+
+        /// Who an event goes to; nil when nobody could want it (then its name is never
+        /// made into a `String`).
+        func delivery(for event: Event, endedCall: Call?) -> Delivery? {
+            guard !handlers.isEmpty || !apps.isEmpty || (endedCall != nil && !callEnded.isEmpty) else { return nil }
+            guard let name = event.name else { return nil }
+            return Delivery(
+                name: name, named: handlers[name] ?? [], all: handlers["*"] ?? [], apps: apps,
+                ended: endedCall == nil ? [] : callEnded)
+        }
+    }
+
+    /// The callbacks one event calls, taken from the registry when it is read.
+    private struct Delivery: Sendable {
+        var name: String
+        var named: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
+        var all: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
+        var apps: [AppID: (app: any CallApp, context: AppContext)]
+        var ended: [(id: Int, handler: @Sendable (Call) -> Void)]
     }
 
     /// - Parameters:
@@ -61,17 +90,27 @@ public final class EventListener: Sendable {
     ///     ``Session/variables`` (turn off at high call rates).
     ///   - clock: the local monotonic clock, in ns (Dispatch's uptime clock by default;
     ///     injectable for tests).
+    ///   - callbackQueueCapacity: callbacks queued before the queue counts as full
+    ///     (see ``Backlog``).
     public init(
         host: String = "127.0.0.1", port: Int = 8021, password: String = "ClueCon", runID: String? = nil,
         keepVariables: Bool = true,
-        clock: (@Sendable () -> Int64)? = nil
+        clock: (@Sendable () -> Int64)? = nil,
+        callbackQueueCapacity: Int = 16_384
     ) {
         self.host = host
         self.port = port
         self.password = password
         self.runID = runID ?? String(UUID().uuidString.lowercased().prefix(8))
         self.clock = clock ?? { Int64(DispatchTime.now().uptimeNanoseconds) }
-        self.tracker = Mutex(CallTracker(keepVariables: keepVariables))
+        var tracker = CallTracker(keepVariables: keepVariables)
+        tracker.keepsEndedCalls = true
+        self.tracker = Mutex(tracker)
+        self.callbacks = CallbackQueue(capacity: callbackQueueCapacity, name: "switchy-callbacks \(host):\(port)")
+    }
+
+    deinit {
+        callbacks.stop()
     }
 
     /// `host:port`.
@@ -110,12 +149,13 @@ public final class EventListener: Sendable {
         }
     }
 
-    /// Starts dispatching. Events are read and tracked from ``connect(options:filtered:)``
-    /// on (a socket must never go unread); this checks the listener is connected, as the
-    /// original Switchy's `start()` did, and may be called more than once.
+    /// Checks that the listener is connected, as the original Switchy's `start()` did;
+    /// it may be called more than once. It starts nothing: events are read, tracked and
+    /// passed to the callbacks from ``connect(options:filtered:)`` on, since a socket
+    /// must never go unread.
+    /// - Throws: ``ClientError/notConnected(endpoint:)``.
     public func start() throws(ClientError) {
         guard isConnected else { throw .notConnected(endpoint: endpoint) }
-        started.store(true, ordering: .relaxed)
     }
 
     /// Closes the event connection; waiting jobs fail as lost, tracked calls are dropped.
@@ -140,18 +180,53 @@ public final class EventListener: Sendable {
     /// The slave's figures from its latest HEARTBEAT, if one has arrived.
     public var heartbeat: Heartbeat? { latestHeartbeat.withLock { $0 } }
 
+    /// The callback queue's figures now.
+    public var callbackBacklog: Backlog { callbacks.backlog }
+
+    /// The callback queue between the reader thread and the callback thread.
+    ///
+    /// When `depth` reaches `capacity` the queue is full, yet the reader neither waits
+    /// nor drops: the item is queued all the same and counted in `overflowed`.
+    /// Waiting would leave the socket unread, and FreeSWITCH then drops events
+    /// silently and may freeze event delivery to every client of the slave
+    /// (esl-protocol.md §9); dropping would lose call endings. Growing memory in this
+    /// process is the failure a run can see and report.
+    public struct Backlog: Sendable, Equatable {
+        /// Callbacks queued or running now (an event's callbacks count as one).
+        public var depth: Int
+        /// The largest `depth` since the listener was made.
+        public var highWaterMark: Int
+        /// The depth at which the queue counts as full.
+        public var capacity: Int
+        /// Items queued while the queue was full.
+        public var overflowed: Int
+    }
+
+    /// Waits until every callback of the events read so far has run (for a caller
+    /// that wants the callbacks' effects before it goes on, such as a test or the end
+    /// of a run).
+    public func waitForCallbacks() async {
+        await callbacks.waitUntilRun()
+    }
+
+    /// Blocks the calling thread until every callback of the events handled so far has
+    /// run; for tests that feed events with ``handle(_:)``. Never call it from a callback.
+    package func drainCallbacks() {
+        callbacks.runQueued()
+    }
+
     /// A read-only view of the tracked calls.
     public struct CallsView: Sendable {
         let listener: EventListener
         public subscript(uuid: String) -> Call? { listener.tracker.withLock { $0.call(uuid) } }
         public var count: Int { listener.tracker.withLock { $0.calls.count } }
-        public var all: [Call] { listener.tracker.withLock { tracker in tracker.calls.keys.compactMap { tracker.call($0) } } }
+        public var all: [Call] { listener.tracker.withLock { $0.allCalls } }
     }
 
     /// A read-only view of the tracked legs.
     public struct SessionsView: Sendable {
         let listener: EventListener
-        public subscript(uuid: String) -> Session? { listener.tracker.withLock { $0.sessions[uuid] } }
+        public subscript(uuid: String) -> Session? { listener.tracker.withLock { $0.session(uuid) } }
         public var count: Int { listener.tracker.withLock { $0.sessions.count } }
         public var all: [Session] { listener.tracker.withLock { Array($0.sessions.values) } }
     }
@@ -174,9 +249,9 @@ public final class EventListener: Sendable {
 
     // MARK: Callbacks
 
-    /// Calls `handler` on the reader thread for every event named `eventName` (`"*"` for
-    /// all), with the leg it concerns when it is one of ours. Returns an id for
-    /// ``removeCallback(_:)``.
+    /// Calls `handler` on the callback thread for every event named `eventName` (`"*"`
+    /// for all), with the leg it concerns when it is one of ours (as it was right after
+    /// the event). Returns an id for ``removeCallback(_:)``.
     @discardableResult
     public func on(_ eventName: String, _ handler: @escaping @Sendable (Event, Session?) -> Void) -> Int {
         registry.withLock { registry in
@@ -186,7 +261,7 @@ public final class EventListener: Sendable {
         }
     }
 
-    /// Calls `handler` on the reader thread when a call ends (every leg destroyed).
+    /// Calls `handler` on the callback thread when a call ends (every leg destroyed).
     @discardableResult
     public func onCallEnded(_ handler: @escaping @Sendable (Call) -> Void) -> Int {
         registry.withLock { registry in
@@ -196,7 +271,8 @@ public final class EventListener: Sendable {
         }
     }
 
-    /// Calls `handler` once the event connection has ended.
+    /// Calls `handler` on the callback thread once the event connection has ended, after
+    /// the callbacks of every event read before.
     @discardableResult
     public func onDisconnect(_ handler: @escaping @Sendable (ESLError) -> Void) -> Int {
         registry.withLock { registry in
@@ -207,7 +283,8 @@ public final class EventListener: Sendable {
     }
 
     /// Removes a callback registered with ``on(_:_:)``, ``onCallEnded(_:)`` or
-    /// ``onDisconnect(_:)``.
+    /// ``onDisconnect(_:)``. Events read before still call it: which callbacks an event
+    /// gets is decided when it is read.
     public func removeCallback(_ id: Int) {
         registry.withLock { registry in
             for name in registry.handlers.keys { registry.handlers[name]?.removeAll { $0.id == id } }
@@ -251,47 +328,62 @@ public final class EventListener: Sendable {
 
     // MARK: Event handling (reader thread)
 
-    /// Handles one event: tracking, jobs, heartbeat, then apps and callbacks. Internal
-    /// so tests can feed captured events without a socket.
+    /// Handles one event on the reader thread: tracks it (calls, jobs, heartbeat), then
+    /// queues the callbacks it calls, if any, for the callback thread. Internal so tests
+    /// can feed captured events without a socket.
     package func handle(_ event: Event) {
         handled.add(1, ordering: .relaxed)
-        guard let name = event.name else { return }
         var session: Session?
         var endedCall: Call?
-        var call: Call?
-        switch name {
-        case "BACKGROUND_JOB":
-            jobTable.deliver(event)
-        case "HEARTBEAT":
-            let figures = Heartbeat(event)
-            latestHeartbeat.withLock { $0 = figures }
-        default:
+        // The name is matched as bytes: most events are tracked without a `String`.
+        let kind = CallTracker.Kind(event)
+        if kind != .notChannel {
             let now = clock()
             (session, endedCall) = tracker.withLock { tracker in
-                guard let change = tracker.apply(event, name: name, now: now) else { return (nil, nil) }
+                guard let change = tracker.apply(event, kind: kind, now: now) else { return (nil, nil) }
                 return (change.session, change.endedCall)
             }
+        } else if event.withRawValue(of: "Event-Name", { Self.equals($0, "BACKGROUND_JOB") }) == true {
+            jobTable.deliver(event)
+        } else if event.withRawValue(of: "Event-Name", { Self.equals($0, "HEARTBEAT") }) == true {
+            let figures = Heartbeat(event)
+            latestHeartbeat.withLock { $0 = figures }
         }
-        let (handlers, apps, endedHandlers) = registry.withLock { registry in
-            let handlers = (registry.handlers[name] ?? []) + (registry.handlers["*"] ?? [])
-            return (handlers, registry.apps, endedCall == nil ? [] : registry.callEnded)
+        guard let delivery = registry.withLock({ $0.delivery(for: event, endedCall: endedCall) }) else {
+            if let endedCall { tracker.withLock { $0.forget(endedCall) } }
+            return
         }
         // The call's snapshot (an array of its legs) is only needed to find and feed an
-        // app, so a listener without apps never makes one. The tracker changes only on
-        // this thread, so taking it here gives the same snapshot as inside `apply`.
-        if !apps.isEmpty, let session {
+        // app, so a listener without apps never makes one. Taken here, on the reader, it
+        // is the call as this event left it.
+        var call: Call?
+        if !delivery.apps.isEmpty, let session {
             call = endedCall ?? tracker.withLock { $0.call(session.callUUID) }
         }
-        let appID = call?.appID ?? session?.appID
-        let app = appID.flatMap { apps[AppID(rawValue: $0)] }
-        if let app, let session, let call {
-            app.app.receive(AppEvent(name: name, event: event, session: session, call: call, context: app.context))
+        let app = (call?.appID ?? session?.appID).flatMap { delivery.apps[AppID(rawValue: $0)] }
+        guard app != nil || !delivery.named.isEmpty || !delivery.all.isEmpty || !delivery.ended.isEmpty else {
+            if let endedCall { tracker.withLock { $0.forget(endedCall) } }
+            return
         }
-        for (_, handler) in handlers { handler(event, session) }
-        if let endedCall {
-            app?.app.callEnded(endedCall, context: app!.context)
-            for (_, handler) in endedHandlers { handler(endedCall) }
+        let name = delivery.name
+        callbacks.put { [self, session, call, endedCall] in
+            // An ended call is forgotten once its end is being delivered: callbacks of
+            // its earlier events still find it in `calls`.
+            if let endedCall { tracker.withLock { $0.forget(endedCall) } }
+            if let app, let session, let call {
+                app.app.receive(AppEvent(name: name, event: event, session: session, call: call, context: app.context))
+            }
+            for (_, handler) in delivery.named { handler(event, session) }
+            for (_, handler) in delivery.all { handler(event, session) }
+            if let endedCall {
+                app?.app.callEnded(endedCall, context: app!.context)
+                for (_, handler) in delivery.ended { handler(endedCall) }
+            }
         }
+    }
+
+    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private func connectionEnded(_ error: ESLError) {
@@ -300,7 +392,10 @@ public final class EventListener: Sendable {
         tracker.withLock { $0.forgetAll() }
         jobTable.failAll(reason: error.description)
         let handlers = registry.withLock { $0.disconnected }
-        for (_, handler) in handlers { handler(error) }
+        guard !handlers.isEmpty else { return }
+        callbacks.put {
+            for (_, handler) in handlers { handler(error) }
+        }
     }
 
     private func expectOK(_ reply: Frame) throws(ESLError) {

@@ -30,6 +30,8 @@ public struct Session: Sendable, Identifiable, CustomStringConvertible {
     public internal(set) var variables: [String: String] = [:]
 
     let control: SessionControl?
+    /// ``callUUID`` as the tracker's key.
+    let callKey: UUIDKey
 
     /// Which side created the channel.
     public enum Direction: String, Sendable {
@@ -83,6 +85,7 @@ public struct Session: Sendable, Identifiable, CustomStringConvertible {
         self.callUUID = callUUID
         self.direction = direction
         self.control = control
+        self.callKey = UUIDKey(callUUID)
     }
 
     public var id: String { uuid }

@@ -1,0 +1,52 @@
+import ESL
+
+/// A leg's or call's uuid as a dictionary key: a canonical lowercase uuid
+/// (`8-4-4-4-12` hex digits, as FreeSWITCH and `originate` write them) as its 128
+/// bits, hashed and compared without a heap string; any other text as is, so two keys
+/// are equal exactly when their texts are.
+enum UUIDKey: Hashable, Sendable {
+    case uuid(UInt64, UInt64)
+    case text(String)
+
+    init(_ text: String) {
+        var text = text
+        self = text.withUTF8 { UUIDKey.parse($0) }.map { .uuid($0.high, $0.low) } ?? .text(text)
+    }
+
+    /// The key of header `name`'s value, read from the event's bytes (no `String` for a
+    /// canonical uuid); nil when the event lacks the header.
+    init?(_ event: Event, _ name: String) {
+        guard let parsed = event.withRawValue(of: name, { UUIDKey.parse($0) }) else { return nil }
+        if let bits = parsed {
+            self = .uuid(bits.high, bits.low)
+        } else if let text = event[name] {
+            self = .text(text)
+        } else {
+            return nil
+        }
+    }
+
+    /// The 128 bits of a canonical lowercase uuid; nil for anything else.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (high: UInt64, low: UInt64)? {
+        guard bytes.count == 36 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var digits = 0
+        for index in 0..<36 {
+            let byte = bytes[index]
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let value: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = UInt64(byte - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+            if digits < 16 { high = high << 4 | value } else { low = low << 4 | value }
+            digits += 1
+        }
+        return (high, low)
+    }
+}
