@@ -28,6 +28,9 @@ public final class RateScheduler: Sendable {
     private let onFinish: @Sendable (Int) -> Void
     private let state = Mutex(State())
     private let timer = Mutex<(any RunTimer)?>(nil)
+    /// Held while a tick hands out a batch; ``stop()`` passes through it before
+    /// `onFinish`, so no call is launched after the run has moved on to draining.
+    private let launching = Mutex(())
 
     private struct State {
         var start: Int64?
@@ -68,6 +71,9 @@ public final class RateScheduler: Sendable {
             return state.launched
         }
         timer.withLock { $0 }?.cancel()
+        // A tick may be handing out a batch on the timer's queue right now: let it end,
+        // so that every call it launches is offered before `onFinish` (the drain) runs.
+        launching.withLock { _ in }
         if let launched { onFinish(launched) }
     }
 
@@ -75,9 +81,15 @@ public final class RateScheduler: Sendable {
     public var launched: Int { state.withLock { $0.launched } }
 
     private func tick() {
+        let stopNow = launching.withLock { _ in launchDue() }
+        if stopNow { stop() }
+    }
+
+    /// Launches what is due and re-arms the timer; true when the pacer says stop.
+    private func launchDue() -> Bool {
         let now = clock.now()
         guard let (start, launched) = state.withLock({ $0.finished ? nil : ($0.start ?? now, $0.launched) }) else {
-            return
+            return false
         }
         let elapsed = Double(now - start) / 1e9
         switch pacer.pace(elapsed: elapsed, launched: launched) {
@@ -97,7 +109,8 @@ public final class RateScheduler: Sendable {
         case .wait(let seconds):
             timer.withLock { $0 }?.arm(at: start + Int64(((elapsed + seconds) * 1e9).rounded(.up)))
         case .stop:
-            stop()
+            return true
         }
+        return false
     }
 }
