@@ -28,6 +28,8 @@ public final class LoadRun: Sendable {
     public let plan: RunPlan
     let clock: any RunClock
     let links: [SlaveLink]
+    /// Each slave's listener, by slave name.
+    private let listeners: [String: EventListener]
     let ledger: CallLedger
     let records: RecordQueue
     private let counters: RunCounters
@@ -61,7 +63,9 @@ public final class LoadRun: Sendable {
     ) {
         self.plan = plan
         self.clock = clock
-        self.links = plan.slaves.map { SlaveLink(spec: $0, runID: plan.runID, controlConnections: plan.controlConnections) }
+        let links = plan.slaves.map { SlaveLink(spec: $0, runID: plan.runID, controlConnections: plan.controlConnections) }
+        self.links = links
+        self.listeners = Dictionary(links.map { ($0.name, $0.listener) }, uniquingKeysWith: { first, _ in first })
         let counters = RunCounters()
         let records = RecordQueue(sinks: sinks)
         let whenEmpty = WakerSlot()
@@ -152,12 +156,15 @@ public final class LoadRun: Sendable {
         tick.withLock { $0 = 1 }
     }
 
-    /// Calls given up on are forgotten by their listener too: their late events (a
-    /// stalled slave catching up) neither revive them nor stay in memory.
+    /// Calls given up on are forgotten by their listener too, call and job (the Job-UUID
+    /// is the call's uuid): their late events (a stalled slave catching up) neither
+    /// revive them nor stay in memory.
     func forget(_ lost: [CallLedger.Lost]) {
-        guard !lost.isEmpty else { return }
-        let listeners = Dictionary(links.map { ($0.name, $0.listener) }, uniquingKeysWith: { first, _ in first })
-        for call in lost { listeners[call.slave]?.forgetCall(call.callUUID) }
+        for call in lost {
+            guard let listener = listeners[call.slave] else { continue }
+            listener.forgetCall(call.callUUID)
+            listener.jobTable.remove(call.callUUID)
+        }
     }
 
     private func emitProgress() {

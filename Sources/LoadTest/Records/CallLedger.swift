@@ -29,7 +29,8 @@ public final class CallLedger: Sendable {
     private let otherShard = Shard()
     private let total = Atomic<Int>(0)
 
-    /// A call recorded as lost, for the engine to forget in its listener.
+    /// A call given up on (lost, or closed without its job's result), for the engine
+    /// to forget in its listener.
     public struct Lost: Sendable, Equatable {
         public var slave: String
         public var callUUID: String
@@ -197,7 +198,11 @@ public final class CallLedger: Sendable {
             for uuid in entries.compactMap({ due($0.value) ? $0.key : nil }) {
                 guard var entry = entries.removeValue(forKey: uuid) else { continue }
                 finish(&entry)
-                if entry.record.outcome == .lost { lost.append(Lost(slave: entry.record.slave, callUUID: uuid)) }
+                // Given up on: lost, or closed without its job's result (whose Job the
+                // slave's job table still holds).
+                if entry.record.outcome == .lost || entry.job == nil {
+                    lost.append(Lost(slave: entry.record.slave, callUUID: uuid))
+                }
                 emptied = handOn(entry.record, from: shard) || emptied
             }
         }

@@ -51,6 +51,14 @@ struct RunScenario {
         #expect(rows.count == offered, "one calls.csv row per offered call")
         #expect(outcomes.values.reduce(0, +) == offered, "outcomes add up to offered")
         #expect(Set(rows.compactMap { $0["call_uuid"] }).count == rows.count, "every call uuid once")
+        // Each outcome count and ASR (answered / offered, README "Reports"), recomputed
+        // from the rows on their own.
+        var counted: [String: Int] = [:]
+        for row in rows { counted[row["outcome"] ?? "", default: 0] += 1 }
+        #expect(outcomes.filter { $0.value > 0 } == counted, "summary outcomes = calls.csv outcomes")
+        if offered > 0, let asr = summary["asr"] as? Double {
+            #expect(abs(asr - Double(counted["answered", default: 0]) / Double(offered)) < 1e-9, "asr = answered / offered")
+        }
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("timeline.csv").path))
         return (summary, rows)
     }
