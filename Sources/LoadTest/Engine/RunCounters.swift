@@ -11,9 +11,14 @@ final class RunCounters: Sendable {
     private let failed = Atomic<Int>(0)
     private let cancelled = Atomic<Int>(0)
     private let lost = Atomic<Int>(0)
+    private let answers = Atomic<Int>(0)
 
     func offered() { offeredCount.add(1, ordering: .relaxed) }
     func blocked() { blockedCount.add(1, ordering: .relaxed) }
+    /// A call's answer was seen (CHANNEL_ANSWER on its originating leg), when it happened.
+    func answerSeen() { answers.add(1, ordering: .relaxed) }
+    /// Answers seen so far, ended or not.
+    var answersSeen: Int { answers.load(ordering: .relaxed) }
     func finished(_ outcome: CallRecord.Outcome) {
         switch outcome {
         case .answered: answered.add(1, ordering: .relaxed)

@@ -95,6 +95,26 @@ public final class CallLedger: Sendable {
         shard(slave).entries.withLock { $0[uuid]?.record.sentAt = time }
     }
 
+    /// The run asked for the call's end at `time` (its hold timer, or a stopping run's
+    /// hangup); the first request counts.
+    public func hangupRequested(_ uuid: String, on slave: String, at time: Int64) {
+        shard(slave).entries.withLock { entries in
+            if entries[uuid] != nil, entries[uuid]?.record.hangupRequestedAt == nil {
+                entries[uuid]?.record.hangupRequestedAt = time
+            }
+        }
+    }
+
+    /// The run asked for the end of every call of `slave` in flight at `time` (the
+    /// stop's `hupall`).
+    public func hangupRequestedForAll(on slave: String, at time: Int64) {
+        shard(slave).entries.withLock { entries in
+            for (uuid, entry) in entries where entry.record.slave == slave && entry.record.hangupRequestedAt == nil {
+                entries[uuid]?.record.hangupRequestedAt = time
+            }
+        }
+    }
+
     /// The originate command was refused or could not be sent.
     public func commandFailed(_ uuid: String, on slave: String, error: String, cause: String? = nil) {
         close(uuid, in: shard(slave)) { entry in

@@ -17,6 +17,13 @@ public struct CallRecord: Sendable, Equatable {
     public var sipStatus: Int?
     /// What went wrong, for `failed` and `lost` (a reply, a disconnect …).
     public var error: String?
+    /// The hold this run planned after the answer, ns (nil: none; the app or the far
+    /// end ends the call).
+    public var plannedHold: Int64?
+    /// When (local clock, ns) this run asked for the call's end: its hold timer's
+    /// `uuid_kill`, or the `hupall` of a run that is stopping. Nil when the run never
+    /// asked, so a call that ended with this nil was ended by someone else.
+    public var hangupRequestedAt: Int64?
 
     // Local monotonic times, ns.
     public var scheduledAt: Int64
