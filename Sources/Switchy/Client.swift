@@ -159,32 +159,33 @@ public final class Client: Sendable {
 
     /// Runs `bgapi <command>` under `jobUUID` without waiting (no task): the hot path of
     /// a load run. Exactly one of the two callbacks is called once:
-    /// - `refused`, on the control connection's reader thread, with the reason, when the
-    ///   command cannot be sent or the server does not answer `+OK`;
+    /// - `refused`, on the control connection's reader thread, when the server does not
+    ///   answer `+OK` or no reply comes (see ``BgapiRefusal``: a connection that ended
+    ///   may have run the command);
     /// - `done`, on the thread that delivers the BACKGROUND_JOB (the listener's), with
     ///   the ``Job``'s result; or with ``JobError/lost(jobUUID:reason:)`` when the event
     ///   connection ends first.
     /// - Throws: ``ClientError/noListener`` without a listener.
     public func bgapi(
-        _ command: String, jobUUID: String, refused: @escaping @Sendable (String) -> Void,
+        _ command: String, jobUUID: String, refused: @escaping @Sendable (BgapiRefusal) -> Void,
         done: @escaping @Sendable (Result<String, JobError>) -> Void
     ) throws(ClientError) {
         guard let listener else { throw .noListener }
         let table = listener.jobTable
         let bgapi: Command
         do { bgapi = try Command.bgapi(command, jobUUID: jobUUID) } catch {
-            return refused(error.description)
+            return refused(.reply(error.description))
         }
         // Register first: the result may arrive before the reply (two connections).
         table.register(Job(uuid: jobUUID, command: command, onResult: done))
         send(bgapi) { reply in
-            let reason: String
+            let reason: BgapiRefusal
             switch reply {
-            case .failure(let error): reason = error.description
+            case .failure(let error): reason = .noReply(error)
             case .success(let frame):
                 let text = frame.replyText ?? ""
                 if text.hasPrefix("+OK") { return }
-                reason = text
+                reason = .reply(text)
             }
             // Refused: the job never runs; `done` must not fire for it.
             guard table.take(jobUUID) != nil else { return }
@@ -218,6 +219,23 @@ public final class Client: Sendable {
         }
         guard let connection else { throw .notConnected(endpoint: endpoint) }
         return connection
+    }
+}
+
+/// Why a `bgapi` sent with ``Client/bgapi(_:jobUUID:refused:done:)`` has no job.
+public enum BgapiRefusal: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The server answered with this instead of `+OK` (or the command could not be
+    /// encoded): the command did not run.
+    case reply(String)
+    /// No reply came: the control connection ended (or was never open). The command may
+    /// have run on the server before the connection ended.
+    case noReply(ESLError)
+
+    public var description: String {
+        switch self {
+        case .reply(let text): text
+        case .noReply(let error): error.description
+        }
     }
 }
 

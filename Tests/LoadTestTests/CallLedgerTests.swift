@@ -126,6 +126,24 @@ import Testing
         #expect(ledger.inFlight == 0 && ledger.inFlight(on: "b") == 0)
     }
 
+    /// An originate whose reply never came (its control connection ended) is `lost`,
+    /// exactly as when its slave's loss comes first: whichever path is first records
+    /// it, the other finds nothing (a disconnect once made such a call `failed` or
+    /// `lost` by chance, 9 runs in 81).
+    @Test func anOriginateWithoutReplyIsLostWhicheverSideOfTheDisconnectComesFirst() {
+        let records = Records()
+        let ledger = CallLedger { record in records.all.withLock { $0.append(record) } }
+        for seq in 0..<2 {
+            ledger.offer(CallRecord(seq: seq, callUUID: "c\(seq)", slave: "a", app: nil, scheduledAt: 0), deadline: .max)
+        }
+        #expect(ledger.noReply("c0", on: "a", reason: "a: no reply to the originate") == CallLedger.Lost(slave: "a", callUUID: "c0"))
+        #expect(ledger.slaveLost("a", reason: "a went down") == [CallLedger.Lost(slave: "a", callUUID: "c1")])
+        #expect(ledger.noReply("c1", on: "a", reason: "a: no reply to the originate") == nil)
+        let all = records.all.withLock { $0 }.sorted { $0.seq < $1.seq }
+        #expect(all.map(\.outcome) == [.lost, .lost])
+        #expect(all.map(\.error) == ["a: no reply to the originate", "a went down"])
+    }
+
     /// A record being sunk on another thread when the run ends must be in the sink
     /// before ``CallLedger/finishAll(reason:)`` returns (the summary is built right
     /// after; a CI run once counted 38 outcomes for 39 rows).

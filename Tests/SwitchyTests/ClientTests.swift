@@ -57,7 +57,7 @@ import Testing
         let listenerPeer = try ScriptedPeer(steps: [
             .write(greeting), .readCommand, .write(accepted), .readCommand, .write(eventsOK),
             .readCommand, .write(filterOK), .readCommand, .write(filterOK),
-            .readCommand, .write(filterOK), .readCommand, .write(filterOK),
+            .readCommand, .write(filterOK), .readCommand, .write(filterOK), .readCommand, .write(filterOK),
             .waitForSignal, .write(jobEvent.rawBytes),
         ])
         let controlPeer = try ScriptedPeer(steps: [
@@ -75,6 +75,7 @@ import Testing
             "filter variable_sip_h_X-switchy_run \(listener.runID)\n\n",
             "filter Event-Name BACKGROUND_JOB\n\n",
             "filter Event-Name HEARTBEAT\n\n",
+            "filter Event-Name SHUTDOWN\n\n",
         ])
 
         let command = "originate {origination_uuid=995695bf-8f99-46c6-8977-dad8d2b86335}sofia/external/busy@127.0.0.1:5090 &park()"

@@ -87,6 +87,16 @@ public final class SimSlave: Sendable {
         core.after(seconds) { [weak self] in self?.restart() }
     }
 
+    /// After a graceful shutdown, listens again now, as a restarted FreeSWITCH (for a
+    /// test that decides when: ``SimFaults/restartAfterSeconds`` does it on a timer).
+    /// It is listening when this returns; a slave serving already is left alone.
+    public func restartNow() {
+        core.locked {
+            guard core.isDown.load(ordering: .acquiring) else { return }
+            restart()
+        }
+    }
+
     /// Listens again on the same port as a freshly started FreeSWITCH (core lock held).
     /// The old listener may not be closed yet, so binding is retried for up to ~1 s.
     private func restart() {

@@ -3,28 +3,57 @@ import Switchy
 
 extension LoadRun {
     /// Routes a slave's events: a call ending closes it in the ledger (its job's
-    /// result comes through the ``Job`` the originator made); a disconnect marks the
-    /// slave down.
+    /// result comes through the ``Job`` the originator made); SHUTDOWN takes the slave
+    /// out of the rotation; a disconnect marks it down.
     func wire(_ link: SlaveLink) {
         let ledger = self.ledger
         let clock = self.clock
         let slave = link.name
         link.listener.onCallEnded { call in ledger.callEnded(call, on: slave, at: clock.now()) }
+        link.listener.on("SHUTDOWN") { [weak self] _, _ in self?.slaveShuttingDown(link) }
         link.listener.onDisconnect { [weak self] error in self?.slaveDown(link, reason: error.description) }
     }
 
+    /// FreeSWITCH's first sign of a graceful shutdown (capture 24: SHUTDOWN 0.3 s after
+    /// `fsctl shutdown`, then every leg hung up with `SYSTEM_SHUTDOWN`, originates
+    /// refused with `CHAN_NOT_IMPLEMENTED`, the socket closed ~2 s after the command):
+    /// no call goes to it from now on, exactly as if it had gone down, while its calls'
+    /// hangups still arrive and are recorded as they are.
+    private func slaveShuttingDown(_ link: SlaveLink) {
+        guard state.withLock({ $0.running }) else { return }
+        let ledger = self.ledger
+        guard
+            let inFlight = link.markGoingDown(
+                at: clock.now(), reason: "shutting down (SHUTDOWN event)", inFlight: { ledger.inFlight(on: link.name) })
+        else { return }
+        note("\(link.name) is shutting down (SHUTDOWN event): no more calls go to it; \(inFlight) in flight there")
+    }
+
     private func slaveDown(_ link: SlaveLink, reason: String) {
-        guard state.withLock({ $0.running }), link.markDown(at: clock.now(), reason: reason) else { return }
-        note("\(link.name) went down: \(reason); its calls in flight are lost; reconnecting")
-        forget(ledger.slaveLost(link.name, reason: "\(link.name) went down: \(reason)"))
+        guard state.withLock({ $0.running }) else { return }
+        let how = link.markDown(at: clock.now(), reason: reason)
+        guard how != .already else { return }
+        let lost = ledger.slaveLost(link.name, reason: "\(link.name) went down: \(reason)")
+        forget(lost)
         link.client.close()
+        switch how {
+        case .afterShutdownSign(let inFlight):
+            let ended = max(0, inFlight - lost.count)
+            note(
+                "\(link.name) closed its connection after shutting down (\(reason)): \(ended) of its "
+                    + "\(inFlight) calls in flight ended before (hung up by the server), \(lost.count) lost; reconnecting")
+        default:
+            note("\(link.name) went down: \(reason); \(lost.count) calls in flight lost; reconnecting")
+        }
         Task { await reconnect(link) }
     }
 
-    /// Tries again after 0.5 s, then doubling up to 10 s, on the run clock, until the
-    /// slave is back, refuses us, or the run stops.
+    /// Tries again on the run clock until the slave is back, refuses us, or the run
+    /// stops: after 0.1 s, then doubling, at most 0.5 s apart while the run is offering
+    /// (a slave back from a restart takes calls again within about half a second) and
+    /// 5 s apart once it is not.
     private func reconnect(_ link: SlaveLink) async {
-        var delay = 0.5
+        var delay = 0.1
         while state.withLock({ $0.running }) {
             await clock.sleep(until: clock.now() + Int64(delay * 1e9), unless: stopped)
             guard state.withLock({ $0.running }) else { return }
@@ -39,7 +68,7 @@ extension LoadRun {
                     note("\(link.name) refused the reconnection (\(error)); it stays down for the rest of the run")
                     return
                 default:
-                    delay = min(delay * 2, 10)
+                    delay = min(delay * 2, state.withLock { $0.offering } ? 0.5 : 5)
                 }
             }
         }

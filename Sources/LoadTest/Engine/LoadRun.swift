@@ -94,7 +94,9 @@ public final class LoadRun: Sendable {
         }
         for link in links { link.markUp(at: start, note: "connected") }
         startSweeper(start: start)
-        let originator = Originator(plan: plan, links: links, ledger: ledger, clock: clock, counters: counters)
+        let originator = Originator(
+            plan: plan, links: links, ledger: ledger, clock: clock, counters: counters,
+            forget: { [weak self] lost in self?.forget(lost) })
         let scheduler = RateScheduler(
             pacer: plan.pacer, clock: clock,
             onLaunch: { originator.launch($0) },

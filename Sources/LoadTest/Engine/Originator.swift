@@ -22,7 +22,14 @@ final class Originator: Sendable {
     /// `error` it is then recorded with (nil without a hold time: no bound).
     private let bounds: [(nanoseconds: Int64, reason: String)?]
 
-    init(plan: RunPlan, links: [SlaveLink], ledger: CallLedger, clock: any RunClock, counters: RunCounters) {
+    /// Forgets calls given up on in their listener (``LoadRun/forget(_:)``).
+    private let forget: @Sendable ([CallLedger.Lost]) -> Void
+
+    init(
+        plan: RunPlan, links: [SlaveLink], ledger: CallLedger, clock: any RunClock, counters: RunCounters,
+        forget: @escaping @Sendable ([CallLedger.Lost]) -> Void
+    ) {
+        self.forget = forget
         self.plan = plan
         self.links = links
         self.ledger = ledger
@@ -48,37 +55,70 @@ final class Originator: Sendable {
             return
         }
         counters.offered()
-        let candidates = links.map { link in
+        let uuid = UUID().uuidString.lowercased()
+        let appIndex = choice.withLock { $0.apps.next() ?? 0 }
+        let app = plan.apps.isEmpty ? nil : plan.apps[appIndex]
+        // A slave marked down between the choice and the offer is left out and the
+        // choice made again (twice at most: slaves seldom fall together).
+        var excluded = Set<Int>()
+        for _ in 0..<2 {
+            guard let slaveIndex = choose(excluding: excluded), let command = links[slaveIndex].command(app: appIndex)
+            else { break }
+            if send(launch, uuid: uuid, app: app?.name, command: command, on: slaveIndex) { return }
+            excluded.insert(slaveIndex)
+        }
+        let record = CallRecord(seq: launch.index, callUUID: uuid, slave: "-", app: app?.name, scheduledAt: launch.scheduledAt)
+        ledger.offer(record, deadline: .max)
+        ledger.commandFailed(uuid, on: "-", error: "no slave can take the call (all down or at their limit)")
+    }
+
+    private func choose(excluding excluded: Set<Int>) -> Int? {
+        let candidates = links.enumerated().map { index, link in
             SlavePool.Candidate(
-                weight: link.spec.weight, limit: link.spec.limit, healthy: link.isHealthy,
+                weight: link.spec.weight, limit: link.spec.limit, healthy: link.isHealthy && !excluded.contains(index),
                 inFlight: self.ledger.inFlight(on: link.name))
         }
-        let (slaveIndex, appIndex) = choice.withLock { ($0.pool.choose(candidates), $0.apps.next() ?? 0) }
-        let uuid = UUID().uuidString.lowercased()
-        let app = plan.apps.isEmpty ? nil : plan.apps[appIndex]
-        guard let slaveIndex, let command = links[slaveIndex].command(app: appIndex) else {
-            let record = CallRecord(seq: launch.index, callUUID: uuid, slave: "-", app: app?.name, scheduledAt: launch.scheduledAt)
-            ledger.offer(record, deadline: .max)
-            ledger.commandFailed(uuid, on: "-", error: "no slave can take the call (all down or at their limit)")
-            return
-        }
+        return choice.withLock { $0.pool.choose(candidates) }
+    }
+
+    /// Offers the call to slave `slaveIndex` and sends it; false (nothing offered) if the
+    /// slave is no longer up.
+    private func send(
+        _ launch: RateScheduler.Launch, uuid: String, app: String?, command: OriginateCommand, on slaveIndex: Int
+    ) -> Bool {
         let link = links[slaveIndex]
         let slave = link.name
-        let record = CallRecord(seq: launch.index, callUUID: uuid, slave: slave, app: app?.name, scheduledAt: launch.scheduledAt)
+        let record = CallRecord(seq: launch.index, callUUID: uuid, slave: slave, app: app, scheduledAt: launch.scheduledAt)
         let now = clock.now()
         // A call must conclude by: originate timeout + hold + lost_after. Without a
         // hold time (the app or the far end hangs up) there is no bound before the end
         // of the run.
         let bound = bounds[slaveIndex]
-        ledger.offer(record, deadline: bound.map { now + $0.nanoseconds } ?? .max, overdue: bound?.reason)
-        ledger.sent(uuid, on: slave, at: now)
         let ledger = self.ledger
+        // Under the slave's state lock: a slave marked down after this still has the
+        // call in the ledger when it records its calls as lost.
+        guard
+            link.offerIfUp({
+                ledger.offer(record, deadline: bound.map { now + $0.nanoseconds } ?? .max, overdue: bound?.reason)
+            })
+        else { return false }
+        ledger.sent(uuid, on: slave, at: now)
         let clock = self.clock
         let listener = link.listener
+        let forget = self.forget
         do {
             try link.client.bgapi(
                 command.command(uuid: uuid), jobUUID: uuid,
-                refused: { reason in ledger.commandFailed(uuid, on: slave, error: reason) },
+                refused: { refusal in
+                    switch refusal {
+                    case .reply(let text):
+                        ledger.commandFailed(uuid, on: slave, error: text)
+                    case .noReply(let error):
+                        // It may have run: lost, as if the slave's loss had come first.
+                        let reason = "\(slave): no reply to the originate (\(error.description))"
+                        if let lost = ledger.noReply(uuid, on: slave, reason: reason) { forget([lost]) }
+                    }
+                },
                 done: { result in
                     switch result {
                     case .success:
@@ -94,5 +134,6 @@ final class Originator: Sendable {
         } catch {
             ledger.commandFailed(uuid, on: slave, error: error.description)
         }
+        return true
     }
 }

@@ -128,6 +128,9 @@ public final class ManualRunClock: RunClock {
     /// True when some timer is armed.
     public var hasArmedTimer: Bool { state.withLock { $0.timers.values.contains { $0.deadline != nil } } }
 
+    /// How many timers are armed now.
+    public var armedTimers: Int { state.withLock { $0.armedCount } }
+
     /// Returns once at least `count` timers are armed: how a test knows the code
     /// under test has reached its waits (a run's scheduler and sweeper, a drain's
     /// deadline) before it moves time.

@@ -12,9 +12,23 @@ final class SlaveLink: Sendable {
     let listener: EventListener
     private let state = Mutex(State())
 
+    /// Whether a slave takes calls.
+    enum Health: Sendable, Equatable {
+        /// Connected and taking calls.
+        case up
+        /// It said it is going down (SHUTDOWN): it gets no new calls, while its calls in
+        /// flight end (hung up by the server) and its connection stays open until it
+        /// closes it.
+        case goingDown
+        /// Its connection ended; it is being reconnected, or stays down.
+        case down
+    }
+
     private struct State {
         var commands: [OriginateCommand] = []
-        var healthy = false
+        var health = Health.down
+        /// Calls in flight on it when it said it is going down.
+        var inFlightAtShutdownSign: Int?
         var history: [SlaveEvent] = []
         var sipAddress: String?
         var status: SlaveFacts.Status?
@@ -30,7 +44,8 @@ final class SlaveLink: Sendable {
     }
 
     var name: String { spec.name }
-    var isHealthy: Bool { state.withLock { $0.healthy } }
+    var isHealthy: Bool { state.withLock { $0.health == .up } }
+    var health: Health { state.withLock { $0.health } }
     var history: [SlaveEvent] { state.withLock { $0.history } }
     var status: SlaveFacts.Status? { state.withLock { $0.status } }
     var sipAddress: String? { state.withLock { $0.sipAddress } }
@@ -84,26 +99,70 @@ final class SlaveLink: Sendable {
         }
     }
 
-    func markUp(at time: Int64, note: String) {
+    /// Runs `offer` (the ledger's offer of a call to this slave) only if the slave is up,
+    /// under its state lock: once ``markGoingDown(at:reason:inFlight:)`` or
+    /// ``markDown(at:reason:)`` has returned, no call can be offered to it any more, so
+    /// the ledger's `slaveLost` that follows sees every call it ever got.
+    /// - Returns: whether the slave was up (and `offer` ran).
+    func offerIfUp(_ offer: () -> Void) -> Bool {
         state.withLock { state in
-            state.healthy = true
-            state.history.append(SlaveEvent(time: time, up: true, note: note))
-        }
-    }
-
-    /// Marks the slave down; returns false if it already was.
-    @discardableResult
-    func markDown(at time: Int64, reason: String) -> Bool {
-        state.withLock { state in
-            guard state.healthy else { return false }
-            state.healthy = false
-            state.history.append(SlaveEvent(time: time, up: false, note: reason))
+            guard state.health == .up else { return false }
+            offer()
             return true
         }
     }
 
+    func markUp(at time: Int64, note: String) {
+        state.withLock { state in
+            state.health = .up
+            state.inFlightAtShutdownSign = nil
+            state.history.append(SlaveEvent(time: time, up: true, note: note))
+        }
+    }
+
+    /// Takes the slave out of the rotation because it said it is shutting down, keeping
+    /// its connections (its calls' hangups are still to come); `inFlight` is read under
+    /// the slave's lock, after no new call can reach it. Returns nil if it was not up.
+    func markGoingDown(at time: Int64, reason: String, inFlight: () -> Int) -> Int? {
+        state.withLock { state in
+            guard state.health == .up else { return nil }
+            state.health = .goingDown
+            let calls = inFlight()
+            state.inFlightAtShutdownSign = calls
+            state.history.append(SlaveEvent(time: time, up: false, note: reason))
+            return calls
+        }
+    }
+
+    /// How a slave came to be down.
+    enum WentDown: Equatable {
+        /// It already was: nothing to do.
+        case already
+        /// Without warning, while it was up.
+        case suddenly
+        /// After it said it was shutting down, with this many calls in flight then.
+        case afterShutdownSign(inFlight: Int)
+    }
+
+    /// Marks the slave down (its connection ended).
+    func markDown(at time: Int64, reason: String) -> WentDown {
+        state.withLock { state in
+            let how: WentDown
+            switch state.health {
+            case .down: return .already
+            case .up:
+                state.history.append(SlaveEvent(time: time, up: false, note: reason))
+                how = .suddenly
+            case .goingDown:  // already in the history as down
+                how = .afterShutdownSign(inFlight: state.inFlightAtShutdownSign ?? 0)
+            }
+            state.health = .down
+            return how
+        }
+    }
+
     func close() {
-        state.withLock { $0.healthy = false }
+        state.withLock { $0.health = .down }
         client.close()
         listener.stop()
     }

@@ -34,6 +34,11 @@ public final class CallLedger: Sendable {
     public struct Lost: Sendable, Equatable {
         public var slave: String
         public var callUUID: String
+
+        public init(slave: String, callUUID: String) {
+            self.slave = slave
+            self.callUUID = callUUID
+        }
     }
 
     private final class Shard: Sendable {
@@ -122,6 +127,20 @@ public final class CallLedger: Sendable {
             entry.record.error = error
             entry.record.hangupCause = cause
         }
+    }
+
+    /// The originate's reply never came (the control connection ended): it may have run,
+    /// so the call is `lost` with `reason`, as when its slave is lost — whichever of the
+    /// two comes first records it, with the same outcome.
+    /// - Returns: the call, for the engine to forget in its listener (nil if it was
+    ///   already closed).
+    public func noReply(_ uuid: String, on slave: String, reason: String) -> Lost? {
+        var closed = false
+        close(uuid, in: shard(slave)) { entry in
+            self.lose(&entry, reason)
+            closed = true
+        }
+        return closed ? Lost(slave: slave, callUUID: uuid) : nil
     }
 
     /// The call's BACKGROUND_JOB arrived with `body` (`+OK …` or `-ERR …`).

@@ -15,10 +15,11 @@ import Synchronization
 /// try listener.start()
 /// ```
 ///
-/// `connect()` subscribes (plain format) to the channel events, BACKGROUND_JOB and
-/// HEARTBEAT, with FreeSWITCH filters that pass only this run's calls (ARCHITECTURE.md,
-/// "Correlation"): `variable_switchy_run <runID>`, `variable_sip_h_X-switchy_run
-/// <runID>`, `Event-Name BACKGROUND_JOB`, `Event-Name HEARTBEAT`.
+/// `connect()` subscribes (plain format) to the channel events, BACKGROUND_JOB,
+/// HEARTBEAT and SHUTDOWN (a graceful shutdown's first sign), with FreeSWITCH filters
+/// that pass only this run's calls (ARCHITECTURE.md, "Correlation"):
+/// `variable_switchy_run <runID>`, `variable_sip_h_X-switchy_run <runID>`,
+/// `Event-Name BACKGROUND_JOB`, `Event-Name HEARTBEAT`, `Event-Name SHUTDOWN`.
 ///
 /// Two threads do the work. The connection's reader thread decodes each event and
 /// tracks it: calls and sessions, jobs, the heartbeat, under locks that belong to this
@@ -52,7 +53,7 @@ public final class EventListener: Sendable {
     public static let baseEvents = [
         "CHANNEL_CREATE", "CHANNEL_PROGRESS", "CHANNEL_PROGRESS_MEDIA", "CHANNEL_ANSWER", "CHANNEL_HANGUP",
         "CHANNEL_HANGUP_COMPLETE", "CHANNEL_DESTROY", "CHANNEL_PARK", "CHANNEL_EXECUTE_COMPLETE", "CALL_UPDATE",
-        "BACKGROUND_JOB", "HEARTBEAT",
+        "BACKGROUND_JOB", "HEARTBEAT", "SHUTDOWN",
     ]
 
     private struct Registry {
@@ -135,7 +136,7 @@ public final class EventListener: Sendable {
             if filtered {
                 for (header, value) in [
                     ("variable_switchy_run", runID), ("variable_sip_h_X-switchy_run", runID),
-                    ("Event-Name", "BACKGROUND_JOB"), ("Event-Name", "HEARTBEAT"),
+                    ("Event-Name", "BACKGROUND_JOB"), ("Event-Name", "HEARTBEAT"), ("Event-Name", "SHUTDOWN"),
                 ] {
                     try await expectOK(opened.send(.filter(header, value)))
                 }

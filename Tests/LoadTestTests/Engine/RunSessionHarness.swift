@@ -17,10 +17,39 @@ final class RunSessionHarness: Sendable {
         var finished: Int { state.withLock { $0.finished } }
     }
 
+    /// The engine's warnings, and a way to wait for one.
+    final class Warnings: Sendable {
+        private let state = Mutex<(seen: [String], waiters: [(prefix: String, continuation: CheckedContinuation<String, Never>)])>(([], []))
+        func add(_ warning: String) {
+            let ready = state.withLock { state in
+                state.seen.append(warning)
+                let ready = state.waiters.filter { warning.hasPrefix($0.prefix) }
+                state.waiters.removeAll { warning.hasPrefix($0.prefix) }
+                return ready.map(\.continuation)
+            }
+            for continuation in ready { continuation.resume(returning: warning) }
+        }
+        var all: [String] { state.withLock { $0.seen } }
+        /// Returns the first warning starting with `prefix`, once there is one.
+        func first(startingWith prefix: String) async -> String {
+            await withCheckedContinuation { continuation in
+                let seen = state.withLock { state -> String? in
+                    if let seen = state.seen.first(where: { $0.hasPrefix(prefix) }) { return seen }
+                    state.waiters.append((prefix, continuation))
+                    return nil
+                }
+                if let seen { continuation.resume(returning: seen) }
+            }
+        }
+    }
+
     let clock = ManualRunClock()
     let collector = Collector()
+    let warnings = Warnings()
     let session: RunSession
     let results: URL
+    /// The simulators, in the order of the profile's `sim` slaves (once the run started them).
+    let sims = SimList()
 
     /// - Parameters:
     ///   - profile: JSON5 profile text with `sim` slaves.
@@ -29,7 +58,8 @@ final class RunSessionHarness: Sendable {
         results = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-session-\(UUID().uuidString)")
         let parsed = try Profile.parse(
             Array(profile.utf8), file: "session.json5", overrides: Profile.Overrides(outputDirectory: results.path))
-        let box = SimList()
+        let box = sims
+        let warnings = self.warnings
         session = RunSession(
             profile: parsed, clock: clock, sinks: [collector],
             startSimulators: { profile, password in
@@ -49,7 +79,7 @@ final class RunSessionHarness: Sendable {
                     addresses[index] = ("127.0.0.1", sim.port)
                 }
                 return RunSession.Simulators(addresses: addresses) { box.stopAll() }
-            })
+            }, observer: RunSession.Observer(warning: { warnings.add($0) }))
     }
 
     /// Runs the session: waits until its scheduler and sweeper are armed, moves the
@@ -80,5 +110,6 @@ final class RunSessionHarness: Sendable {
 final class SimList: Sendable {
     private let sims = Mutex<[SimSlave]>([])
     func add(_ sim: SimSlave) { sims.withLock { $0.append(sim) } }
+    subscript(index: Int) -> SimSlave { sims.withLock { $0[index] } }
     func stopAll() { for sim in sims.withLock({ $0 }) { sim.stop() } }
 }
