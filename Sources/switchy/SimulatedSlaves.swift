@@ -9,7 +9,7 @@ enum SimulatedSlaves {
     }
 
     static let faultKeys = [
-        "drop_after_events", "drop_at", "stall_after_events", "stall_seconds", "malformed_after_events",
+        "drop_after_events", "drop_once_after_events", "drop_at", "stall_after_events", "stall_seconds", "malformed_after_events",
         "refuse_auth", "refuse_reconnect", "rude_rejection", "lose_every_nth", "shutdown_at", "restart_after",
     ]
 
@@ -78,6 +78,7 @@ enum SimulatedSlaves {
             }
             switch key {
             case "drop_after_events": faults.dropAfterEvents = Int(try number())
+            case "drop_once_after_events": faults.dropOnceAfterEvents = Int(try number())
             case "drop_at": faults.dropAtSeconds = try number()
             case "stall_after_events": faults.stallAfterEvents = Int(try number())
             case "stall_seconds": faults.stallSeconds = try number()

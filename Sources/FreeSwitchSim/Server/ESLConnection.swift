@@ -307,6 +307,12 @@ final class ESLConnection: EventSink, @unchecked Sendable {
                 write(output)
                 return dropped()
             }
+            if let limit = faults.dropOnceAfterEvents, written >= limit,
+                core.dropped.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+            {
+                write(output)
+                return false
+            }
             if let limit = faults.stallAfterEvents, !down, !stalledOnce, written >= limit, faults.stallSeconds > 0 {
                 stalledOnce = true
                 stallUntil = now + Int64(faults.stallSeconds * 1_000_000)

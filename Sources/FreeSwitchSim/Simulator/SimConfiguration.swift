@@ -72,11 +72,15 @@ public struct SimTiming: Sendable, Equatable {
 public struct SimFaults: Sendable, Equatable {
     /// Close each connection (no notice) after it has been sent this many events.
     public var dropAfterEvents: Int?
+    /// Close the first connection to be sent this many events (no notice), once per
+    /// slave: later connections (a client reconnecting) are kept. A drop that does not
+    /// depend on how long the client took to get going, for tests on a loaded machine.
+    public var dropOnceAfterEvents: Int?
     /// Close the connections open when the clock reaches this many seconds after the
     /// slave started (no notice), once: connections opened at or after that time are
     /// kept, so a client can reconnect (unless ``refuseReconnect``).
     public var dropAtSeconds: Double?
-    /// Once a drop fault (``dropAtSeconds``, ``dropAfterEvents``) has closed a
+    /// Once a drop fault (``dropAtSeconds``, ``dropAfterEvents``, ``dropOnceAfterEvents``) has closed a
     /// connection, answer every later `auth` with `-ERR invalid`, then disconnect: a
     /// slave that lets us in at the start but refuses us when we come back.
     public var refuseReconnect = false
