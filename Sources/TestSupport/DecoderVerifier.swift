@@ -67,6 +67,9 @@ public enum DecoderVerifier {
                 return "\(outcome.frames.count) frames instead of \(frameCount)"
             }
             let types = outcome.frames.map(\.contentType)
+            if let order, order.count != types.count {
+                return "\(types.count) frames instead of the \(order.count) in the expected order"
+            }
             if let order, let index = order.indices.first(where: { order[$0] != types[$0] }) {
                 return "frame \(index) is \(types[index]) instead of \(order[index])"
             }
