@@ -30,14 +30,8 @@ import Testing
     @Test func gracefulShutdownAsCapture24() throws {
         let script = try TimedScript("24")
         let clock = ManualClock(startMicroseconds: script.connectedAt)
-        var configuration = SimConfiguration()
-        configuration.clock = clock
-        configuration.switchname = "fslab-a"
-        configuration.ipv4 = "192.0.2.2"
-        configuration.heartbeatInterval = 0
+        var configuration = SimConfiguration.captureServerA(clock: clock)
         configuration.profiles = [SofiaProfile(name: "external", sipIP: "127.0.0.1", sipPort: 5100)]
-        configuration.timing.sessionsPerSecond = 200
-        configuration.timing.maxSessions = 2000
         let slave = try SimSlave.start(configuration)
         defer { slave.stop() }
         let recorded = try RawClient(port: slave.port)

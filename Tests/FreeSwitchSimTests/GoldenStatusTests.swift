@@ -12,13 +12,7 @@ import Testing
     @Test func statusUnderLoadAsCapture26() throws {
         let script = try TimedScript("26")
         let clock = ManualClock(startMicroseconds: script.connectedAt)
-        var configuration = SimConfiguration()
-        configuration.clock = clock
-        configuration.switchname = "fslab-a"
-        configuration.ipv4 = "192.0.2.2"
-        configuration.heartbeatInterval = 0
-        configuration.timing.sessionsPerSecond = 200
-        configuration.timing.maxSessions = 2000
+        let configuration = SimConfiguration.captureServerA(clock: clock)
         let slave = try SimSlave.start(configuration)
         defer { slave.stop() }
         let recorded = try RawClient(port: slave.port)
@@ -40,7 +34,7 @@ import Testing
                 }
                 #expect(slave.channelCount == 40)
             }
-            if due > clock.nowMicroseconds { clock.advance(by: Double(due - clock.nowMicroseconds) / 1_000_000) }
+            clock.advance(toMicroseconds: due)
             if step.seconds > 18 && recorded.frames.filter(\.contentType.isEvent).isEmpty {
                 // The 20 s heartbeat came just before this command.
                 slave.fireHeartbeat()

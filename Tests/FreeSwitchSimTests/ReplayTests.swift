@@ -26,22 +26,17 @@ import Testing
     func replayMatchesCapture(_ name: String) throws {
         let script = try TimedScript(name)
         let clock = ManualClock(startMicroseconds: script.connectedAt)
-        var configuration = SimConfiguration()
-        configuration.clock = clock
-        configuration.switchname = "fslab-a"
-        configuration.ipv4 = "192.0.2.2"
-        configuration.heartbeatInterval = 0
         // The settings of server A when each capture was recorded (fixtures README).
         let early = Int(name) ?? 0 < 12
-        configuration.timing.sessionsPerSecond = early ? 200 : 10000
-        configuration.timing.maxSessions = early ? 2000 : 10000
+        let configuration = SimConfiguration.captureServerA(
+            clock: clock, sessionsPerSecond: early ? 200 : 10000, maxSessions: early ? 2000 : 10000)
         let slave = try SimSlave.start(configuration)
         defer { slave.stop() }
         let client = try RawClient(port: slave.port)
         _ = try client.reply()
         for step in script.steps {
             let due = script.connectedAt + Int64(step.seconds * 1_000_000)
-            if due > clock.nowMicroseconds { clock.advance(by: Double(due - clock.nowMicroseconds) / 1_000_000) }
+            clock.advance(toMicroseconds: due)
             try client.send(step.bytes)
             _ = try client.reply()
             if step.text.hasPrefix("exit") { _ = try client.readToEOF() }
