@@ -7,23 +7,23 @@ import Switchy
 /// `switchy api HOST[:PORT] COMMAND...`
 enum ApiCommand {
     static let usage = """
-        USAGE: switchy api HOST[:PORT] COMMAND... [--password-env VAR] [--timeout SECONDS]
+        USAGE: switchy api HOST[:PORT] COMMAND... [--password-env VAR] [--timeout S]
                switchy api [options] HOST[:PORT] -- COMMAND...
 
-        Connects to FreeSWITCH's Event Socket, runs `api COMMAND...` and prints the output
-        as `fs_cli -x` does.
+        Connects to FreeSWITCH's Event Socket, runs `api COMMAND...` and prints the
+        output as `fs_cli -x` does.
 
         ARGUMENTS:
-          HOST[:PORT]            The Event Socket address (port 8021 unless given;
-                                 write an IPv6 address as [::1]:8021).
-          COMMAND...             The api command and its arguments, e.g. `status`.
-                                 Put it after `--` if it has words starting with `-`.
+          HOST[:PORT]          The Event Socket address (port 8021 unless given;
+                               write an IPv6 address as [::1]:8021).
+          COMMAND...           The api command and its arguments, e.g. `status`.
+                               Put it after `--` if it has words starting with `-`.
 
         OPTIONS:
-          --password-env VAR     Read the ESL password from environment variable VAR.
-                                 Default: $ESL_PASSWORD, else FreeSWITCH's default ClueCon.
-          --timeout SECONDS      Connect and authentication timeout (default 5).
-          -h, --help             Show this help.
+          --password-env VAR   Read the ESL password from environment variable VAR.
+                               Default: $ESL_PASSWORD, else FreeSWITCH's ClueCon.
+          --timeout SECONDS    Connect and authentication timeout (default 5).
+          -h, --help           Show this help.
 
         EXIT CODES:
           0 success; 1 the command answered -ERR or -USAGE; 2 bad usage;
@@ -34,39 +34,27 @@ enum ApiCommand {
         var positional: [String] = []
         var passwordVariable: String?
         var timeout = 5.0
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            // Our options are read anywhere until `--`; everything after `--` belongs
-            // to the FreeSWITCH command.
-            if argument == "--" {
-                positional += arguments[(index + 1)...]
-                break
-            }
-            switch argument {
-            case "-h", "--help":
-                Output.print(usage)
-                return .success
-            case "--password-env", "--timeout":
-                guard index + 1 < arguments.count else {
-                    return usageError("\(argument) needs a value")
-                }
-                let value = arguments[index + 1]
-                if argument == "--timeout" {
+        var scanner = ArgumentScanner(arguments, options: ["--password-env", "--timeout"])
+        do throws(ArgumentScanner.UsageError) {
+            // Our options are read anywhere until `--`; everything after it belongs to
+            // the FreeSWITCH command.
+            while let item = try scanner.next() {
+                switch item {
+                case .help:
+                    Output.print(usage)
+                    return .success
+                case .positional(let argument): positional.append(argument)
+                case .option("--timeout"):
+                    let value = try scanner.value()
                     guard let seconds = Double(value), seconds > 0 else {
                         return usageError("--timeout expects a number of seconds > 0, got '\(value)'")
                     }
                     timeout = seconds
-                } else {
-                    passwordVariable = value
+                case .option: passwordVariable = try scanner.value()
                 }
-                index += 2
-                continue
-            default:
-                if argument.hasPrefix("--") { return usageError("unknown option '\(argument)'") }
             }
-            positional.append(argument)
-            index += 1
+        } catch {
+            return usageError(error.description)
         }
         guard positional.count >= 2 else { return usageError("expected HOST[:PORT] and a COMMAND") }
         let address: HostPort
@@ -106,7 +94,7 @@ enum ApiCommand {
     }
 
     private static func usageError(_ message: String) -> ExitCode {
-        Output.error("switchy api: \(message)\n\(usage)")
+        Output.error("switchy api: \(message) (see switchy api --help)")
         return .usage
     }
 }

@@ -6,12 +6,13 @@ enum CheckCommand {
         USAGE: switchy check PROFILE [options]
 
         Reads and validates PROFILE (a JSON5 file, see README "Profiles") with the
-        overrides below applied, and prints the effective scenario. Nothing is contacted:
-        env: and file: passwords are resolved, but no slave is connected to.
+        overrides below applied, and prints the effective scenario. Nothing is
+        contacted: env: and file: passwords are resolved, but no slave is connected
+        to. --threshold rules are checked and listed.
 
         OPTIONS:
         \(ProfileOptions.help)
-          -h, --help             Show this help.
+          -h, --help           Show this help.
 
         EXIT CODES:
           0 the profile is valid; 2 it is not (one line on stderr naming the file, the
@@ -19,10 +20,6 @@ enum CheckCommand {
         """
 
     static func run(_ arguments: [String]) async -> ExitCode {
-        if arguments.contains("-h") || arguments.contains("--help") {
-            Output.print(usage)
-            return .success
-        }
         let options: ProfileOptions
         do {
             options = try ProfileOptions.parse(arguments)
@@ -30,10 +27,15 @@ enum CheckCommand {
             Output.error("switchy check: \(error) (see switchy check --help)")
             return .usage
         }
+        if options.help {
+            Output.print(usage)
+            return .success
+        }
         do {
             let profile = try Profile.load(path: options.path, overrides: options.overrides)
             try SimulatedSlaves.checkFaults(profile)
             Output.print(profile.summary.joined(separator: "\n"))
+            for threshold in options.thresholds { Output.print("threshold (--threshold): \(threshold)") }
             Output.print("OK: \(options.path) is valid")
             return .success
         } catch {

@@ -13,22 +13,23 @@ enum EventsCommand {
         USAGE: switchy events HOST[:PORT] [EVENT...] [options]
 
         Subscribes to EVENT... (default ALL) and prints each event as it arrives: its
-        headers (values URL-decoded) and its body, then a blank line. Stops after --count
-        events or on Ctrl-C.
+        headers (values URL-decoded) and its body, then a blank line. Stops after
+        --count events or on Ctrl-C.
 
         OPTIONS:
-          --format plain|json      The event format to ask for (default plain).
-          --filter HEADER VALUE    A FreeSWITCH filter (repeatable; ORed; an event without
-                                   the header is not sent).
-          --count N                Stop after N events.
-          --stats                  Print nothing per event; print events/s and MB/s at the end.
-          --password-env VAR       The ESL password from VAR (default $ESL_PASSWORD, else ClueCon).
-          --timeout SECONDS        Connect and authentication timeout (default 5).
-          -h, --help               Show this help.
+          --format plain|json    The event format to ask for (default plain).
+          --filter HEADER VALUE  A FreeSWITCH filter (repeatable; ORed; an event
+                                 without the header is not sent).
+          --count N              Stop after N events.
+          --stats                Print nothing per event; events/s and MB/s at the end.
+          --password-env VAR     The ESL password from VAR (default $ESL_PASSWORD,
+                                 else ClueCon).
+          --timeout SECONDS      Connect and authentication timeout (default 5).
+          -h, --help             Show this help.
 
         EXIT CODES:
-          0 stopped (count reached, Ctrl-C, or the server closed); 2 bad usage; 3 could not
-          connect or authenticate.
+          0 stopped (count reached, Ctrl-C, or the server closed); 2 bad usage;
+          3 could not connect or authenticate.
         """
 
     struct Options {
@@ -42,18 +43,16 @@ enum EventsCommand {
         var timeout = 5.0
     }
 
-    struct UsageError: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias UsageError = ArgumentScanner.UsageError
 
     static func run(_ arguments: [String]) async -> ExitCode {
-        if arguments.contains("-h") || arguments.contains("--help") {
-            Output.print(usage)
-            return .success
-        }
         let options: Options
         do {
-            options = try parse(arguments)
+            guard let parsed = try parse(arguments) else {
+                Output.print(usage)
+                return .success
+            }
+            options = parsed
         } catch {
             Output.error("switchy events: \(error) (see switchy events --help)")
             return .usage
@@ -123,50 +122,45 @@ enum EventsCommand {
         return text + "\n"
     }
 
-    static func parse(_ arguments: [String]) throws(UsageError) -> Options {
+    /// The options, or nil for `--help`.
+    static func parse(_ arguments: [String]) throws(UsageError) -> Options? {
         var address: HostPort?
         var options = Options()
-        var index = 0
-        func value(_ option: String) throws(UsageError) -> String {
-            guard index + 1 < arguments.count else { throw UsageError(description: "\(option) needs a value") }
-            index += 1
-            return arguments[index]
-        }
-        while index < arguments.count {
-            let argument = arguments[index]
-            switch argument {
-            case "--format":
-                let text = try value(argument)
-                guard let format = Command.EventFormat(rawValue: text), format != .xml else {
-                    throw UsageError(description: "--format expects plain or json, got '\(text)'")
-                }
-                options.format = format
-            case "--filter":
-                let header = try value(argument)
-                options.filters.append((header, try value(argument)))
-            case "--count":
-                let text = try value(argument)
-                guard let count = Int(text), count > 0 else { throw UsageError(description: "--count expects a number > 0, got '\(text)'") }
-                options.count = count
-            case "--stats": options.stats = true
-            case "--password-env": options.passwordVariable = try value(argument)
-            case "--timeout":
-                let text = try value(argument)
-                guard let seconds = Double(text), seconds > 0 else { throw UsageError(description: "--timeout expects seconds > 0, got '\(text)'") }
-                options.timeout = seconds
-            default:
-                if argument.hasPrefix("--") { throw UsageError(description: "unknown option '\(argument)'") }
+        var scanner = ArgumentScanner(
+            arguments, options: ["--format", "--filter", "--count", "--password-env", "--timeout"], flags: ["--stats"])
+        while let item = try scanner.next() {
+            switch item {
+            case .help: return nil
+            case .positional(let argument):
                 if address == nil {
                     do { address = try HostPort(parsing: argument, defaultPort: 8021) } catch {
-                        throw UsageError(description: "\(error)")
+                        throw UsageError("\(error)")
                     }
                 } else {
                     options.events.append(argument)
                 }
+            case .option("--format"):
+                let text = try scanner.value()
+                guard let format = Command.EventFormat(rawValue: text), format != .xml else {
+                    throw UsageError("--format expects plain or json, got '\(text)'")
+                }
+                options.format = format
+            case .option("--filter"):
+                let header = try scanner.value()
+                options.filters.append((header, try scanner.value()))
+            case .option("--count"):
+                let text = try scanner.value()
+                guard let count = Int(text), count > 0 else { throw UsageError("--count expects a number > 0, got '\(text)'") }
+                options.count = count
+            case .option("--stats"): options.stats = true
+            case .option("--password-env"): options.passwordVariable = try scanner.value()
+            case .option:  // --timeout
+                let text = try scanner.value()
+                guard let seconds = Double(text), seconds > 0 else { throw UsageError("--timeout expects seconds > 0, got '\(text)'") }
+                options.timeout = seconds
             }
-            index += 1
         }
-        guard let address else { throw UsageError(description: "expected HOST[:PORT]") }
+        guard let address else { throw UsageError("expected HOST[:PORT]") }
         options.address = address
         return options
     }

@@ -7,17 +7,17 @@ enum ReportCommand {
     static let usage = """
         USAGE: switchy report RUN_FOLDER [RUN_FOLDER...] [--out DIR]
 
-        Reads each run folder's summary.json, calls.csv and timeline.csv (as `switchy run`
-        wrote them) and writes summary.json, timeline.csv, calls.csv and report.html again.
-        With several folders — runs of several generator hosts, each driving its own
-        slaves — the runs are merged into one: latency histograms merge exactly, timelines
-        align on wall-clock seconds (each run's started_at), totals add up, calls.csv is
-        the concatenation.
+        Reads each run folder's summary.json, calls.csv and timeline.csv (as
+        `switchy run` wrote them) and writes summary.json, timeline.csv, calls.csv and
+        report.html again. With several folders (runs of several generator hosts, each
+        driving its own slaves) the runs are merged into one: latency histograms merge
+        exactly, timelines align on wall-clock seconds (each run's started_at), totals
+        add up, calls.csv is the concatenation.
 
         OPTIONS:
-          --out DIR              Where to write (default: a new folder
-                                 results/<UTC time>-merged).
-          -h, --help             Show this help.
+          --out DIR            Where to write (default: a new folder
+                               results/<UTC time>-merged).
+          -h, --help           Show this help.
 
         EXIT CODES:
           0 written; 2 bad usage, or a folder or file is missing or malformed (one line
@@ -25,27 +25,24 @@ enum ReportCommand {
         """
 
     static func run(_ arguments: [String]) async -> ExitCode {
-        if arguments.contains("-h") || arguments.contains("--help") {
-            Output.print(usage)
-            return .success
-        }
         var folders: [String] = []
         var out: String?
-        var rest = arguments[...]
-        while let argument = rest.popFirst() {
-            switch argument {
-            case "--out":
-                guard let value = rest.popFirst(), !value.isEmpty else {
-                    return usageError("--out needs a folder")
+        var scanner = ArgumentScanner(arguments, options: ["--out"])
+        do throws(ArgumentScanner.UsageError) {
+            while let item = try scanner.next() {
+                switch item {
+                case .help:
+                    Output.print(usage)
+                    return .success
+                case .positional(let folder): folders.append(folder)
+                case .option:
+                    let value = try scanner.value()
+                    guard !value.isEmpty else { return usageError("--out needs a folder") }
+                    out = value
                 }
-                out = value
-            case let option where option.hasPrefix("--out="):
-                out = String(option.dropFirst("--out=".count))
-            case let option where option.hasPrefix("-") && option.count > 1:
-                return usageError("unknown option '\(option)'")
-            default:
-                folders.append(argument)
             }
+        } catch {
+            return usageError(error.description)
         }
         guard !folders.isEmpty else { return usageError("no run folder given") }
         do {

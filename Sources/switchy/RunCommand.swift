@@ -6,16 +6,15 @@ enum RunCommand {
     static let usage = """
         USAGE: switchy run PROFILE [options]
 
-        Runs the scenario of PROFILE (a JSON5 file, see README "Profiles"): offers calls
-        at the profile's rate across its slaves, follows every call, and writes calls.csv,
-        timeline.csv, summary.json, junit.xml and report.html under results/<UTC time>-<name>/.
+        Runs the scenario of PROFILE (a JSON5 file, see README "Profiles"): offers
+        calls at the profile's rate across its slaves, follows every call, and writes
+        calls.csv, timeline.csv, summary.json, junit.xml and report.html under
+        results/<UTC time>-<name>/.
 
         OPTIONS:
         \(ProfileOptions.help)
-          --threshold EXPR       A pass/fail rule, e.g. "answer_ms.p99 < 500" (repeatable; added to
-                                 the profile's thresholds). Without any: "failed == 0", "lost == 0".
-          --quiet                Print no progress (errors and the final summary only).
-          -h, --help             Show this help.
+          -q, --quiet          Print no progress (errors and the final summary only).
+          -h, --help           Show this help.
 
         Ctrl-C (or SIGTERM) stops offering and lets calls end within the grace period;
         a second Ctrl-C hangs them up at once. Reports are written either way. If the
@@ -23,19 +22,18 @@ enum RunCommand {
         $TMPDIR/switchy-results/<run folder>/ instead, and the path is printed.
 
         EXIT CODES:
-          0 the run completed and every threshold held; 1 a threshold failed; 2 bad usage
-          or profile, or the results folder cannot be written; 3 a slave could not be
-          connected or authenticated; 4 interrupted; 70 internal error.
+          0 the run completed and every threshold held; 1 a threshold failed; 2 bad
+          usage or profile, or the results folder cannot be written; 3 a slave could
+          not be connected or authenticated; 4 interrupted; 70 internal error.
         """
 
     static func run(_ arguments: [String]) async -> ExitCode {
-        if arguments.contains("-h") || arguments.contains("--help") {
-            Output.print(usage)
-            return .success
-        }
         let parsed: (profile: Profile, thresholds: [Threshold], quiet: Bool)
         switch parse(arguments) {
-        case .success(let value): parsed = value
+        case .success(nil):
+            Output.print(usage)
+            return .success
+        case .success(let value?): parsed = value
         case .failure(let message):
             Output.error("switchy run: \(message)")
             return .usage
@@ -69,29 +67,18 @@ enum RunCommand {
         return outcome.summary.passed ? .success : .commandFailed
     }
 
-    /// The profile (with its overrides), the `--threshold` rules and `--quiet`, or the
-    /// message of a usage error.
-    static func parse(_ arguments: [String]) -> Result<(profile: Profile, thresholds: [Threshold], quiet: Bool), UsageError> {
-        var arguments = arguments
-        var thresholds: [Threshold] = []
-        while let index = arguments.firstIndex(of: "--threshold") {
-            guard index + 1 < arguments.count else {
-                return .failure(UsageError("--threshold needs an expression, e.g. --threshold \"asr >= 0.99\""))
-            }
-            do { thresholds.append(try Threshold(arguments[index + 1])) } catch {
-                return .failure(UsageError("--threshold: \(error)"))
-            }
-            arguments.removeSubrange(index...(index + 1))
-        }
-        let quiet = arguments.contains("--quiet") || arguments.contains("-q")
+    /// The profile (with its overrides), the `--threshold` rules and `--quiet`, nil for
+    /// `--help`, or the message of a usage error.
+    static func parse(_ arguments: [String]) -> Result<(profile: Profile, thresholds: [Threshold], quiet: Bool)?, UsageError> {
         let options: ProfileOptions
         do {
-            options = try ProfileOptions.parse(arguments.filter { $0 != "--quiet" && $0 != "-q" })
+            options = try ProfileOptions.parse(arguments)
         } catch {
             return .failure(UsageError("\(error) (see switchy run --help)"))
         }
+        if options.help { return .success(nil) }
         do {
-            return .success((try Profile.load(path: options.path, overrides: options.overrides), thresholds, quiet))
+            return .success((try Profile.load(path: options.path, overrides: options.overrides), options.thresholds, options.quiet))
         } catch {
             return .failure(UsageError("\(error)"))
         }

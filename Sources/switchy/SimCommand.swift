@@ -8,35 +8,35 @@ import LoadTest
 /// `switchy sim`: runs embedded simulated FreeSWITCH slaves until SIGINT/SIGTERM.
 enum SimCommand {
     static let usage = """
-        USAGE: switchy sim [--slaves N] [--host ADDRESS] [--port PORT] [--password PASSWORD]
-                           [--answer-delay SECONDS|MIN-MAX] [--ring-delay SECONDS|MIN-MAX]
-                           [--failure-ratio RATIO] [--sps N] [--max-sessions N] [--heartbeat SECONDS]
+        USAGE: switchy sim [options]
 
-        Starts N simulated FreeSWITCH 1.10.12 servers that speak the Event Socket like the
-        real one, on consecutive ports, prints one line per slave, and serves until
+        Starts N simulated FreeSWITCH 1.10.12 servers that speak the Event Socket like
+        the real one, on consecutive ports, prints one line per slave, and serves until
         interrupted (Ctrl-C or SIGTERM). By default they listen on loopback only
         (127.0.0.1) and say so on stderr; another --host warns that they are exposed.
 
         OPTIONS:
-          --slaves N              Number of slaves (default 1).
-          --host ADDRESS          Address to listen on (default 127.0.0.1, loopback only).
-          --port PORT             ESL port of the first slave (default 8021; 0 = any free port).
-          --password PASSWORD     ESL password (default ClueCon).
-          --answer-delay VALUE    Seconds until answering destinations answer, fixed or a
-                                  uniform MIN-MAX range (default \(number(defaults.answerDelay))).
-          --ring-delay VALUE      Seconds until 180/183 and rejections (default \(number(defaults.ringDelay)),
-                                  or the answer delay if that is smaller).
-          --failure-ratio RATIO   Fraction 0..1 of answering calls that fail instead (default \(number(defaults.failureRatio))).
-          --sps N                 sessions-per-second (default \(defaults.sps), as FreeSWITCH).
-          --max-sessions N        max-sessions (default \(defaults.maxSessions), as FreeSWITCH).
-          --heartbeat SECONDS     HEARTBEAT interval (default \(number(defaults.heartbeat)); 0 = none).
-          -h, --help              Show this help.
+          --slaves N           Number of slaves (default 1).
+          --host ADDRESS       Address to listen on (default 127.0.0.1, loopback only).
+          --port PORT          ESL port of the first slave (default 8021; 0 = any free
+                               port for each).
+          --password PASSWORD  ESL password (default ClueCon).
+          --answer-delay VALUE Seconds until answering destinations answer, fixed or a
+                               uniform MIN-MAX range (default \(number(defaults.answerDelay))).
+          --ring-delay VALUE   Seconds until 180/183 and rejections (default \(number(defaults.ringDelay)),
+                               or the answer delay if that is smaller).
+          --failure-ratio R    Fraction 0..1 of answering calls that fail instead
+                               (default \(number(defaults.failureRatio))).
+          --sps N              sessions-per-second (default \(defaults.sps), as FreeSWITCH).
+          --max-sessions N     max-sessions (default \(defaults.maxSessions), as FreeSWITCH).
+          --heartbeat SECONDS  HEARTBEAT interval (default \(number(defaults.heartbeat)); 0 = none).
+          -h, --help           Show this help.
 
-        Each slave has a sofia profile `external` on 127.0.0.1:5080 (slave 2: 5081, …);
-        originate to `sofia/external/<user>@<host>:<port>`, where <user> is echo, park,
-        9196, tone (answer), busy (486), ring (no answer), ringanswer, earlymedia,
-        noanswer (no response; on a loop-back call the inbound leg parks unanswered for
-        callee apps), or anything else (404).
+        Each slave has a sofia profile `external` on 127.0.0.1:5080 (slave 2: 5081,
+        and so on); originate to `sofia/external/<user>@<host>:<port>`, where <user>
+        is echo, park, 9196, tone (answer), busy (486), ring (no answer), ringanswer,
+        earlymedia, noanswer (no response; on a loop-back call the inbound leg parks
+        unanswered for callee apps), or anything else (404).
 
         EXIT CODES:
           0 stopped by a signal; 2 bad usage; 3 a port could not be bound.
@@ -60,7 +60,7 @@ enum SimCommand {
             }
             options = parsed
         } catch {
-            Output.error("switchy sim: \(error.message) (see switchy sim --help)")
+            Output.error("switchy sim: \(error) (see switchy sim --help)")
             return .usage
         }
         // Before anything is printed: a signal sent as soon as the slaves are announced
@@ -109,9 +109,7 @@ enum SimCommand {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
-    struct UsageError: Error {
-        let message: String
-    }
+    typealias UsageError = ArgumentScanner.UsageError
 
     struct Options {
         var slaves = 1
@@ -125,20 +123,26 @@ enum SimCommand {
         var maxSessions = defaults.maxSessions
         var heartbeat = defaults.heartbeat
 
+        static let names = [
+            "--slaves", "--host", "--port", "--password", "--answer-delay", "--ring-delay", "--failure-ratio", "--sps",
+            "--max-sessions", "--heartbeat",
+        ]
+
         /// nil means `--help`.
         static func parse(_ arguments: [String]) throws(UsageError) -> Options? {
             var options = Options()
             var ringGiven = false
-            var index = 0
-            while index < arguments.count {
-                let name = arguments[index]
-                if name == "-h" || name == "--help" { return nil }
-                guard index + 1 < arguments.count else { throw UsageError(message: "\(name) needs a value") }
-                let value = arguments[index + 1]
+            var scanner = ArgumentScanner(arguments, options: names)
+            while let item = try scanner.next() {
+                guard case .option(let name) = item else {
+                    if case .positional(let argument) = item { throw UsageError("unexpected argument '\(argument)'") }
+                    return nil
+                }
+                let value = try scanner.value()
                 switch name {
-                case "--slaves": options.slaves = try integer(name, value, minimum: 1)
+                case "--slaves": options.slaves = try integer(name, value, in: 1...1000)
                 case "--host": options.host = value
-                case "--port": options.port = try integer(name, value, minimum: 0)
+                case "--port": options.port = try integer(name, value, in: 0...65535)
                 case "--password": options.password = value
                 case "--answer-delay": options.answerDelay = try delay(name, value)
                 case "--ring-delay":
@@ -146,19 +150,22 @@ enum SimCommand {
                     ringGiven = true
                 case "--failure-ratio":
                     guard let ratio = Double(value), (0...1).contains(ratio) else {
-                        throw UsageError(message: "\(name) expects a number from 0 to 1, got '\(value)'")
+                        throw UsageError("\(name) expects a number from 0 to 1, got '\(value)'")
                     }
                     options.failureRatio = ratio
-                case "--sps": options.sessionsPerSecond = try integer(name, value, minimum: 1)
-                case "--max-sessions": options.maxSessions = try integer(name, value, minimum: 1)
-                case "--heartbeat":
+                case "--sps": options.sessionsPerSecond = try integer(name, value, in: 1...1_000_000)
+                case "--max-sessions": options.maxSessions = try integer(name, value, in: 1...10_000_000)
+                default:  // --heartbeat
                     guard let seconds = Double(value), seconds >= 0 else {
-                        throw UsageError(message: "\(name) expects seconds >= 0, got '\(value)'")
+                        throw UsageError("\(name) expects seconds >= 0, got '\(value)'")
                     }
                     options.heartbeat = seconds
-                default: throw UsageError(message: "unknown option '\(name)'")
                 }
-                index += 2
+            }
+            if options.port != 0, options.port + options.slaves - 1 > 65535 {
+                throw UsageError(
+                    "--port \(options.port) with --slaves \(options.slaves): the last slave's port would be "
+                        + "\(options.port + options.slaves - 1), past 65535")
             }
             // As in a profile: without a ring delay, ringing comes no later than the answer.
             if !ringGiven, case .fixed(let answer) = options.answerDelay, answer < defaults.ringDelay {
@@ -167,9 +174,9 @@ enum SimCommand {
             return options
         }
 
-        private static func integer(_ name: String, _ value: String, minimum: Int) throws(UsageError) -> Int {
-            guard let number = Int(value), number >= minimum else {
-                throw UsageError(message: "\(name) expects an integer >= \(minimum), got '\(value)'")
+        private static func integer(_ name: String, _ value: String, in range: ClosedRange<Int>) throws(UsageError) -> Int {
+            guard let number = Int(value), range.contains(number) else {
+                throw UsageError("\(name) expects an integer from \(range.lowerBound) to \(range.upperBound), got '\(value)'")
             }
             return number
         }
@@ -180,7 +187,7 @@ enum SimCommand {
             if parts.count == 2, let low = parts[0], let high = parts[1], low >= 0, high >= low {
                 return .uniform(low, high)
             }
-            throw UsageError(message: "\(name) expects SECONDS or MIN-MAX, got '\(value)'")
+            throw UsageError("\(name) expects SECONDS or MIN-MAX, got '\(value)'")
         }
     }
 }

@@ -9,8 +9,9 @@ enum SimulatedSlaves {
     }
 
     static let faultKeys = [
-        "drop_after_events", "drop_once_after_events", "drop_at", "stall_after_events", "stall_seconds", "malformed_after_events",
+        "drop_after_events", "drop_at", "stall_after_events", "stall_seconds", "malformed_after_events",
         "refuse_auth", "refuse_reconnect", "rude_rejection", "lose_every_nth", "shutdown_at", "restart_after",
+        "drop_once_after_events",
     ]
 
     /// Starts a run's simulated slaves (``RunSession``'s injected starter).

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LoadTest
 
 /// The `switchy` command: parses arguments, runs one subcommand, maps the outcome to
 /// an exit code. Everything else lives in the library targets.
@@ -14,58 +15,71 @@ struct SwitchyCommand {
         USAGE: switchy <subcommand> [options]
 
         SUBCOMMANDS:
-          api HOST[:PORT] COMMAND...   Run one api command on a FreeSWITCH and print its output
-                                       (like `fs_cli -x`).
-          run PROFILE [overrides]      Run a load scenario and write its reports under results/.
-          check PROFILE [overrides]    Validate a profile and print the effective scenario.
-          events HOST[:PORT] [EVENT...]  Print a FreeSWITCH's events as they come (--stats: rates only).
-          sim [options]                Run simulated FreeSWITCH slaves (an ESL server each)
-                                       until Ctrl-C, to try profiles and clients against.
-          report RUN_FOLDER... [--out DIR]
-                                       Re-render a run's reports, or merge several runs.
+          run PROFILE [options]      Run a load scenario; reports under results/.
+          check PROFILE [options]    Validate a profile, print the effective scenario.
+          report RUN_FOLDER...       Re-render a run's reports, or merge several runs.
+          api HOST[:PORT] COMMAND... Run one api command on a FreeSWITCH and print its
+                                     output (like `fs_cli -x`).
+          events HOST[:PORT] [EVENT...]
+                                     Print a FreeSWITCH's events as they come.
+          sim [options]              Run simulated FreeSWITCH slaves until Ctrl-C.
+          help [SUBCOMMAND]          Show this help, or a subcommand's.
+          version                    Show the version.
 
         OPTIONS:
-          -h, --help                   Show help (also after a subcommand).
-          --version                    Show the version.
+          -h, --help                 Show help (also after a subcommand).
+          -V, --version              Show the version.
 
         EXIT CODES:
           0 success; 1 a threshold failed (run) or the command answered -ERR (api);
-          2 bad usage, profile or results folder; 3 could not connect or authenticate;
-          4 interrupted (run); 70 internal error.
+          2 bad usage, profile or results folder; 3 could not connect or
+          authenticate; 4 interrupted (run); 70 internal error.
         """
 
+    /// Each subcommand and what runs it.
+    static let subcommands: [(name: String, run: @Sendable ([String]) async -> ExitCode)] = [
+        ("run", RunCommand.run), ("check", CheckCommand.run), ("report", ReportCommand.run), ("api", ApiCommand.run),
+        ("events", EventsCommand.run), ("sim", SimCommand.run),
+    ]
+
     static func main() async {
-        var arguments = Array(CommandLine.arguments.dropFirst())
+        exit(await run(Array(CommandLine.arguments.dropFirst())).rawValue)
+    }
+
+    /// Runs the command line `arguments` (without the program name).
+    static func run(_ arguments: [String]) async -> ExitCode {
         guard let first = arguments.first else {
             Output.error(usage)
-            exit(ExitCode.usage.rawValue)
+            return .usage
         }
-        arguments.removeFirst()
-        let code: ExitCode
+        let rest = Array(arguments.dropFirst())
         switch first {
-        case "-h", "--help", "help":
+        case "-h", "--help":
             Output.print(usage)
-            code = .success
-        case "--version":
+            return .success
+        case "help":
+            guard let name = rest.first else {
+                Output.print(usage)
+                return .success
+            }
+            guard subcommands.contains(where: { $0.name == name }) else { return unknown(name) }
+            return await run([name, "--help"])
+        case "--version", "-V", "version":
             Output.print("switchy \(version)")
-            code = .success
-        case "api":
-            code = await ApiCommand.run(arguments)
-        case "check":
-            code = await CheckCommand.run(arguments)
-        case "sim":
-            code = await SimCommand.run(arguments)
-        case "run":
-            code = await RunCommand.run(arguments)
-        case "events":
-            code = await EventsCommand.run(arguments)
-        case "report":
-            code = await ReportCommand.run(arguments)
+            return .success
         default:
-            Output.error("switchy: unknown subcommand '\(first)' (see switchy --help)")
-            code = .usage
+            guard let subcommand = subcommands.first(where: { $0.name == first }) else { return unknown(first) }
+            return await subcommand.run(rest)
         }
-        exit(code.rawValue)
+    }
+
+    private static func unknown(_ name: String) -> ExitCode {
+        var message = name.hasPrefix("-") ? "switchy: unknown option '\(name)'" : "switchy: unknown subcommand '\(name)'"
+        if let suggestion = Suggestion.closest(to: name, in: subcommands.map(\.name) + ["help", "version"]) {
+            message += "; did you mean '\(suggestion)'?"
+        }
+        Output.error(message + " (see switchy --help)")
+        return .usage
     }
 }
 

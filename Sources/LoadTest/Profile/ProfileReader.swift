@@ -192,10 +192,10 @@ struct IntegerRule: Sendable {
     }
 }
 
-/// "Did you mean" for misspelt keys and names.
-enum Suggestion {
+/// "Did you mean" for misspelt keys, names and command-line options.
+public enum Suggestion {
     /// The candidate within a small edit distance of `word` (case-insensitive), if any.
-    static func closest(to word: String, in candidates: [String]) -> String? {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = Array(word.lowercased())
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
