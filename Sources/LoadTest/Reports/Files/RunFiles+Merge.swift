@@ -128,7 +128,8 @@ extension TimelineRow {
         TimelineRow(
             second: lhs.second, targetRate: lhs.targetRate + rhs.targetRate, offered: lhs.offered + rhs.offered,
             achievedRate: lhs.achievedRate + rhs.achievedRate, blocked: lhs.blocked + rhs.blocked,
-            answered: lhs.answered + rhs.answered, failed: lhs.failed + rhs.failed, active: lhs.active + rhs.active,
+            answered: lhs.answered + rhs.answered, failed: lhs.failed + rhs.failed, dropped: lhs.dropped + rhs.dropped,
+            active: lhs.active + rhs.active,
             heartbeatSessions: lhs.heartbeatSessions.map { $0 + (rhs.heartbeatSessions ?? 0) } ?? rhs.heartbeatSessions)
     }
 
