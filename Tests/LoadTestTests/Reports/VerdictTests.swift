@@ -83,6 +83,45 @@ import Testing
         }
     }
 
+    /// `switchy report` recomputes per-call figures from calls.csv: the dropped calls,
+    /// the drop rate and ACD come back as the run had them, to the µs.
+    @Test func droppedCallsAndACDSurviveTheRoundTripThroughCallsCSV() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-verdict-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let run = try RunFolderFixture(
+            base: base, name: "dropped", runID: "run-drop", start: ReportFixtures.start, clock: ReportFixtures.clock,
+            records: Self.mixed, slaves: ["sim-1"])
+        let back = try RunFiles.read(run.directory).summary
+        #expect(run.summary.dropped == 2 && back.dropped == 2 && back.outcomes == run.summary.outcomes)
+        #expect(back.asr == run.summary.asr && back.dropRate == run.summary.dropRate)
+        #expect(back.acdSeconds == run.summary.acdSeconds && back.acdSeconds.map { abs($0 - 2.6) < 1e-9 } == true)
+        let timeline = try String(contentsOf: run.directory.appendingPathComponent("timeline.csv"), encoding: .utf8)
+        let rows = timeline.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let column = try #require(rows.first?.firstIndex(of: "dropped"))
+        #expect(rows.dropFirst().compactMap { Int($0[column]) }.reduce(0, +) == 2, "the dropped column counts them")
+    }
+
+    /// Merging runs of which one was interrupted: the merge was interrupted too, and
+    /// does not pass.
+    @Test func aMergeWithAnInterruptedRunIsInterrupted() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-verdict-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let whole = try RunFolderFixture(
+            base: base.appendingPathComponent("a"), name: "a", runID: "run-a", start: ReportFixtures.start,
+            clock: ReportFixtures.clock, records: (0..<4).map { Self.call($0, held: 3) }, slaves: ["sim-1"])
+        let cut = try RunFolderFixture(
+            base: base.appendingPathComponent("b"), name: "b", runID: "run-b", start: ReportFixtures.start,
+            clock: ReportFixtures.clock, records: (0..<4).map { Self.call($0, held: 3) }, slaves: ["sim-2"])
+        var stopped = try RunFiles.read(cut.directory)
+        stopped.summary.interrupted = true
+        stopped.summary.interruption = RunSummary.Interruption(reason: "SIGINT (Ctrl-C)", atSecond: 2)
+        stopped.summary.passed = false
+        let merged = RunFiles.merge([try RunFiles.read(whole.directory), stopped])
+        #expect(merged.summary.interrupted && !merged.summary.passed && merged.summary.verdict == "INTERRUPTED")
+        #expect(merged.summary.interruption?.reason == "SIGINT (Ctrl-C)")
+        #expect(HTMLReport.render(merged.reportData).contains(">INTERRUPTED</div>"))
+    }
+
     // MARK: The default verdict
 
     @Test func theDefaultRulesParse() {

@@ -65,6 +65,8 @@ extension RunFiles {
         summary.durationSeconds = summary.endedAt.timeIntervalSince(summary.startedAt)
         summary.offeringSeconds = offering
         summary.interrupted = ordered.contains { $0.summary.interrupted }
+        summary.interruption = ordered.lazy.compactMap(\.summary.interruption).first
+        summary.passed = ordered.allSatisfy(\.summary.passed)
         summary.offered = ordered.reduce(0) { $0 + $1.summary.offered }
         summary.blocked = ordered.reduce(0) { $0 + $1.summary.blocked }
         summary.callRows = records.count

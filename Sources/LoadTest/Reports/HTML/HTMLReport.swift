@@ -38,13 +38,14 @@ public enum HTMLReport {
     static func header(_ data: ReportData) -> String {
         let summary = data.summary
         let verdict: String
-        switch (summary.interruption, Self.verdict(data.thresholds)) {
-        case (let interruption?, _):
-            let title = HTMLPage.escape("interrupted by \(interruption): the run did not pass")
+        switch (summary.interrupted, Self.verdict(data.thresholds)) {
+        case (true, _):
+            let by = summary.interruption.map { " by \($0)" } ?? ""
+            let title = HTMLPage.escape("interrupted\(by): the run did not pass")
             verdict = "<div class=\"verdict interrupted\" title=\"\(title)\">INTERRUPTED</div>"
-        case (nil, true?): verdict = #"<div class="verdict pass" title="every threshold passed">PASS</div>"#
-        case (nil, false?): verdict = #"<div class="verdict fail" title="a threshold failed">FAIL</div>"#
-        case (nil, nil): verdict = #"<div class="verdict none" title="the run had no thresholds">NO THRESHOLDS</div>"#
+        case (false, true?): verdict = #"<div class="verdict pass" title="every threshold passed">PASS</div>"#
+        case (false, false?): verdict = #"<div class="verdict fail" title="a threshold failed">FAIL</div>"#
+        case (false, nil): verdict = #"<div class="verdict none" title="the run had no thresholds">NO THRESHOLDS</div>"#
         }
         let rows: [(String, String)] = [
             ("run", summary.runID),
