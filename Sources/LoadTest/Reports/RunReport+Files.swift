@@ -10,7 +10,8 @@ extension RunReport {
         if junit {
             let xml = JUnitReport.render(
                 name: plan.name, runID: plan.runID, durationSeconds: summary.durationSeconds, verdicts: verdicts,
-                interruption: summary.interruption, defaultThresholds: summary.defaultThresholds)
+                interruption: summary.interruption, defaultThresholds: summary.defaultThresholds,
+                properties: JUnitReport.figures(of: summary))
             files.append(("junit.xml", Data(xml.utf8)))
         }
         let encoder = ReportJSON.encoder()
