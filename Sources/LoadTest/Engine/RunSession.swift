@@ -155,7 +155,9 @@ public final class RunSession: Sendable {
             throw .run(error)
         }
         let interruption = state.withLock { $0.first }.map { first in
-            RunSummary.Interruption(reason: first.reason, atSecond: Double(max(0, first.time - result.clockStart)) / 1e9)
+            // To the ms: when a person pressed Ctrl-C needs no more.
+            RunSummary.Interruption(
+                reason: first.reason, atSecond: (Double(max(0, first.time - result.clockStart)) / 1e6).rounded() / 1e3)
         }
         do {
             let summary = try report.finish(
