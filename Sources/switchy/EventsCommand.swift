@@ -100,7 +100,7 @@ enum EventsCommand {
         }
         let started = DispatchTime.now().uptimeNanoseconds
         // Ctrl-C or SIGTERM ends the tail (installed synchronously: see SignalHandler).
-        let signals = SignalHandler { _ in done.finish() }
+        let signals = SignalHandler { _, _ in done.finish() }
         await done.wait()
         signals.cancel()
         connection.close()

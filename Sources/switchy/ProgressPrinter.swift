@@ -25,12 +25,14 @@ final class ProgressPrinter: RecordSink {
         // Lost calls (a slave dropped, stalled or lost events) apart from the rest of the
         // calls not answered.
         let lost = progress.outcomes[.lost] ?? 0
-        let failed = progress.outcomes.filter { $0.key != .answered && $0.key != .lost }.values.reduce(0, +)
+        let dropped = progress.outcomes[.dropped] ?? 0
+        let failed = progress.outcomes.filter { ![.answered, .dropped, .lost].contains($0.key) }.values.reduce(0, +)
         let rate = progress.elapsed > 0 ? Double(progress.offered) / progress.elapsed : 0
         let phase = progress.offering ? "" : " draining"
         let line = String(
-            format: "%6.1fs  target %6.1f/s  achieved %6.1f/s  active %5d  answered %6d  failed %5d  lost %4d  blocked %5d%@",
-            progress.elapsed, progress.targetRate, rate, progress.inFlight, answered, failed, lost, progress.blocked, phase)
+            format: "%6.1fs  target %6.1f/s  achieved %6.1f/s  active %5d  answered %6d  dropped %4d  failed %5d  lost %4d  blocked %5d%@",
+            progress.elapsed, progress.targetRate, rate, progress.inFlight, answered, dropped, failed, lost, progress.blocked,
+            phase)
         if live {
             let width = lastLine.withLock { state in
                 defer { state.width = line.count }

@@ -56,7 +56,7 @@ enum ReportCommand {
             let asr = summary.asr.map { String(format: "%.2f%%", $0 * 100) } ?? "–"
             Output.error(
                 "switchy report: \(runs.count) run(s), \(summary.offered) calls offered, "
-                    + "\(summary.answered) answered (ASR \(asr))")
+                    + "\(summary.answered + summary.dropped) answered (ASR \(asr)), \(summary.dropped) of them dropped")
             Output.print(destination.appendingPathComponent("report.html").path)
             return .success
         } catch {

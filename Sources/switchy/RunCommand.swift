@@ -16,10 +16,14 @@ enum RunCommand {
           -q, --quiet          Print no progress (errors and the final summary only).
           -h, --help           Show this help.
 
+        Without --threshold or profile thresholds the run passes only when every call
+        was answered and held: "asr == 1", "dropped == 0", "lost == 0".
+
         Ctrl-C (or SIGTERM) stops offering and lets calls end within the grace period;
-        a second Ctrl-C hangs them up at once. Reports are written either way. If the
-        results folder is removed or cannot be written during the run, the reports go to
-        $TMPDIR/switchy-results/<run folder>/ instead, and the path is printed.
+        a second Ctrl-C hangs them up at once. Reports are written either way; an
+        interrupted run does not pass (verdict INTERRUPTED, exit code 4). If the
+        results folder is removed or cannot be written during the run, the reports go
+        to $TMPDIR/switchy-results/<run folder>/ instead, and the path is printed.
 
         EXIT CODES:
           0 the run completed and every threshold held; 1 a threshold failed; 2 bad
@@ -43,13 +47,13 @@ enum RunCommand {
             profile: parsed.profile, thresholds: parsed.thresholds, sinks: [printer],
             startSimulators: SimulatedSlaves.starter, fallbackBase: fallbackBase,
             observer: observer(name: parsed.profile.name, quiet: parsed.quiet))
-        let signals = SignalHandler { count in
+        let signals = SignalHandler { count, signal in
             if count == 1 {
                 Output.error("\nswitchy: stopping: no more calls; waiting for calls to end (Ctrl-C again to hang up now)")
             } else if count == 2 {
                 Output.error("\nswitchy: hanging up the calls of this run now")
             }
-            session.interrupt()
+            session.interrupt(reason: signal == SIGTERM ? "SIGTERM" : "SIGINT (Ctrl-C)")
         }
         defer { signals.cancel() }
         let outcome: RunSession.Outcome

@@ -20,8 +20,9 @@ import Synchronization
 final class SignalHandler: @unchecked Sendable {
     private let source: any DispatchSourceRead
 
-    /// Installs the handler; `handler` gets 1 for the first signal, 2 for the second, ….
-    init(_ handler: @escaping @Sendable (Int) -> Void) {
+    /// Installs the handler; `handler` gets 1 for the first signal, 2 for the second, …,
+    /// and the signal's number.
+    init(_ handler: @escaping @Sendable (Int, Int32) -> Void) {
         var ends: [Int32] = [-1, -1]
         _ = pipe(&ends)
         for end in ends {
@@ -37,7 +38,7 @@ final class SignalHandler: @unchecked Sendable {
             while true {
                 let count = bytes.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
                 guard count > 0 else { break }
-                for _ in 0..<count { handler(counter.next()) }
+                for byte in bytes.prefix(count) { handler(counter.next(), Int32(byte)) }
             }
         }
         source.resume()

@@ -66,7 +66,7 @@ enum SimCommand {
         // Before anything is printed: a signal sent as soon as the slaves are announced
         // must not fall between ignoring it and handling it.
         let stop = SignalOnce()
-        let signals = SignalHandler { _ in stop.fire() }
+        let signals = SignalHandler { _, _ in stop.fire() }
         defer { signals.cancel() }
         var slaves: [SimSlave] = []
         for index in 0..<options.slaves {

@@ -9,7 +9,8 @@ enum SummaryTable {
             lines.append("  " + name.padding(toLength: 22, withPad: ".", startingAt: 0) + " " + value)
         }
         lines.append("")
-        lines.append("switchy: \(summary.name) (\(summary.runID))\(summary.interrupted ? " — interrupted" : "")")
+        let interrupted = summary.interrupted ? " — interrupted" + (summary.interruption.map { " by \($0)" } ?? "") : ""
+        lines.append("switchy: \(summary.name) (\(summary.runID))\(interrupted)")
         row("calls offered", "\(summary.offered) in \(String(format: "%.1f", summary.offeringSeconds)) s")
         row("rate", String(format: "%.2f/s achieved, %.2f/s target", summary.achievedRate, summary.targetRate))
         let outcomes = CallRecord.Outcome.allCases.compactMap { outcome -> String? in
@@ -18,7 +19,10 @@ enum SummaryTable {
         }
         row("outcomes", outcomes.isEmpty ? "none" : outcomes.joined(separator: ", "))
         if summary.blocked > 0 { row("blocked (limit)", "\(summary.blocked)") }
-        row("asr", summary.asr.map { String(format: "%.2f%%", $0 * 100) } ?? "-")
+        let asr = summary.asr.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
+        let dropRate = summary.dropRate.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
+        row("asr", "\(asr)  (drop rate \(dropRate): \(summary.dropped) dropped of \(summary.answered + summary.dropped) answered)")
+        if let acd = summary.acdSeconds { row("acd", String(format: "%.3f s (mean hold of answered calls)", acd)) }
         for name in ["answer_ms", "pdd_ms", "setup_ms_from_schedule", "schedule_lag_ms"] {
             guard let p = summary.latencyMs[name] else { continue }
             row(name, String(format: "p50 %.1f  p95 %.1f  p99 %.1f  max %.1f", p.p50, p.p95, p.p99, p.max))
@@ -27,10 +31,11 @@ enum SummaryTable {
             let causes = summary.hangupCauses.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) \($0.value)" }
             row("hangup causes", causes.joined(separator: ", "))
         }
+        if summary.defaultThresholds { lines.append("  no thresholds: judged by the default rules") }
         for verdict in summary.thresholds {
             lines.append("  \(verdict.passed ? "✓" : "✗") \(verdict.expression)  (\(verdict.message))")
         }
-        lines.append("  verdict: \(summary.passed ? "PASS" : "FAIL")")
+        lines.append("  verdict: \(summary.verdict)")
         for warning in summary.warnings { lines.append("  warning: \(warning)") }
         lines.append("  reports: \(directory)")
         return lines.joined(separator: "\n")

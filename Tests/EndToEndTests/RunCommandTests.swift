@@ -73,6 +73,31 @@ import Testing
         #expect(junit.contains("name=\"asr &gt;= 0.99\"/>"))
     }
 
+    /// Issue 14 §3: every call rejected (`nosuchuser`: 404) and no thresholds. The
+    /// default rules (SIPp's: every call answered, none dropped or lost) fail it, and
+    /// every report says which rules judged it.
+    @Test func anAllRejectedRunWithoutThresholdsDoesNotPass() throws {
+        let scenario = try RunScenario("""
+            { name: 'nosuchuser', slaves: [{ sim: { answer_delay: 0.1, sps: 200 } }], call: { dest: "nosuchuser@{sip}" },
+              load: { rate: 10, limit: 50, duration: 1, run_time: 1 } }
+            """)
+        let result = try scenario.run()
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("no thresholds: judged by the default rules"))
+        #expect(result.stderr.contains("✗ asr == 1  (asr was 0, expected == 1)"))
+        #expect(result.stderr.contains("verdict: FAIL") && !result.stderr.contains("verdict: PASS"))
+        let (summary, rows) = try scenario.reports()
+        #expect(!rows.isEmpty && rows.allSatisfy { $0["outcome"] == "rejected" && $0["sip_status"] == "404" })
+        #expect(summary["passed"] as? Bool == false && summary["default_thresholds"] as? Bool == true)
+        let thresholds = try #require(summary["thresholds"] as? [[String: Any]])
+        #expect(thresholds.compactMap { $0["expression"] as? String } == ["asr == 1", "dropped == 0", "lost == 0"])
+        let folder = try scenario.runFolder()
+        let junit = try String(contentsOf: folder.appendingPathComponent("junit.xml"), encoding: .utf8)
+        #expect(junit.contains("tests=\"3\" failures=\"1\"") && junit.contains("<failure message=\"asr was 0, expected == 1\""))
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains(">FAIL</div>") && !html.contains(">PASS</div>"))
+    }
+
     @Test func aBadThresholdExitsTwoBeforeAnyCall() throws {
         let scenario = try RunScenario("""
             { name: 'badth', \(RunScenario.twoSims) load: { rate: 10, limit: 50, run_time: 1 }, thresholds: ["asr >= 0.9", "asrr > 1"] }

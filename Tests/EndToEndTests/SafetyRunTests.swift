@@ -66,6 +66,21 @@ import Testing
         #expect(!rows.isEmpty)
         #expect(rows.allSatisfy { $0["outcome"] == "answered" && $0["hangup_cause"] == "ALLOTTED_TIMEOUT" },
                 "a drain lets every call end by itself")
+        // Issue 14 §3: an interrupted run does not pass, and every report says when and why.
+        let name = signal == SIGTERM ? "SIGTERM" : "SIGINT (Ctrl-C)"
+        #expect(result.stderr.contains("verdict: INTERRUPTED") && !result.stderr.contains("verdict: PASS"))
+        #expect(result.stderr.contains("— interrupted by \(name) at "))
+        #expect(summary["passed"] as? Bool == false)
+        let interruption = try #require(summary["interruption"] as? [String: Any])
+        #expect(interruption["reason"] as? String == name)
+        let at = try #require(interruption["at_s"] as? Double)
+        let duration = try #require(summary["duration_s"] as? Double)
+        #expect(at > 0 && at <= duration, "when, in seconds from the start")
+        let folder = try scenario.runFolder()
+        let junit = try String(contentsOf: folder.appendingPathComponent("junit.xml"), encoding: .utf8)
+        #expect(junit.contains("errors=\"1\"") && junit.contains("<error message=\"interrupted by \(name) at "))
+        let html = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains(">INTERRUPTED</div>") && !html.contains(">PASS</div>"))
     }
 
     @Test func sigtermThenSigintHangsUpAtOnceAndExitsFour() throws {

@@ -16,8 +16,10 @@ import Testing
     }
 
     /// Replays `capture` into a listener wired to a ledger in which every originate of
-    /// the capture was offered (keyed by its `origination_uuid`, as ours are).
-    func replay(_ capture: String) throws -> (CallLedger, Records, [String]) {
+    /// the capture was offered (keyed by its `origination_uuid`, as ours are), each with
+    /// `plannedHold`; with `requested`, the run asked for every call's end before the
+    /// events came (as a stopping run's `hupall` does).
+    func replay(_ capture: String, plannedHold: Int64? = nil, requested: Bool = false) throws -> (CallLedger, Records, [String]) {
         let records = Records()
         let ledger = CallLedger { record in records.all.withLock { $0.append(record) } }
         let listener = EventListener()
@@ -26,9 +28,12 @@ import Testing
             return String(send.text[range.upperBound...].prefix(36))
         }
         for (seq, uuid) in uuids.enumerated() {
-            ledger.offer(CallRecord(seq: seq, callUUID: uuid, slave: "fslab-a", app: nil, scheduledAt: 0), deadline: .max)
+            var record = CallRecord(seq: seq, callUUID: uuid, slave: "fslab-a", app: nil, scheduledAt: 0)
+            record.plannedHold = plannedHold
+            ledger.offer(record, deadline: .max)
             ledger.sent(uuid, on: "fslab-a", at: 0)
         }
+        if requested { ledger.hangupRequestedForAll(on: "fslab-a", at: 0) }
         listener.onCallEnded { call in ledger.callEnded(call, on: "fslab-a", at: 1) }
         listener.on("BACKGROUND_JOB") { event, _ in
             // The captures' Job-UUIDs are FreeSWITCH's; ours equal the call uuid.
@@ -56,6 +61,24 @@ import Testing
         let invalid = try #require(records04.byUUID[uuids04[2]])
         #expect(invalid.outcome == .failed && invalid.hangupCause == "INVALID_PROFILE")
         #expect(invalid.error == "-ERR INVALID_PROFILE")
+    }
+
+    /// Capture 24: FreeSWITCH shutting down gracefully hangs up every call with
+    /// `SYSTEM_SHUTDOWN` about 1.3 s after the answer. Planned for 10 s and not asked
+    /// for by the run, they were dropped, not answered; a call that had no planned hold,
+    /// or whose end the run had asked for, was not.
+    @Test func aGracefulShutdownDropsTheCallsItCuts() throws {
+        let (ledger, records, uuids) = try replay("24", plannedHold: 10_000_000_000)
+        #expect(ledger.inFlight == 0 && uuids.count == 7)
+        let all = uuids.compactMap { records.byUUID[$0] }
+        #expect(all.count == 7)
+        #expect(all.allSatisfy { $0.outcome == .dropped && $0.hangupCause == "SYSTEM_SHUTDOWN" }, "\(all.map(\.outcome))")
+        #expect(all.allSatisfy { ($0.held ?? 0) > 1_000_000_000 && ($0.held ?? .max) < 2_000_000_000 }, "held about 1.3 s")
+
+        let (_, unplanned, _) = try replay("24")
+        #expect(unplanned.all.withLock { $0 }.allSatisfy { $0.outcome == .answered })
+        let (_, asked, _) = try replay("24", plannedHold: 10_000_000_000, requested: true)
+        #expect(asked.all.withLock { $0 }.allSatisfy { $0.outcome == .answered })
     }
 
     @Test func ringTimeoutIsNoAnswer() throws {

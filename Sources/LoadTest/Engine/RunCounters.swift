@@ -6,6 +6,7 @@ final class RunCounters: Sendable {
     private let offeredCount = Atomic<Int>(0)
     private let blockedCount = Atomic<Int>(0)
     private let answered = Atomic<Int>(0)
+    private let dropped = Atomic<Int>(0)
     private let rejected = Atomic<Int>(0)
     private let noAnswer = Atomic<Int>(0)
     private let failed = Atomic<Int>(0)
@@ -22,6 +23,7 @@ final class RunCounters: Sendable {
     func finished(_ outcome: CallRecord.Outcome) {
         switch outcome {
         case .answered: answered.add(1, ordering: .relaxed)
+        case .dropped: dropped.add(1, ordering: .relaxed)
         case .rejected: rejected.add(1, ordering: .relaxed)
         case .noAnswer: noAnswer.add(1, ordering: .relaxed)
         case .failed: failed.add(1, ordering: .relaxed)
@@ -47,6 +49,7 @@ final class RunCounters: Sendable {
     private func count(_ outcome: CallRecord.Outcome) -> Int {
         switch outcome {
         case .answered: answered.load(ordering: .relaxed)
+        case .dropped: dropped.load(ordering: .relaxed)
         case .rejected: rejected.load(ordering: .relaxed)
         case .noAnswer: noAnswer.load(ordering: .relaxed)
         case .failed: failed.load(ordering: .relaxed)

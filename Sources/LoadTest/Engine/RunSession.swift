@@ -91,10 +91,11 @@ public final class RunSession: Sendable {
     private let startSimulators: StartSimulators?
     private let fallbackBase: URL?
     private let observer: Observer
-    private let state = Mutex<(load: LoadRun?, interrupts: Int)>((nil, 0))
+    private let state = Mutex<(load: LoadRun?, interrupts: Int, first: (reason: String, time: Int64)?)>((nil, 0, nil))
 
     /// - Parameters:
-    ///   - thresholds: rules added to the profile's (without any: ``Threshold/defaults``).
+    ///   - thresholds: rules added to the profile's (without any, the run is judged by
+    ///     ``Threshold/defaults``).
     ///   - clock: the run clock (a ``ManualRunClock`` in tests).
     ///   - sinks: more record sinks (a progress view), after the report's own.
     ///   - startSimulators: starts the profile's `sim` slaves; nil when it has none.
@@ -107,8 +108,7 @@ public final class RunSession: Sendable {
     ) {
         self.profile = profile
         // The profile's thresholds were checked when it was loaded.
-        let all = profile.thresholds.compactMap { try? Threshold($0) } + thresholds
-        self.thresholds = all.isEmpty ? Threshold.defaults.compactMap { try? Threshold($0) } : all
+        self.thresholds = profile.thresholds.compactMap { try? Threshold($0) } + thresholds
         self.runID = runID ?? "run-" + String(UUID().uuidString.lowercased().prefix(8))
         self.clock = clock
         self.sinks = sinks
@@ -154,9 +154,15 @@ public final class RunSession: Sendable {
             try? FileManager.default.removeItem(at: report.directory)
             throw .run(error)
         }
+        let interruption = state.withLock { $0.first }.map { first in
+            // To the ms: when a person pressed Ctrl-C needs no more.
+            RunSummary.Interruption(
+                reason: first.reason, atSecond: (Double(max(0, first.time - result.clockStart)) / 1e6).rounded() / 1e3)
+        }
         do {
             let summary = try report.finish(
                 result: result, plan: plan, profile: profile, thresholds: thresholds,
+                interruption: result.interrupted ? interruption : nil,
                 junit: profile.report.formats.contains(.junit), html: profile.report.formats.contains(.html),
                 fallbackBase: fallbackBase)
             return Outcome(summary: summary, result: result, directory: report.writtenTo, fallbackReason: report.fallbackReason)
@@ -165,10 +171,14 @@ public final class RunSession: Sendable {
         }
     }
 
-    /// Stops offering and drains (first call); hangs up at once (second call).
-    public func interrupt() {
+    /// Stops offering and drains (first call); hangs up at once (second call). The
+    /// first call's `reason` (`SIGINT (Ctrl-C)`) and time are the run's interruption
+    /// in its reports.
+    public func interrupt(reason: String = "interrupted") {
+        let now = clock.now()
         let load = state.withLock { state in
             state.interrupts += 1
+            if state.first == nil { state.first = (reason, now) }
             return state.load
         }
         load?.interrupt()

@@ -21,6 +21,10 @@ public final class RunMetrics: RecordSink {
         public var slaves: [String: [CallRecord.Outcome: Int]] = [:]
         public var apps: [String: [CallRecord.Outcome: Int]] = [:]
         public var latencies: [String: LatencyHistogram] = [:]
+        /// The holds (``CallRecord/held``, µs) of the answered calls, dropped ones
+        /// included, summed, and how many there are: ACD's parts.
+        public var heldMicroseconds: Int64 = 0
+        public var heldCalls = 0
     }
 
     public init() {}
@@ -41,6 +45,10 @@ public final class RunMetrics: RecordSink {
             if let sip = record.sipStatus { snapshot.sipStatuses[sip, default: 0] += 1 }
             snapshot.slaves[record.slave, default: [:]][record.outcome, default: 0] += 1
             snapshot.apps[record.app ?? "-", default: [:]][record.outcome, default: 0] += 1
+            if record.outcome == .answered || record.outcome == .dropped, let held = record.held {
+                snapshot.heldMicroseconds += (held + 500) / 1_000
+                snapshot.heldCalls += 1
+            }
             for (name, value) in values {
                 guard let value else { continue }
                 snapshot.latencies[name, default: LatencyHistogram()].record(milliseconds: value)

@@ -264,16 +264,14 @@ public final class CallLedger: Sendable {
         entry.record.error = reason
     }
 
-    /// The outcome from the legs and the job.
+    /// The outcome from the legs, the job and the hold (``CallRecord/Outcome/classify(_:)``).
     private func conclude(_ entry: inout Entry) {
         if let call = entry.endedCall { fill(&entry.record, from: call) }
         let jobCause: String? = entry.job.flatMap { job in
             job.ok ? nil : job.text.hasPrefix("-ERR ") ? String(job.text.dropFirst(5)) : job.text
         }
         if entry.record.hangupCause == nil { entry.record.hangupCause = jobCause }
-        let answered = entry.record.answeredAt != nil || entry.record.serverAnswered != nil
-        entry.record.outcome = CallRecord.Outcome.classify(
-            answered: answered, cause: entry.record.hangupCause, sipStatus: entry.record.sipStatus)
+        entry.record.outcome = CallRecord.Outcome.classify(entry.record)
         if entry.record.outcome == .failed, let job = entry.job, !job.ok { entry.record.error = job.text }
     }
 

@@ -50,8 +50,13 @@ public struct CallRecord: Sendable, Equatable {
 
     /// How a call ended.
     public enum Outcome: String, Sendable, CaseIterable, Comparable {
-        /// CHANNEL_ANSWER was seen on the originating leg.
+        /// CHANNEL_ANSWER was seen on the originating leg, and the call was held as
+        /// planned (or had no planned hold).
         case answered
+        /// Answered, then ended by someone other than this run before its planned hold
+        /// (less ``dropTolerance``): a graceful shutdown's `SYSTEM_SHUTDOWN`, a BYE from
+        /// the far end, a media timeout … (``classify(_:)``).
+        case dropped
         /// The far end refused it with a final response (busy, declined, no route …).
         case rejected
         /// It rang or waited and nobody answered in time.
@@ -84,6 +89,14 @@ public struct CallRecord: Sendable, Equatable {
     public var originateMs: Double? { ms(sentAt, jobDoneAt) }
     /// Answered → hung up (local clock).
     public var holdMs: Double? { ms(answeredAt, hangupAt) }
+    /// The hold the call had, ns: on the server clock (what the callee had) when both
+    /// server times are known, else on the local clock; nil when neither is known.
+    /// What ``Outcome/classify(_:)`` compares with ``plannedHold`` and ACD averages.
+    public var held: Int64? {
+        if let serverAnswered, let serverHangup { return (serverHangup - serverAnswered) * 1_000 }
+        guard let answeredAt, let hangupAt else { return nil }
+        return hangupAt - answeredAt
+    }
 
     /// Server clock: created → first progress.
     public var serverPddMs: Double? { serverMs(serverCreated, serverProgress) }

@@ -36,6 +36,9 @@ public struct TimelineRow: Sendable, Equatable {
     /// Calls that ended answered / not answered in this second.
     public var answered: Int
     public var failed: Int
+    /// Calls that ended dropped (answered, then cut before their planned hold) in this
+    /// second: counted in neither `answered` nor `failed`.
+    public var dropped: Int
     /// Calls in flight at the end of the second (Erlangs).
     public var active: Int
     /// answer_ms percentiles of the calls *sent* in this second (nil when none answered).
@@ -47,7 +50,7 @@ public struct TimelineRow: Sendable, Equatable {
 
     public init(
         second: Int, targetRate: Double, offered: Int, achievedRate: Double, blocked: Int, answered: Int, failed: Int,
-        active: Int, answerP50: Double? = nil, answerP95: Double? = nil, answerP99: Double? = nil,
+        dropped: Int = 0, active: Int, answerP50: Double? = nil, answerP95: Double? = nil, answerP99: Double? = nil,
         heartbeatSessions: Int? = nil
     ) {
         self.heartbeatSessions = heartbeatSessions
@@ -58,6 +61,7 @@ public struct TimelineRow: Sendable, Equatable {
         self.blocked = blocked
         self.answered = answered
         self.failed = failed
+        self.dropped = dropped
         self.active = active
         self.answerP50 = answerP50
         self.answerP95 = answerP95

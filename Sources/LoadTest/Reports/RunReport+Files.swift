@@ -9,7 +9,9 @@ extension RunReport {
         var files: [(name: String, data: Data)] = [("timeline.csv", Data(TimelineFile.csv(rows).utf8))]
         if junit {
             let xml = JUnitReport.render(
-                name: plan.name, runID: plan.runID, durationSeconds: summary.durationSeconds, verdicts: verdicts)
+                name: plan.name, runID: plan.runID, durationSeconds: summary.durationSeconds, verdicts: verdicts,
+                interruption: summary.interruption, defaultThresholds: summary.defaultThresholds,
+                properties: JUnitReport.figures(of: summary))
             files.append(("junit.xml", Data(xml.utf8)))
         }
         let encoder = ReportJSON.encoder()

@@ -4,7 +4,7 @@ import Synchronization
 /// The files of one run under `<base>/<UTC time>-<name>/`, and the sinks that fill
 /// them: `calls.csv` (``CallsCSVSink``, streamed while the run goes), the metrics
 /// (``RunMetrics``) and the timeline (``TimelineRecorder``); at the end
-/// ``finish(result:plan:profile:thresholds:junit:html:fallbackBase:)`` writes
+/// ``finish(result:plan:profile:thresholds:interruption:junit:html:fallbackBase:)`` writes
 /// `timeline.csv`, `summary.json` and the rest. As a ``RecordSink`` it hands each
 /// record and snapshot to its three sinks.
 public final class RunReport: RecordSink {
@@ -55,7 +55,7 @@ public final class RunReport: RecordSink {
     public var writeError: String? { csv.writeError }
 
     /// Where the reports were written: ``directory``, or the fallback folder when
-    /// ``finish(result:plan:profile:thresholds:junit:html:fallbackBase:)`` had to use one.
+    /// ``finish(result:plan:profile:thresholds:interruption:junit:html:fallbackBase:)`` had to use one.
     public var writtenTo: URL { fallback.withLock { $0?.folder } ?? directory }
 
     /// Why the reports are not in ``directory`` (nil when they are).
@@ -78,8 +78,10 @@ public final class RunReport: RecordSink {
         return nil
     }
 
-    /// Evaluates `thresholds` and writes `calls.csv` (closing it), `timeline.csv`,
-    /// `summary.json` and, when asked, `junit.xml` and `report.html`.
+    /// Judges the run (``RunSummary/judge(by:)``: `thresholds`, or the defaults when
+    /// there are none) and writes `calls.csv` (closing it), `timeline.csv`,
+    /// `summary.json` and, when asked, `junit.xml` and `report.html`. An interrupted
+    /// run carries `interruption` (why and when) in each.
     ///
     /// When the run's folder was removed during the run, or a report cannot be written
     /// in it, and `fallbackBase` is given, every report (every row of `calls.csv`
@@ -90,10 +92,11 @@ public final class RunReport: RecordSink {
     @discardableResult
     public func finish(
         result: LoadRun.Result, plan: RunPlan, profile: (any Encodable & Sendable)?, thresholds: [Threshold],
-        junit: Bool = true, html: Bool = true, fallbackBase: URL? = nil
+        interruption: RunSummary.Interruption? = nil, junit: Bool = true, html: Bool = true, fallbackBase: URL? = nil
     ) throws -> RunSummary {
         let rows = timelineRows(clockStart: result.clockStart)
         var summary = RunSummary(result: result, plan: plan, metrics: metrics.snapshot, callRows: calls.rowCount)
+        if result.interrupted, let interruption { summary.interruption = interruption }
         summary.judge(by: thresholds)
         let verdicts = summary.thresholds
         let render = { (summary: RunSummary) throws -> [(name: String, data: Data)] in

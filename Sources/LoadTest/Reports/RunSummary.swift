@@ -12,6 +12,8 @@ public struct RunSummary: Codable, Sendable {
     public var durationSeconds: Double
     public var offeringSeconds: Double
     public var interrupted: Bool
+    /// What interrupted the run, and when (nil when it ran to its end).
+    public var interruption: Interruption?
     /// Calls made (one row each in calls.csv).
     public var offered: Int
     /// Calls due while the limit was reached: not made.
@@ -20,10 +22,20 @@ public struct RunSummary: Codable, Sendable {
     // The per-call counts below are set by `setCounts(from:histograms:)`.
     public var outcomes: [String: Int] = [:]
     public var answered = 0
+    /// Answered, then cut before their planned hold (outcome `dropped`).
+    public var dropped = 0
     public var failed = 0
     public var lost = 0
-    /// answered / offered (``answerSeizureRatio(answered:offered:)``).
+    /// (answered + dropped) / offered (``answerSeizureRatio(answered:offered:)``): a
+    /// dropped call was answered.
     public var asr: Double?
+    /// dropped / (answered + dropped): the share of answered calls that were cut
+    /// (nil when none was answered).
+    public var dropRate: Double?
+    /// ACD, average call duration: the mean hold (``CallRecord/held``: the server's
+    /// clock when known, else this generator's) of the answered calls, dropped ones
+    /// included, in seconds (nil when none was answered).
+    public var acdSeconds: Double?
     /// Calls due per second of offering (offered + blocked over the offering time).
     public var targetRate: Double
     /// Calls made per second of offering.
@@ -56,10 +68,35 @@ public struct RunSummary: Codable, Sendable {
         }
     }
 
-    /// The threshold verdicts, in order; `passed` is false if any failed
-    /// (``judge(by:)`` sets both).
+    /// The threshold verdicts, in order; `passed` is false if any failed or the run
+    /// was interrupted (``judge(by:)`` sets them).
     public var thresholds: [ThresholdVerdict] = []
+    /// True when the run had no thresholds and was judged by ``Threshold/defaults``.
+    public var defaultThresholds = false
     public var passed = true
+
+    /// Why and when a run stopped before its planned end.
+    public struct Interruption: Codable, Sendable, Equatable, CustomStringConvertible {
+        /// What stopped it: `SIGINT (Ctrl-C)`, `SIGTERM`, or `interrupted` when unknown.
+        public var reason: String
+        /// Seconds from the start of the run (nil when unknown).
+        public var atSecond: Double?
+
+        public init(reason: String, atSecond: Double?) {
+            self.reason = reason
+            self.atSecond = atSecond
+        }
+
+        /// `SIGINT (Ctrl-C) at 3.2 s`.
+        public var description: String {
+            reason + (atSecond.map { String(format: " at %.1f s", $0) } ?? "")
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case reason
+            case atSecond = "at_s"
+        }
+    }
 
     public struct SlaveSummary: Codable, Sendable {
         public var outcomes: [String: Int]
@@ -105,8 +142,9 @@ public struct RunSummary: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case schema, name, interrupted, offered, blocked, outcomes, answered, failed, lost, asr, slaves, apps
-        case warnings, notes, thresholds, passed, generator
+        case schema, name, interrupted, interruption, offered, blocked, outcomes, answered, dropped, failed, lost, asr
+        case slaves, apps, warnings, notes, thresholds, passed, generator
+        case dropRate = "drop_rate", acdSeconds = "acd_s", defaultThresholds = "default_thresholds"
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_s"
         case offeringSeconds = "offering_s", callRows = "call_rows", targetRate = "target_rate"
         case achievedRate = "achieved_rate", hangupCauses = "hangup_causes", sipStatuses = "sip_statuses"
@@ -121,6 +159,7 @@ public struct RunSummary: Codable, Sendable {
         durationSeconds = result.endedAt.timeIntervalSince(result.startedAt)
         offeringSeconds = result.offeringSeconds
         interrupted = result.interrupted
+        interruption = result.interrupted ? Interruption(reason: "interrupted", atSecond: nil) : nil
         offered = result.offered
         blocked = result.blocked
         self.callRows = callRows
@@ -148,6 +187,7 @@ public struct RunSummary: Codable, Sendable {
         notes = [
             "*_ms without server_ are measured on this generator's monotonic clock from when the call was sent (setup_ms_from_schedule: from when it was due)",
             "server_*_ms come from FreeSWITCH's own timestamps, which move in 20 ms steps by default",
+            "asr = (answered + dropped) / offered; drop_rate = dropped / (answered + dropped); acd_s = mean hold of answered and dropped calls, on FreeSWITCH's clock when known (else this generator's)",
         ]
         setCounts(from: metrics, histograms: metrics.latencies)
     }
@@ -158,9 +198,12 @@ public struct RunSummary: Codable, Sendable {
     mutating func setCounts(from metrics: RunMetrics.Snapshot, histograms: [String: LatencyHistogram]) {
         outcomes = Dictionary(uniqueKeysWithValues: CallRecord.Outcome.allCases.map { ($0.rawValue, metrics.outcomes[$0] ?? 0) })
         answered = metrics.outcomes[.answered] ?? 0
+        dropped = metrics.outcomes[.dropped] ?? 0
         failed = metrics.outcomes[.failed] ?? 0
         lost = metrics.outcomes[.lost] ?? 0
-        asr = Self.answerSeizureRatio(answered: answered, offered: offered)
+        asr = Self.answerSeizureRatio(answered: answered + dropped, offered: offered)
+        dropRate = Self.dropRate(dropped: dropped, answered: answered + dropped)
+        acdSeconds = metrics.heldCalls > 0 ? Double(metrics.heldMicroseconds) / Double(metrics.heldCalls) / 1e6 : nil
         hangupCauses = metrics.causes
         sipStatuses = Dictionary(uniqueKeysWithValues: metrics.sipStatuses.map { (String($0.key), $0.value) })
         for name in slaves.keys { slaves[name]?.outcomes = [:] }
@@ -178,19 +221,32 @@ public struct RunSummary: Codable, Sendable {
         Double(count) / Swift.max(seconds, 1e-9)
     }
 
-    /// Answer-seizure ratio: answered / offered, each call made counted once (nil when
-    /// none was made). The one definition, for the run, a slave or an app.
+    /// Answer-seizure ratio: answered / offered, each call made counted once, a
+    /// dropped call counted as answered (nil when none was made). The one definition,
+    /// for the run, a slave or an app.
     public static func answerSeizureRatio(answered: Int, offered: Int) -> Double? {
         offered > 0 ? Double(answered) / Double(offered) : nil
     }
 
-    /// Judges the run by `thresholds`: sets ``thresholds`` to their verdicts, in order,
-    /// and ``passed``.
-    public mutating func judge(by thresholds: [Threshold]) {
-        let source = MetricSource(summary: self)
-        self.thresholds = thresholds.map { $0.evaluate(source) }
-        passed = self.thresholds.allSatisfy(\.passed)
+    /// Drop rate: dropped / answered, where `answered` counts the dropped calls too
+    /// (nil when none was answered).
+    public static func dropRate(dropped: Int, answered: Int) -> Double? {
+        answered > 0 ? Double(dropped) / Double(answered) : nil
     }
+
+    /// Judges the run: sets ``thresholds`` to the verdicts of `thresholds`, in order —
+    /// of ``Threshold/defaults`` when there are none, with ``defaultThresholds`` set —
+    /// and ``passed``: every verdict passed and the run was not interrupted (an
+    /// interrupted run never passes; its verdicts are still listed).
+    public mutating func judge(by thresholds: [Threshold]) {
+        defaultThresholds = thresholds.isEmpty
+        let source = MetricSource(summary: self)
+        self.thresholds = (thresholds.isEmpty ? Threshold.defaults : thresholds).map { $0.evaluate(source) }
+        passed = !interrupted && self.thresholds.allSatisfy(\.passed)
+    }
+
+    /// The verdict in one word: `PASS`, `FAIL`, or `INTERRUPTED` (which wins).
+    public var verdict: String { interrupted ? "INTERRUPTED" : passed ? "PASS" : "FAIL" }
 }
 
 extension RunSummary.SlaveSummary.Event {

@@ -50,13 +50,17 @@ enum Timeline {
         for snapshot in snapshots {
             let seconds = max(1e-9, snapshot.elapsed - previous.elapsed)
             let offered = snapshot.offered - previous.offered
-            let notAnswered = { (p: LoadRun.Progress) in p.outcomes.filter { $0.key != .answered }.values.reduce(0, +) }
+            let notAnswered = { (p: LoadRun.Progress) in
+                p.outcomes.filter { $0.key != .answered && $0.key != .dropped }.values.reduce(0, +)
+            }
+            let dropped = { (p: LoadRun.Progress) in p.outcomes[.dropped] ?? 0 }
             rows.append(
                 TimelineRow(
                     second: max((rows.last?.second ?? 0) + 1, Int(snapshot.elapsed.rounded())), targetRate: snapshot.targetRate, offered: offered,
                     achievedRate: Double(offered) / seconds, blocked: snapshot.blocked - previous.blocked,
                     answered: (snapshot.outcomes[.answered] ?? 0) - (previous.outcomes[.answered] ?? 0),
-                    failed: notAnswered(snapshot) - notAnswered(previous), active: snapshot.inFlight,
+                    failed: notAnswered(snapshot) - notAnswered(previous), dropped: dropped(snapshot) - dropped(previous),
+                    active: snapshot.inFlight,
                     heartbeatSessions: snapshot.heartbeatSessions))
             previous = snapshot
         }

@@ -1,10 +1,11 @@
 /// The metrics thresholds can name, read from a run's summary.
 public struct MetricSource: Sendable {
-    /// Counts and rates: `offered`, `blocked`, each outcome, `asr`, `achieved_rate`,
-    /// `target_rate`.
+    /// Counts and rates: `offered`, `blocked`, each outcome, `asr` ((answered +
+    /// dropped) / offered), `drop_rate` (dropped / (answered + dropped)), `acd_s` (mean
+    /// hold of answered calls, dropped included, s), `achieved_rate`, `target_rate`.
     public static let scalars = [
-        "offered", "blocked", "answered", "rejected", "no_answer", "failed", "cancelled", "lost", "asr",
-        "achieved_rate", "target_rate",
+        "offered", "blocked", "answered", "dropped", "rejected", "no_answer", "failed", "cancelled", "lost", "asr",
+        "drop_rate", "acd_s", "achieved_rate", "target_rate",
     ]
     /// Statistics of each latency (`answer_ms.p99`): `p99.9` may be written `p99_9`.
     public static let statistics = ["count", "min", "p50", "p90", "p95", "p99", "p99_9", "p99.9", "max", "mean", "stddev"]
@@ -23,6 +24,8 @@ public struct MetricSource: Sendable {
         ]
         for (outcome, count) in summary.outcomes { values[outcome] = Double(count) }
         if let asr = summary.asr { values["asr"] = asr }
+        if let dropRate = summary.dropRate { values["drop_rate"] = dropRate }
+        if let acd = summary.acdSeconds { values["acd_s"] = acd }
         for (name, p) in summary.latencyMs {
             let stats: [(String, Double)] = [
                 ("count", Double(p.count)), ("min", p.min), ("p50", p.p50), ("p90", p.p90), ("p95", p.p95),

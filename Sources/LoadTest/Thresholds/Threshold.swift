@@ -56,9 +56,14 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         public var description: String { "threshold \"\(text)\": \(reason)" }
     }
 
-    /// The default verdict when a run has no thresholds: nothing failed, nothing lost
-    /// (as SIPp exits 1 when a call failed).
-    public static let defaults = ["failed == 0", "lost == 0"]
+    /// The rules of a run without thresholds, as written: SIPp's rule — the run passes
+    /// only when every offered call was answered, none was dropped and none lost. A
+    /// profile that expects rejections or timeouts says so with thresholds of its own,
+    /// and is then judged by those alone.
+    public static let defaultRules = ["asr == 1", "dropped == 0", "lost == 0"]
+
+    /// ``defaultRules``, parsed.
+    public static var defaults: [Threshold] { defaultRules.compactMap { try? Threshold($0) } }
 
     public var description: String { text }
 

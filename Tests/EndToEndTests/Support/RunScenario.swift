@@ -51,13 +51,32 @@ struct RunScenario {
         #expect(rows.count == offered, "one calls.csv row per offered call")
         #expect(outcomes.values.reduce(0, +) == offered, "outcomes add up to offered")
         #expect(Set(rows.compactMap { $0["call_uuid"] }).count == rows.count, "every call uuid once")
-        // Each outcome count and ASR (answered / offered, README "Reports"), recomputed
-        // from the rows on their own.
+        // Each outcome count, ASR ((answered + dropped) / offered), the drop rate
+        // (dropped / (answered + dropped)) and ACD (mean hold of those calls, on the
+        // server's clock when known; README "Reports"), recomputed from the rows on their own.
         var counted: [String: Int] = [:]
         for row in rows { counted[row["outcome"] ?? "", default: 0] += 1 }
         #expect(outcomes.filter { $0.value > 0 } == counted, "summary outcomes = calls.csv outcomes")
-        if offered > 0, let asr = summary["asr"] as? Double {
-            #expect(abs(asr - Double(counted["answered", default: 0]) / Double(offered)) < 1e-9, "asr = answered / offered")
+        let dropped = counted["dropped", default: 0]
+        let answered = counted["answered", default: 0] + dropped
+        #expect(summary["dropped"] as? Int == dropped, "dropped = calls.csv rows dropped")
+        if offered > 0 {
+            let asr = try #require(summary["asr"] as? Double)
+            #expect(abs(asr - Double(answered) / Double(offered)) < 1e-9, "asr = (answered + dropped) / offered")
+        }
+        let holds = rows.filter { $0["outcome"] == "answered" || $0["outcome"] == "dropped" }.compactMap { row -> Double? in
+            let server = row["server_hold_ms"].flatMap(Double.init)
+            return (server ?? row["hold_ms"].flatMap(Double.init)).map { $0 / 1_000 }
+        }
+        if answered > 0 {
+            let dropRate = try #require(summary["drop_rate"] as? Double)
+            #expect(abs(dropRate - Double(dropped) / Double(answered)) < 1e-9, "drop_rate = dropped / (answered + dropped)")
+        } else {
+            #expect(summary["drop_rate"] == nil && summary["acd_s"] == nil, "no answered call: no drop rate, no ACD")
+        }
+        if !holds.isEmpty {
+            let acd = try #require(summary["acd_s"] as? Double)
+            #expect(abs(acd - holds.reduce(0, +) / Double(holds.count)) < 1e-5, "acd_s = mean hold of answered calls")
         }
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("timeline.csv").path))
         return (summary, rows)

@@ -60,6 +60,21 @@ import Testing
         #expect(!outcome.summary.passed, "the default threshold lost == 0 fails")
     }
 
+    /// Interrupted 0.5 s (run clock) into a 10 s run: the drain lets the calls end, and
+    /// the run does not pass although every call met the default rules; the summary
+    /// says why and when, to the run clock's nanosecond.
+    @Test func anInterruptedRunDoesNotPassAndSaysWhenAndWhy() async throws {
+        let harness = try RunSessionHarness(
+            "{ name: 'stopped', slaves: \(Self.slaves), call: { dest: 'echo@{sip}' }, load: { rate: 10, limit: 100, duration: 1, run_time: 10, grace: 30 } }")
+        let session = harness.session
+        let outcome = try await harness.run(offering: 0.5) { _ in session.interrupt(reason: "SIGTERM") }
+        #expect(outcome.result.interrupted && outcome.result.offeringSeconds == 0.5)
+        #expect(harness.collector.records.allSatisfy { $0.outcome == .answered })
+        #expect(outcome.summary.thresholds.allSatisfy { $0.passed } && outcome.summary.defaultThresholds)
+        #expect(!outcome.summary.passed && outcome.summary.verdict == "INTERRUPTED")
+        #expect(outcome.summary.interruption == RunSummary.Interruption(reason: "SIGTERM", atSecond: 0.5))
+    }
+
     /// Calls held longer than the run: when the grace passes on the run clock, the
     /// drain hangs them up (ours only) and ends as soon as the last of them is
     /// recorded, each once, hung up by the drain. The run clock does not move after

@@ -25,5 +25,10 @@ import Testing
         try GoldenFile.check(
             JUnitReport.render(name: "golden", runID: "run-gold", durationSeconds: 3, verdicts: verdicts),
             named: "run-junit.xml")
+        // The run's own junit.xml: judged by the default rules (it has no thresholds),
+        // with its figures as properties.
+        try GoldenFile.check(
+            try String(contentsOf: run.directory.appendingPathComponent("junit.xml"), encoding: .utf8),
+            named: "run-junit-defaults.xml")
     }
 }

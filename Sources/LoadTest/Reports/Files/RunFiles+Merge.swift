@@ -65,6 +65,8 @@ extension RunFiles {
         summary.durationSeconds = summary.endedAt.timeIntervalSince(summary.startedAt)
         summary.offeringSeconds = offering
         summary.interrupted = ordered.contains { $0.summary.interrupted }
+        summary.interruption = ordered.lazy.compactMap(\.summary.interruption).first
+        summary.passed = ordered.allSatisfy(\.summary.passed)
         summary.offered = ordered.reduce(0) { $0 + $1.summary.offered }
         summary.blocked = ordered.reduce(0) { $0 + $1.summary.blocked }
         summary.callRows = records.count
@@ -128,7 +130,8 @@ extension TimelineRow {
         TimelineRow(
             second: lhs.second, targetRate: lhs.targetRate + rhs.targetRate, offered: lhs.offered + rhs.offered,
             achievedRate: lhs.achievedRate + rhs.achievedRate, blocked: lhs.blocked + rhs.blocked,
-            answered: lhs.answered + rhs.answered, failed: lhs.failed + rhs.failed, active: lhs.active + rhs.active,
+            answered: lhs.answered + rhs.answered, failed: lhs.failed + rhs.failed, dropped: lhs.dropped + rhs.dropped,
+            active: lhs.active + rhs.active,
             heartbeatSessions: lhs.heartbeatSessions.map { $0 + (rhs.heartbeatSessions ?? 0) } ?? rhs.heartbeatSessions)
     }
 

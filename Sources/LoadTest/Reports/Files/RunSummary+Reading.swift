@@ -27,6 +27,7 @@ extension RunSummary {
         durationSeconds = try optional(.durationSeconds) ?? endedAt.timeIntervalSince(startedAt)
         offeringSeconds = try optional(.offeringSeconds) ?? durationSeconds
         interrupted = try optional(.interrupted) ?? false
+        interruption = try optional(.interruption) ?? (interrupted ? Interruption(reason: "interrupted", atSecond: nil) : nil)
         offered = try container.decode(Int.self, forKey: .offered)
         blocked = try optional(.blocked) ?? 0
         callRows = try optional(.callRows) ?? offered
@@ -34,9 +35,12 @@ extension RunSummary {
         achievedRate = try optional(.achievedRate) ?? Self.rate(offered, over: offeringSeconds)
         outcomes = try optional(.outcomes) ?? [:]
         answered = try optional(.answered) ?? 0
+        dropped = try optional(.dropped) ?? 0
         failed = try optional(.failed) ?? 0
         lost = try optional(.lost) ?? 0
         asr = try optional(.asr)
+        dropRate = try optional(.dropRate)
+        acdSeconds = try optional(.acdSeconds)
         hangupCauses = try optional(.hangupCauses) ?? [:]
         sipStatuses = try optional(.sipStatuses) ?? [:]
         apps = try optional(.apps) ?? [:]
@@ -46,7 +50,9 @@ extension RunSummary {
         notes = try optional(.notes) ?? []
         generator = try optional(.generator) ?? Generator()
         thresholds = try optional(.thresholds) ?? []
-        passed = try optional(.passed) ?? thresholds.allSatisfy(\.passed)
+        defaultThresholds = try optional(.defaultThresholds) ?? false
+        // An interrupted run never passes, also in a file written before that rule.
+        passed = (try optional(.passed) ?? thresholds.allSatisfy(\.passed)) && !interrupted
     }
 
     /// Reads a `summary.json` file's bytes with the report files' JSON style.

@@ -5,6 +5,8 @@ import Foundation
 enum TimelineFile {
     /// The columns every `timeline.csv` has.
     static let columns = ["second", "target_rate", "offered", "achieved_rate", "blocked", "answered", "failed", "active"]
+    /// Calls that ended dropped each second (0 when reading a file without it).
+    static let droppedColumn = "dropped"
     /// The answer latency columns (empty in seconds without an answered call) and the
     /// slaves' heartbeat session count (empty before the first heartbeat); optional when
     /// reading.
@@ -30,7 +32,8 @@ enum TimelineFile {
                 TimelineRow(
                     second: try count("second"), targetRate: try number("target_rate") ?? 0, offered: try count("offered"),
                     achievedRate: try number("achieved_rate") ?? 0, blocked: try count("blocked"),
-                    answered: try count("answered"), failed: try count("failed"), active: try count("active"),
+                    answered: try count("answered"), failed: try count("failed"), dropped: try count(droppedColumn),
+                    active: try count("active"),
                     answerP50: try number("answer_p50_ms"), answerP95: try number("answer_p95_ms"),
                     answerP99: try number("answer_p99_ms"), heartbeatSessions: try number("heartbeat_sessions").map { Int($0) }))
         }
@@ -40,12 +43,12 @@ enum TimelineFile {
     /// The CSV text of `rows`, in the format `switchy run` writes.
     static func csv(_ rows: [TimelineRow]) -> String {
         func ms(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "" }
-        var text = (columns + latencyColumns).joined(separator: ",") + "\n"
+        var text = (columns + [droppedColumn] + latencyColumns).joined(separator: ",") + "\n"
         for row in rows {
             text += [
                 String(row.second), String(format: "%.2f", row.targetRate), String(row.offered),
                 String(format: "%.2f", row.achievedRate), String(row.blocked), String(row.answered), String(row.failed),
-                String(row.active), ms(row.answerP50), ms(row.answerP95), ms(row.answerP99),
+                String(row.active), String(row.dropped), ms(row.answerP50), ms(row.answerP95), ms(row.answerP99),
                 row.heartbeatSessions.map(String.init) ?? "",
             ].joined(separator: ",") + "\n"
         }

@@ -56,6 +56,7 @@ enum HTMLPage {
         static func outcome(_ name: String) -> String {
             switch name {
             case "answered": "#1a7f37"
+            case "dropped": "#fb8f44"
             case "rejected": "#bc4c00"
             case "no_answer": "#bf8700"
             case "failed": "#cf222e"
@@ -83,6 +84,7 @@ enum HTMLPage {
         .verdict.pass { background: #1a7f37; }
         .verdict.fail { background: #cf222e; }
         .verdict.none { background: #6e7781; }
+        .verdict.interrupted { background: #9a6700; }
         .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
         .badge.pass { background: #dafbe1; color: #116329; }
         .badge.fail { background: #ffebe9; color: #a40e26; }

@@ -15,19 +15,24 @@ extension HTMLReport {
                 .init(name: "blocked", color: HTMLPage.Color.p99, points: rows.map { (Double($0.second), Double($0.blocked)) }))
         }
         let rate = LineChart(title: "Call rate: target vs achieved", yUnit: "calls/s", xUnit: "s", series: rateSeries)
-        let active = LineChart(
-            title: "Active calls (end of each second)", yUnit: "calls", xUnit: "s",
-            series: [
-                .init(name: "active", color: HTMLPage.Color.active, points: rows.map { (Double($0.second), Double($0.active)) }),
-                .init(name: "answered/s", color: HTMLPage.Color.p50, points: rows.map { (Double($0.second), Double($0.answered)) }),
-                .init(name: "not answered/s", color: HTMLPage.Color.p99, points: rows.map { (Double($0.second), Double($0.failed)) }),
-            ])
+        var activeSeries: [LineChart.Series] = [
+            .init(name: "active", color: HTMLPage.Color.active, points: rows.map { (Double($0.second), Double($0.active)) }),
+            .init(name: "answered/s", color: HTMLPage.Color.p50, points: rows.map { (Double($0.second), Double($0.answered)) }),
+            .init(name: "not answered/s", color: HTMLPage.Color.p99, points: rows.map { (Double($0.second), Double($0.failed)) }),
+        ]
+        if rows.contains(where: { $0.dropped > 0 }) {
+            activeSeries.append(
+                .init(
+                    name: "dropped/s", color: HTMLPage.Color.outcome("dropped"),
+                    points: rows.map { (Double($0.second), Double($0.dropped)) }))
+        }
+        let active = LineChart(title: "Active calls (end of each second)", yUnit: "calls", xUnit: "s", series: activeSeries)
         return """
             <section>
             <h2>Load over time</h2>
             <div class="grid">
             \(card(rate.svg(), note: "Seconds since the start of the run; blocked = calls due while the concurrency limit was reached."))\
-            \(card(active.svg(), note: "Calls in flight (Erlangs), and calls ending answered / not answered per second."))\
+            \(card(active.svg(), note: "Calls in flight (Erlangs), and calls ending answered / not answered (/ dropped) per second."))\
             </div>
             </section>
 

@@ -33,7 +33,7 @@ extension HTMLReport {
         let rows = summary.slaves.keys.sorted().map { name -> [String] in
             let slave = summary.slaves[name]!
             let offered = slave.outcomes.values.reduce(0, +)
-            let answered = slave.outcomes["answered"] ?? 0
+            let answered = (slave.outcomes["answered"] ?? 0) + (slave.outcomes["dropped"] ?? 0)
             let asr = RunSummary.answerSeizureRatio(answered: answered, offered: offered).map { fixed($0 * 100, 1) + " %" } ?? "–"
             let downs = slave.events.filter { !$0.up }.count
             let events = slave.events.map { "\($0.up ? "up" : "down") at \(fixed($0.atSecond, 1)) s\($0.note.isEmpty ? "" : " (\($0.note))")" }
@@ -48,7 +48,9 @@ extension HTMLReport {
                    heartbeat.isEmpty ? "–" : heartbeat]
         }
         let header = ["slave", "offered"] + outcomes + ["ASR", "downs", "up/down events", "limits", "last heartbeat"]
-        let content = rows.isEmpty ? "<p class=\"empty\">No slaves.</p>\n" : table(header, rows, textColumns: [0, 10, 11, 12])
+        // The slave's name, and its events, limits and heartbeat after the counts.
+        let textColumns: Set<Int> = [0, outcomes.count + 4, outcomes.count + 5, outcomes.count + 6]
+        let content = rows.isEmpty ? "<p class=\"empty\">No slaves.</p>\n" : table(header, rows, textColumns: textColumns)
         return "<section>\n<h2>Slaves</h2>\n\(content)</section>\n"
     }
 
@@ -62,10 +64,16 @@ extension HTMLReport {
         return "<section>\n<h2>Apps</h2>\n" + table(["app", "offered"] + outcomes, rows) + "</section>\n"
     }
 
-    static func thresholdTable(_ thresholds: [ThresholdVerdict]) -> String {
+    /// The verdict of each threshold; `defaults`: they are ``Threshold/defaults``, the
+    /// profile having none, and a note says so.
+    static func thresholdTable(_ thresholds: [ThresholdVerdict], defaults: Bool) -> String {
         guard !thresholds.isEmpty else {
             return "<section>\n<h2>Thresholds</h2>\n<p class=\"note\">The run had no thresholds.</p>\n</section>\n"
         }
+        let note = defaults
+            ? "<p class=\"note\">The profile has no thresholds: the run was judged by switchy's default rules "
+                + "(SIPp's): every offered call answered, none dropped, none lost.</p>\n"
+            : ""
         var rows = ""
         for verdict in thresholds {
             let badge = verdict.passed ? "<span class=\"badge pass\">pass</span>" : "<span class=\"badge fail\">FAIL</span>"
@@ -81,7 +89,7 @@ extension HTMLReport {
             <tbody>
             \(rows)</tbody>
             </table></div>
-            </section>
+            \(note)</section>
 
             """
     }

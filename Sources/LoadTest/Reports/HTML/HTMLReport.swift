@@ -21,7 +21,7 @@ public enum HTMLReport {
         body += outcomeCharts(summary)
         body += slaveTable(summary)
         body += appTable(summary)
-        body += thresholdTable(data.thresholds)
+        body += thresholdTable(data.thresholds, defaults: summary.defaultThresholds)
         body += profileSection(data.profileJSON)
         body += footer(summary)
         body += "</main>"
@@ -38,10 +38,14 @@ public enum HTMLReport {
     static func header(_ data: ReportData) -> String {
         let summary = data.summary
         let verdict: String
-        switch Self.verdict(data.thresholds) {
-        case true?: verdict = #"<div class="verdict pass" title="every threshold passed">PASS</div>"#
-        case false?: verdict = #"<div class="verdict fail" title="a threshold failed">FAIL</div>"#
-        case nil: verdict = #"<div class="verdict none" title="the run had no thresholds">NO THRESHOLDS</div>"#
+        switch (summary.interrupted, Self.verdict(data.thresholds)) {
+        case (true, _):
+            let by = summary.interruption.map { " by \($0)" } ?? ""
+            let title = HTMLPage.escape("interrupted\(by): the run did not pass")
+            verdict = "<div class=\"verdict interrupted\" title=\"\(title)\">INTERRUPTED</div>"
+        case (false, true?): verdict = #"<div class="verdict pass" title="every threshold passed">PASS</div>"#
+        case (false, false?): verdict = #"<div class="verdict fail" title="a threshold failed">FAIL</div>"#
+        case (false, nil): verdict = #"<div class="verdict none" title="the run had no thresholds">NO THRESHOLDS</div>"#
         }
         let rows: [(String, String)] = [
             ("run", summary.runID),
@@ -62,7 +66,10 @@ public enum HTMLReport {
 
     static func notices(_ summary: RunSummary) -> String {
         var items = summary.warnings
-        if summary.interrupted { items.insert("The run was interrupted before its planned end.", at: 0) }
+        if summary.interrupted {
+            let by = summary.interruption.map { " (\($0))" } ?? ""
+            items.insert("The run was interrupted\(by) before its planned end: it did not pass.", at: 0)
+        }
         guard !items.isEmpty else { return "" }
         let list = items.map { "<li>\(HTMLPage.escape($0))</li>" }.joined(separator: "\n")
         return "<section>\n<ul class=\"warnings\">\n\(list)\n</ul>\n</section>\n"
@@ -74,10 +81,13 @@ public enum HTMLReport {
         let p99 = answer?.value(atPercentile: 99).map { SVGNumber.milliseconds(Double($0) / 1_000) } ?? "–"
         let p50 = answer?.value(atPercentile: 50).map { "p50 " + SVGNumber.milliseconds(Double($0) / 1_000) } ?? "no answered calls"
         let rateShare = s.targetRate > 0 ? "\(fixed(s.achievedRate / s.targetRate * 100, 1)) % of target" : "no target"
+        let dropRate = s.dropRate.map { "drop rate \(fixed($0 * 100, 2))% of answered" } ?? "none answered"
         let cells: [(label: String, value: String, sub: String, bad: Bool)] = [
             ("offered", "\(s.offered)", "calls made", false),
-            ("answered", "\(s.answered)", "\(s.offered - s.answered) not answered", false),
-            ("ASR", s.asr.map { "\(fixed($0 * 100, 2))%" } ?? "–", "answered / offered", false),
+            ("answered", "\(s.answered)", "held as planned · \(s.offered - s.answered - s.dropped) not answered", false),
+            ("ASR", s.asr.map { "\(fixed($0 * 100, 2))%" } ?? "–", "answered (dropped included) / offered", false),
+            ("dropped", "\(s.dropped)", dropRate, s.dropped > 0),
+            ("ACD", s.acdSeconds.map { "\(fixed($0, 2)) s" } ?? "–", "mean hold of answered calls", false),
             ("failed", "\(s.failed)", "could not be placed", s.failed > 0),
             ("blocked", "\(s.blocked)", "due at the limit, not made", s.blocked > 0),
             ("lost", "\(s.lost)", "end never seen", s.lost > 0),
