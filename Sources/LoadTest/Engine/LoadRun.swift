@@ -74,6 +74,7 @@ public final class LoadRun: Sendable {
         self.whenEmpty = whenEmpty
         self.ledger = CallLedger(slaves: plan.slaves.map(\.name), onEmpty: { whenEmpty.wake() }) { record in
             counters.finished(record.outcome)
+            if record.answeredAt != nil { counters.answeredCallEnded() }
             records.add(record)
         }
         self.warn = warn
@@ -167,16 +168,22 @@ public final class LoadRun: Sendable {
         }
     }
 
+    /// Queues a snapshot. Its rates are the summary's, over the offering time so far
+    /// (frozen once offering stops), so the live line never disagrees with summary.json.
     private func emitProgress() {
-        let (start, offering) = state.withLock { ($0.start, $0.offering) }
-        let elapsed = Double(clock.now() - start) / 1e9
+        let now = clock.now()
+        let (start, offering, offeringEnd) = state.withLock { ($0.start, $0.offering, $0.offeringEnd) }
+        let elapsed = Double(now - start) / 1e9
+        let offeringSeconds = Double((offeringEnd ?? now) - start) / 1e9
         let (offered, blocked) = counters.snapshot
         let counts = links.compactMap { $0.listener.heartbeat?.sessionCount }
+        let inFlight = ledger.inFlight
         records.progress(
             Progress(
-                elapsed: elapsed, targetRate: offering ? plan.pacer.rate(at: elapsed) : 0, offered: offered,
-                blocked: blocked, inFlight: ledger.inFlight, outcomes: counters.outcomes, offering: offering,
-                heartbeatSessions: counts.isEmpty ? nil : counts.reduce(0, +)))
+                elapsed: elapsed, targetRate: plan.pacer.targetRate(to: offeringSeconds), offered: offered,
+                blocked: blocked, inFlight: inFlight, outcomes: counters.outcomes, offering: offering,
+                heartbeatSessions: counts.isEmpty ? nil : counts.reduce(0, +), offeringSeconds: offeringSeconds,
+                answersSeen: counters.answersSeen, callsUp: counters.callsUp(inFlight: inFlight)))
     }
 
     private func offeringFinished() {

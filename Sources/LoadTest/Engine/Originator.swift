@@ -42,10 +42,11 @@ final class Originator: Sendable {
         }
     }
 
-    func launch(_ launch: RateScheduler.Launch) {
+    /// Offers the call, or counts it blocked when the limit is reached; true when offered.
+    func launch(_ launch: RateScheduler.Launch) -> Bool {
         if let limit = plan.limit, ledger.inFlight >= limit {
             counters.blocked()
-            return
+            return false
         }
         counters.offered()
         let candidates = links.map { link in
@@ -60,7 +61,7 @@ final class Originator: Sendable {
             let record = CallRecord(seq: launch.index, callUUID: uuid, slave: "-", app: app?.name, scheduledAt: launch.scheduledAt)
             ledger.offer(record, deadline: .max)
             ledger.commandFailed(uuid, on: "-", error: "no slave can take the call (all down or at their limit)")
-            return
+            return true
         }
         let link = links[slaveIndex]
         let slave = link.name
@@ -94,5 +95,6 @@ final class Originator: Sendable {
         } catch {
             ledger.commandFailed(uuid, on: slave, error: error.description)
         }
+        return true
     }
 }

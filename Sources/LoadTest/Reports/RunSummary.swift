@@ -24,10 +24,13 @@ public struct RunSummary: Codable, Sendable {
     public var lost = 0
     /// answered / offered (``answerSeizureRatio(answered:offered:)``).
     public var asr: Double?
-    /// Calls due per second of offering (offered + blocked over the offering time).
+    /// The profile's schedule over the offering time: ∫rate / offering time (calls/s).
     public var targetRate: Double
-    /// Calls made per second of offering.
+    /// Calls made (offered, sent) per second of offering.
     public var achievedRate: Double
+    /// When offering began, unix µs: t = 0 of `timeline.csv` (its second n covers
+    /// [n − 1, n) s after it). Set by the run's report; nil in files written before it.
+    public var timelineStartUs: Int64?
     public var hangupCauses: [String: Int] = [:]
     public var sipStatuses: [String: Int] = [:]
     public var slaves: [String: SlaveSummary]
@@ -110,6 +113,7 @@ public struct RunSummary: Codable, Sendable {
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_s"
         case offeringSeconds = "offering_s", callRows = "call_rows", targetRate = "target_rate"
         case achievedRate = "achieved_rate", hangupCauses = "hangup_causes", sipStatuses = "sip_statuses"
+        case timelineStartUs = "timeline_start_us"
         case latencyMs = "latency_ms"
     }
 
@@ -124,7 +128,7 @@ public struct RunSummary: Codable, Sendable {
         offered = result.offered
         blocked = result.blocked
         self.callRows = callRows
-        targetRate = Self.rate(result.due, over: offeringSeconds)
+        targetRate = plan.pacer.targetRate(to: offeringSeconds)
         achievedRate = Self.rate(result.offered, over: offeringSeconds)
         var slaves: [String: SlaveSummary] = [:]
         for slave in plan.slaves {

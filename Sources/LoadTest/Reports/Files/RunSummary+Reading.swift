@@ -32,6 +32,7 @@ extension RunSummary {
         callRows = try optional(.callRows) ?? offered
         targetRate = try optional(.targetRate) ?? Self.rate(offered + blocked, over: offeringSeconds)
         achievedRate = try optional(.achievedRate) ?? Self.rate(offered, over: offeringSeconds)
+        timelineStartUs = try optional(.timelineStartUs)
         outcomes = try optional(.outcomes) ?? [:]
         answered = try optional(.answered) ?? 0
         failed = try optional(.failed) ?? 0
