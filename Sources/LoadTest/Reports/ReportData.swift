@@ -25,7 +25,7 @@ public struct ReportData: Sendable {
 
 /// One second of a run (`timeline.csv`).
 public struct TimelineRow: Sendable, Equatable {
-    /// Seconds since offering began (1 for the first second: [0, 1) s).
+    /// Seconds since offering began (1 for the first second: (0, 1] s).
     public var second: Int
     /// Calls the schedule asked for in this second (∫ rate over it, within the
     /// offering time), per second.

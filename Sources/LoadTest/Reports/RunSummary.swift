@@ -29,7 +29,7 @@ public struct RunSummary: Codable, Sendable {
     /// Calls made (offered, sent) per second of offering.
     public var achievedRate: Double
     /// When offering began, unix µs: t = 0 of `timeline.csv` (its second n covers
-    /// [n − 1, n) s after it). Set by the run's report; nil in files written before it.
+    /// (n − 1, n] s after it). Set by the run's report; nil in files written before it.
     public var timelineStartUs: Int64?
     public var hangupCauses: [String: Int] = [:]
     public var sipStatuses: [String: Int] = [:]

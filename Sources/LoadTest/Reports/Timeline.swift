@@ -33,7 +33,9 @@ public final class TimelineRecorder: RecordSink {
 
 /// The rows of `timeline.csv` (written by ``TimelineFile``): one per second of the run.
 ///
-/// Row n covers [n − 1, n) s after offering began. What the calls themselves say —
+/// Row n covers (n − 1, n] s after offering began: a call due at exactly 1 s is the
+/// last of the first second's calls, as ⌊∫₀ᵗ rate⌋ counts it, so a run on time shows
+/// `offered` = `target_rate` in every second. What the calls themselves say —
 /// `offered`, `achieved_rate`, `answered`, `calls_up` and the answer latency — comes
 /// from their times in unix µs (as `calls.csv` has them) through one function,
 /// ``setCallFigures(_:calls:start:)``, for a run and for `switchy report` alike, so a
@@ -59,10 +61,11 @@ enum Timeline {
         }
     }
 
-    /// The row (second) a time falls in: row n covers [n − 1, n) s after `start` (unix µs).
+    /// The row (second) a time falls in: row n covers (n − 1, n] s after `start` (unix
+    /// µs); a time at or before the start is in row 1.
     static func second(of time: Int64, start: Int64) -> Int {
         let offset = time - start
-        return Int(offset >= 0 ? offset / 1_000_000 : (offset - 999_999) / 1_000_000) + 1
+        return offset <= 0 ? 1 : Int((offset + 999_999) / 1_000_000)
     }
 
     /// Rows from the per-second progress snapshots: `blocked`, `failed` and `active`

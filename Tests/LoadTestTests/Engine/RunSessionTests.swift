@@ -1,6 +1,6 @@
 import Foundation
 import FreeSwitchSim
-import LoadTest
+@testable import LoadTest
 import Testing
 
 /// Whole runs — preflight, schedule, originate, track, drain, reports — against
@@ -39,6 +39,35 @@ import Testing
         // The record queue's figures are in summary.json.
         #expect(outcome.summary.generator.recordQueueHighWater >= 1)
         #expect(outcome.summary.generator.recordQueueDepthAtEnd >= 0)
+    }
+
+    /// The counting rule on a whole run: 20 calls/s for `run_time` 1.5 s makes
+    /// ⌊20 × 1.5⌋ = 30 calls (the one due at exactly 1.5 s included) and offers for
+    /// 1.5 s; `target_rate` is the schedule's (20/s), `achieved_rate` offered / offering
+    /// time, and the last progress snapshot (draining) says the same as the summary.
+    /// The timeline's seconds: the schedule's 20 then 10 (half a second) and the calls
+    /// sent in each (the one at exactly 1 s is the first second's); `switchy report`
+    /// reading the folder back gets the same rows and rates. (Answer times come from the
+    /// listener's real clock, not this run clock: the end-to-end report tests check the
+    /// answered and calls-up columns.)
+    @Test func aRunOfTSecondsOffersRateTimesTAndEveryFigureAgrees() async throws {
+        let harness = try RunSessionHarness(
+            "{ name: 'count', slaves: \(Self.slaves), call: { dest: 'echo@{sip}' }, load: { rate: 20, limit: 100, duration: 1, run_time: 1.5, grace: 30 } }")
+        let outcome = try await harness.run(offering: 1.5)
+        #expect(outcome.result.offered == 30 && outcome.result.blocked == 0)
+        #expect(outcome.result.offeringSeconds == 1.5)
+        #expect(outcome.summary.targetRate == 20 && outcome.summary.achievedRate == 20)
+        let last = try #require(harness.collector.snapshots.last)
+        #expect(!last.offering && last.targetRate == 20 && last.achievedRate == 20 && last.offeringSeconds == 1.5)
+        #expect(last.callsUp == 0, "every call ended: none up")
+
+        let back = try RunFiles.read(outcome.directory)
+        let rows = back.timeline
+        #expect(rows.map(\.second) == [1, 2])
+        #expect(rows.map(\.targetRate) == [20, 10] && rows.map(\.offered) == [20, 10])
+        let written = try String(contentsOf: outcome.directory.appendingPathComponent("timeline.csv"), encoding: .utf8)
+        #expect(TimelineFile.csv(rows) == written, "read back and recomputed from calls.csv: the run's own rows")
+        #expect(back.summary.targetRate == 20 && back.summary.achievedRate == 20)
     }
 
     /// sim-2 drops its connections after a few events: its calls in flight are lost
