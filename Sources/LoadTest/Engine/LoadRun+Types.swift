@@ -53,6 +53,8 @@ extension LoadRun {
         public var warnings: [String]
         /// Seconds from the start until offering stopped.
         public var offeringSeconds: Double
+        /// What `prepare` changed on the slaves, and whether each was put back.
+        public var prepared: [PreparedSetting] = []
         /// Events the listeners handled during the run.
         public var eventsHandled: Int = 0
         /// This process's CPU time (user + system) and peak resident memory at the end:

@@ -39,6 +39,9 @@ public struct RunSummary: Codable, Sendable {
     public var latencyMs: [String: Percentiles] = [:]
     public var warnings: [String]
     public var notes: [String]
+    /// What `prepare` changed on the slaves and whether it was put back (nil: nothing
+    /// changed).
+    public var prepare: [PreparedSetting]?
     /// The generator's own cost: events handled, CPU time, peak memory, record queue.
     public var generator = Generator()
 
@@ -109,7 +112,7 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case schema, name, interrupted, offered, blocked, outcomes, answered, failed, lost, asr, slaves, apps
-        case warnings, notes, thresholds, passed, generator
+        case warnings, notes, thresholds, passed, generator, prepare
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_s"
         case offeringSeconds = "offering_s", callRows = "call_rows", targetRate = "target_rate"
         case achievedRate = "achieved_rate", hangupCauses = "hangup_causes", sipStatuses = "sip_statuses"
@@ -144,6 +147,7 @@ public struct RunSummary: Codable, Sendable {
         }
         self.slaves = slaves
         warnings = result.warnings
+        prepare = result.prepared.isEmpty ? nil : result.prepared
         generator = Generator(
             eventsHandled: result.eventsHandled,
             eventsPerSecond: Self.rate(result.eventsHandled, over: durationSeconds),

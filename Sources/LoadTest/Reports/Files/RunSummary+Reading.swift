@@ -45,6 +45,7 @@ extension RunSummary {
         slaves = try optional(.slaves) ?? [:]
         warnings = try optional(.warnings) ?? []
         notes = try optional(.notes) ?? []
+        prepare = try optional(.prepare)
         generator = try optional(.generator) ?? Generator()
         thresholds = try optional(.thresholds) ?? []
         passed = try optional(.passed) ?? thresholds.allSatisfy(\.passed)
