@@ -40,12 +40,14 @@ extension LoadRun {
     }
 
     /// Reads each setting `prepare` names on every slave (`fsctl sps`, `fsctl
-    /// max_sessions` without a value only report it) and sets those that differ. Called
-    /// once every check has passed, so a refused run changes nothing; on a failure it
-    /// puts back what it had set and throws.
+    /// max_sessions` without a value only report it), sets those that differ, and reads
+    /// the slave's limits back (`status`, for the summary). Called once every check has
+    /// passed, so a refused run changes nothing; on a failure it puts back what it had
+    /// set and throws.
     func applyPrepare() async throws(RunError) {
         for link in links {
-            for (setting, value) in preparation(for: link) {
+            let wanted = preparation(for: link)
+            for (setting, value) in wanted {
                 do {
                     let reply = try await link.client.cmd("fsctl \(setting)")
                     guard let previous = SlaveFacts.fsctlValue(reply) else {
@@ -59,12 +61,18 @@ extension LoadRun {
                     let done = PreparedSetting(slave: link.name, setting: setting, previous: previous, value: value)
                     state.withLock { $0.prepared.append(done) }
                 } catch {
-                    await restorePrepared()
-                    if let error = error as? RunError { throw error }
-                    throw .preflight(slave: link.name, reason: "prepare: \(error)")
+                    throw await prepareFailed(link, error)
                 }
             }
+            guard !wanted.isEmpty else { continue }
+            do { try await link.readStatus() } catch { throw await prepareFailed(link, error) }
         }
+    }
+
+    /// Puts back what `prepare` had set; returns `error` as a preflight failure.
+    private func prepareFailed(_ link: SlaveLink, _ error: any Error) async -> RunError {
+        await restorePrepared()
+        return error as? RunError ?? .preflight(slave: link.name, reason: "prepare: \(error)")
     }
 
     /// Puts back each slave's previous values: at the end of the run, however it ended

@@ -84,6 +84,12 @@ final class SlaveLink: Sendable {
         }
     }
 
+    /// Reads the slave's limits again (`prepare` changed them).
+    func readStatus() async throws {
+        let status = SlaveFacts.status(try await client.cmd("status"))
+        state.withLock { $0.status = status }
+    }
+
     func markUp(at time: Int64, note: String) {
         state.withLock { state in
             state.healthy = true
