@@ -47,6 +47,17 @@ import Testing
         #expect(try scenario.reports().summary["offered"] as? Int == 7)
     }
 
+    /// `max_offered` counts calls sent: with the limit blocking most due calls, the run
+    /// goes on until 20 were offered, the blocked ones apart.
+    @Test func blockedCallsDoNotCountAgainstMaxOffered() throws {
+        let scenario = try RunScenario("{ name: 'cap', \(RunScenario.twoSims) load: { rate: 40, limit: 2, duration: 1, max_offered: 20 } }")
+        let result = try scenario.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        let (summary, rows) = try scenario.reports()
+        #expect(summary["offered"] as? Int == 20 && rows.count == 20)
+        #expect(try #require(summary["blocked"] as? Int) > 0, "calls due at the limit were blocked, and not counted")
+    }
+
     @Test func stagedRampOffersTheIntegral() throws {
         let scenario = try RunScenario("""
             { name: 'ramp', \(RunScenario.twoSims)
