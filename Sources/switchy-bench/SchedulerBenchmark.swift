@@ -21,7 +21,10 @@ enum SchedulerBenchmark {
         let launchedCount = Mutex(0)
         let scheduler = RateScheduler(
             pacer: Pacer(curve: .constant(rate), endTime: seconds), clock: clock,
-            onLaunch: { launch in lags.record(clock.now() - launch.scheduledAt) },
+            onLaunch: { launch in
+                lags.record(clock.now() - launch.scheduledAt)
+                return true
+            },
             onFinish: { launched in
                 launchedCount.withLock { $0 = launched }
                 finished.signal()

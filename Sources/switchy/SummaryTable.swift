@@ -31,6 +31,10 @@ enum SummaryTable {
             let causes = summary.hangupCauses.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) \($0.value)" }
             row("hangup causes", causes.joined(separator: ", "))
         }
+        for setting in summary.prepare ?? [] {
+            let restored = setting.restored ? "put back" : "NOT put back (\(setting.error ?? "unknown")): set it by hand"
+            row("prepare", "\(setting.slave): fsctl \(setting.setting) \(setting.previous) → \(setting.value) for the run, \(restored)")
+        }
         if summary.defaultThresholds { lines.append("  no thresholds: judged by the default rules") }
         for verdict in summary.thresholds {
             lines.append("  \(verdict.passed ? "✓" : "✗") \(verdict.expression)  (\(verdict.message))")

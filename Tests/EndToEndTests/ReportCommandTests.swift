@@ -52,6 +52,60 @@ import Testing
             "percentiles from the rebuilt histogram are the run's own")
         let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("solo") && !html.contains("<script"))
+        // The same numbers as the run: its timeline (the per-second figures recomputed
+        // from calls.csv, bucketed as the run did) and its rates.
+        #expect(
+            try String(contentsOf: out.appendingPathComponent("timeline.csv"), encoding: .utf8)
+                == String(contentsOf: source.appendingPathComponent("timeline.csv"), encoding: .utf8))
+        for key in ["target_rate", "achieved_rate", "offering_s", "timeline_start_us", "asr"] {
+            let value = try #require(before[key] as? NSNumber, "\(key)")
+            #expect(after[key] as? NSNumber == value, "\(key)")
+        }
+    }
+
+    /// `timeline.csv` counts each answer in the second it happened (not when the call
+    /// ended), shows the calls up at the end of each second, and buckets by
+    /// `timeline_start_us`: second n holds what calls.csv times in (n − 1, n] s after it.
+    @Test func timelineCountsAnswersWhenTheyHappen() throws {
+        let source = try run("answers", rate: 10)
+        let start = try #require(try summary(source)["timeline_start_us"] as? Int)
+        let lines = try String(contentsOf: source.appendingPathComponent("calls.csv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(lines.first)
+        let calls = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        let timeline = try String(contentsOf: source.appendingPathComponent("timeline.csv"), encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let columns = try #require(timeline.first)
+        let rows = timeline.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
+        func second(_ time: String?) -> Int? {
+            guard let time, let us = Int(time) else { return nil }
+            return us - start <= 0 ? 1 : (us - start + 999_999) / 1_000_000
+        }
+        let answeredCalls = calls.filter { !($0["answered_at"] ?? "").isEmpty }
+        #expect(!answeredCalls.isEmpty)
+        var sawUp = false
+        for row in rows {
+            let n = try #require(Int(row["second"] ?? ""))
+            let answered = answeredCalls.filter { second($0["answered_at"]) == n }.count
+            let up = answeredCalls.filter { call in
+                (second(call["answered_at"]) ?? .max) <= n && (second(call["hangup_at"]) ?? n) > n
+            }.count
+            #expect(row["answered"] == String(answered), "second \(n)")
+            #expect(row["calls_up"] == String(up), "second \(n)")
+            #expect(row["offered"] == String(calls.filter { second($0["sent_at"]) == n }.count), "second \(n)")
+            sawUp = sawUp || up > 0
+        }
+        #expect(sawUp, "calls held 1 s are up at the end of some second")
+        #expect(rows.map { Int($0["answered"] ?? "") ?? 0 }.reduce(0, +) == answeredCalls.count)
+    }
+
+    @Test func folderWithoutTimelineIsRefused() throws {
+        let source = try run("no-timeline", rate: 5)
+        let timeline = source.appendingPathComponent("timeline.csv")
+        try FileManager.default.removeItem(at: timeline)
+        let result = try CLIRunner.run(["report", source.path, "--out", folder.appendingPathComponent("o").path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(timeline.path): missing"), "\(result.stderr)")
     }
 
     @Test func mergesTwoRuns() throws {

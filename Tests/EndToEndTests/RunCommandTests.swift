@@ -11,10 +11,10 @@ import Testing
         let result = try scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         let (summary, rows) = try scenario.reports()
-        #expect(summary["offered"] as? Int == 39, "⌊20 × 2⌋ − the call due exactly at the end")
+        #expect(summary["offered"] as? Int == 40, "⌊20 × 2⌋, the call due exactly at the end included")
         #expect(rows.allSatisfy { $0["outcome"] == "answered" })
         #expect(Set(rows.compactMap { $0["slave"] }) == ["sim-1", "sim-2"])
-        #expect(result.stderr.contains("answered 39"))
+        #expect(result.stderr.contains("answered 40"))
     }
 
     @Test func callsDueAtTheLimitAreBlockedNotMade() throws {
@@ -25,7 +25,7 @@ import Testing
         let offered = try #require(summary["offered"] as? Int)
         let blocked = try #require(summary["blocked"] as? Int)
         #expect(blocked > 0)
-        #expect(offered + blocked == 79, "every due call is either made or blocked")
+        #expect(offered + blocked == 80, "every due call (⌊40 × 2⌋) is either made or blocked")
     }
 
     /// `duration: "auto"` = limit / rate (Erlang): here 20 / 20 = 1 s, enforced by the
@@ -47,6 +47,17 @@ import Testing
         #expect(try scenario.reports().summary["offered"] as? Int == 7)
     }
 
+    /// `max_offered` counts calls sent: with the limit blocking most due calls, the run
+    /// goes on until 20 were offered, the blocked ones apart.
+    @Test func blockedCallsDoNotCountAgainstMaxOffered() throws {
+        let scenario = try RunScenario("{ name: 'cap', \(RunScenario.twoSims) load: { rate: 40, limit: 2, duration: 1, max_offered: 20 } }")
+        let result = try scenario.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        let (summary, rows) = try scenario.reports()
+        #expect(summary["offered"] as? Int == 20 && rows.count == 20)
+        #expect(try #require(summary["blocked"] as? Int) > 0, "calls due at the limit were blocked, and not counted")
+    }
+
     @Test func stagedRampOffersTheIntegral() throws {
         let scenario = try RunScenario("""
             { name: 'ramp', \(RunScenario.twoSims)
@@ -54,7 +65,7 @@ import Testing
             """)
         let result = try scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try scenario.reports().summary["offered"] as? Int == 39, "10 + 30, less the call due at the very end")
+        #expect(try scenario.reports().summary["offered"] as? Int == 40, "10 + 30, the call due at the very end included")
     }
 
     @Test func aFailedThresholdExitsOneAndShowsInJUnit() throws {
@@ -171,8 +182,9 @@ import Testing
         #expect(rows.contains { $0["slave"] == "sim-2" && $0["outcome"] == "answered" })
     }
 
-    /// `prepare` sets the limits of each remote slave before the run (and preflight reads
-    /// them back); a simulated slave keeps the limits of its own `sim` options.
+    /// `prepare` sets the limits of each remote slave for the run (and preflight reads
+    /// them back), then puts the slave's own back and says so; a simulated slave keeps
+    /// the limits of its own `sim` options.
     @Test func prepareSetsTheLimitsOfRemoteSlavesOnly() throws {
         var configuration = SimConfiguration()
         configuration.switchname = "remote"
@@ -192,6 +204,12 @@ import Testing
         #expect(remoteFacts["max_sessions_per_second"] as? Int == 777)
         #expect(remoteFacts["max_sessions"] as? Int == 4321)
         #expect(slaves["sim-1"]?["max_sessions_per_second"] as? Int == 200, "a sim keeps its own sps")
+        #expect(remote.limits == (30, 100), "the remote slave's own limits again")
+        let prepared = try #require(try scenario.reports().summary["prepare"] as? [[String: Any]])
+        #expect(prepared.map { $0["setting"] as? String } == ["sps", "max_sessions"])
+        #expect(prepared.map { $0["was"] as? Int } == [30, 100] && prepared.map { $0["set"] as? Int } == [777, 4321])
+        #expect(prepared.allSatisfy { $0["restored"] as? Bool == true && $0["slave"] as? String == "127.0.0.1:\(remote.port)" })
+        #expect(result.stderr.contains("fsctl sps 30 → 777 for the run, put back"))
     }
 
     @Test func sigintMidRunWritesCompleteReportsAndExitsFour() throws {

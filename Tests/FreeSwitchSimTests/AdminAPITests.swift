@@ -39,6 +39,22 @@ import Testing
         #expect(hangup?["Hangup-Cause"] == "ALLOTTED_TIMEOUT")
     }
 
+    /// What `prepare` reads and sets: `fsctl sps` / `fsctl max_sessions` with no value
+    /// only report it, with one set it (captures 17 and 18 word for word), and `status`
+    /// shows the new limits.
+    @Test func fsctlReportsAndSetsTheLimitsAsTheServerDoes() async throws {
+        let sim = try await SimHarness.start()
+        defer { sim.stop() }
+        #expect(try await sim.api("fsctl sps") == "+OK sessions per second: 200\n")
+        #expect(try await sim.api("fsctl sps 2") == "+OK sessions per second: 2\n")
+        #expect(try await sim.api("fsctl sps") == "+OK sessions per second: 2\n")
+        #expect(try await sim.api("fsctl max_sessions") == "+OK max sessions: 2000\n")
+        #expect(try await sim.api("fsctl max_sessions 1") == "+OK max sessions: 1\n")
+        let status = try await sim.api("status")
+        #expect(status.contains(" per Sec out of max 2, ") && status.contains("\n1 session(s) max\n"))
+        #expect(sim.slave.limits == (2, 1))
+    }
+
     @Test func statusCountsLiveSessionsAndTheirRates() async throws {
         let sim = try await SimHarness.start()
         defer { sim.stop() }

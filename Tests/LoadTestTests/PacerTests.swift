@@ -37,11 +37,15 @@ import Testing
 
     @Test(arguments: [
         // stop conditions
-        (Pacer(curve: .constant(20), endTime: 10), 10.0, 199, Pacer.Decision.stop),  // run_time reached, all due made
-        (Pacer(curve: .constant(20), endTime: 10), 12.0, 150, .launch(49)),  // a stalled timer: the 49 due before 10 s still go
+        (Pacer(curve: .constant(20), endTime: 10), 10.0, 200, Pacer.Decision.stop),  // run_time reached, all 20 × 10 made
+        (Pacer(curve: .constant(20), endTime: 10), 12.0, 150, .launch(50)),  // a stalled timer: the 50 due by 10 s still go
         (Pacer(curve: .constant(20), endTime: 10, maxCalls: 160), 12.0, 150, .launch(10)),  // … but never past max_offered
-        (Pacer(curve: .constant(20), endTime: 10), 10.5, 199, .stop),  // the 200th call, due at exactly 10, is not made
-        (Pacer(curve: .constant(20), endTime: 10), 9.99, 199, .wait(0.01)),  // the 200th call is due at 10: past the end
+        (Pacer(curve: .constant(20), endTime: 10), 10.0, 199, .launch(1)),  // the 200th call, due at exactly 10, is made
+        (Pacer(curve: .constant(20), endTime: 10), 10.5, 199, .launch(1)),  // … late, too
+        (Pacer(curve: .constant(20), endTime: 10), 10.5, 200, .stop),  // and nothing due after the end
+        (Pacer(curve: .constant(20), endTime: 10), 9.99, 199, .wait(0.01)),  // the 200th call is due at 10, the end
+        (Pacer(curve: .constant(3), endTime: 10), 9.8, 30, .wait(0.2)),  // the last call was at 10 − 1/3: wait for the end
+        (Pacer(curve: .constant(0), endTime: 2), 1.0, 0, .wait(1)),  // a zero rate waits out the run time
         (Pacer(curve: .constant(20), maxCalls: 100), 60.0, 0, .launch(100)),  // never more than max_offered
         (Pacer(curve: .constant(20), maxCalls: 100), 60.0, 100, .stop),  // all offered
         (Pacer(curve: .constant(0)), 1.0, 0, .stop),  // a zero rate never offers anything
@@ -53,6 +57,59 @@ import Testing
         } else {
             #expect(decision == expected)
         }
+    }
+
+    /// `max_offered` counts calls made: blocked ones (due while the limit was reached)
+    /// do not count against it, so more are launched until that many were made.
+    @Test(arguments: [
+        (60.0, 100, 100, Pacer.Decision.stop),  // 100 made: done
+        (60.0, 100, 97, .launch(3)),  // 3 of the 100 were blocked: 3 more
+        (60.0, 1_000, 97, .launch(3)),  // however many were blocked
+        (5.2, 104, 90, .wait(0.05)),  // the backlog is launched; the next is due at 5.25
+        (5.0, 90, 80, .launch(10)),  // due 100, launched 90: 10 more (within the 20 left)
+    ] as [(Double, Int, Int, Pacer.Decision)])
+    func maxOfferedCountsCallsMade(elapsed: Double, launched: Int, offered: Int, expected: Pacer.Decision) {
+        let pacer = Pacer(curve: .constant(20), maxCalls: 100)
+        let decision = pacer.pace(elapsed: elapsed, launched: launched, offered: offered)
+        if case .wait(let got) = decision, case .wait(let want) = expected {
+            #expect(abs(got - want) < 1e-6)
+        } else {
+            #expect(decision == expected)
+        }
+    }
+
+    /// The counting rule: a run of rate r for T seconds makes ⌊∫₀ᵀ rate⌋ calls, the one
+    /// due at exactly T included (20/s for 15 s is 300, for 3 s 60).
+    @Test(arguments: [
+        (RateCurve.constant(20), 15.0, 300),
+        (.constant(20), 3, 60),
+        (.constant(20), 2.53, 50),  // ⌊50.6⌋
+        (.linear(from: 0, to: 100, over: 10), 10, 500),
+        (.stepped([.init(rate: 10, seconds: 2), .init(rate: 0, seconds: 1), .init(rate: 50, seconds: 2)]), 5, 120),
+    ])
+    func aRunOfTSecondsMakesTheIntegral(curve: RateCurve, seconds: Double, calls: Int) {
+        let pacer = Pacer(curve: curve, endTime: seconds)
+        var launched = 0
+        var elapsed = 0.0
+        // Step through the run as a timer would, always on time.
+        loop: while true {
+            switch pacer.pace(elapsed: elapsed, launched: launched) {
+            case .launch(let count): launched += count
+            case .wait(let seconds): elapsed += seconds
+            case .stop: break loop
+            }
+        }
+        #expect(launched == calls)
+        #expect(elapsed == seconds, "offering lasts the whole run time")
+    }
+
+    /// The target rate is the schedule's: ∫rate over the time / the time.
+    @Test func targetRateIsTheScheduleAveragedOverTheTime() {
+        #expect(Self.twenty.targetRate(to: 15) == 20)
+        #expect(Self.ramp.targetRate(to: 10) == 50)  // 500 calls over 10 s
+        #expect(Self.ramp.targetRate(from: 9, to: 10) == 95)  // ∫₉¹⁰ (10·t) = 95
+        #expect(Self.steps.targetRate(from: 2, to: 3) == 0)  // the silent second
+        #expect(Self.steps.targetRate(from: 2.5, to: 2.5) == 0)  // an empty interval: the rate there
     }
 
     /// Walking any curve call by call, each call's due time maps back to its index.

@@ -9,11 +9,17 @@ import Testing
         let finished = Mutex<Int?>(nil)
     }
 
-    func make(_ pacer: Pacer, clock: ManualRunClock, maxBurst: Int = 256) -> (RateScheduler, Log) {
+    /// - Parameter blocks: whether a launch is blocked by the limit (not made).
+    func make(
+        _ pacer: Pacer, clock: ManualRunClock, maxBurst: Int = 256, blocks: @escaping @Sendable (Int) -> Bool = { _ in false }
+    ) -> (RateScheduler, Log) {
         let log = Log()
         let scheduler = RateScheduler(
             pacer: pacer, clock: clock, maxBurst: maxBurst,
-            onLaunch: { launch in log.launches.withLock { $0.append(launch) } },
+            onLaunch: { launch in
+                log.launches.withLock { $0.append(launch) }
+                return !blocks(launch.index)
+            },
             onFinish: { count in log.finished.withLock { $0 = count } })
         return (scheduler, log)
     }
@@ -24,12 +30,12 @@ import Testing
         scheduler.start()
         clock.advance(by: 2_000_000_000)
         let launches = log.launches.withLock { $0 }
-        #expect(launches.count == 19, "calls at 0.05 … 0.95 s; the 20th is due at 1 s, the end")
+        #expect(launches.count == 20, "calls at 0.05 … 1 s; the 20th is due at 1 s, the end, and made")
         for launch in launches {
             #expect(launch.scheduledAt == 1_000 + Int64(launch.index + 1) * 50_000_000)
             #expect(launch.firedAt == launch.scheduledAt, "a manual clock is never late")
         }
-        #expect(log.finished.withLock { $0 } == 19)
+        #expect(log.finished.withLock { $0 } == 20)
         #expect(!clock.hasArmedTimer)
     }
 
@@ -62,11 +68,11 @@ import Testing
         clock.advance(by: 2_000_000_000, firingTimers: false)  // the timer thread stalls to t = 3 s
         clock.fireDueTimers()
         let launches = log.launches.withLock { $0 }
-        #expect(launches.count == 39, "every call due before 2 s; the one due at exactly 2 s is not made")
-        #expect(launches.map(\.index) == Array(0..<39))
+        #expect(launches.count == 40, "every call due by 2 s, the one due at exactly 2 s included")
+        #expect(launches.map(\.index) == Array(0..<40))
         let late = launches.filter { $0.scheduledAt > 1_000_000_000 }
-        #expect(late.count == 19 && late.allSatisfy { $0.firedAt == 3_000_000_000 }, "1.05 … 1.95 s, late, and their lag says so")
-        #expect(log.finished.withLock { $0 } == 39)
+        #expect(late.count == 20 && late.allSatisfy { $0.firedAt == 3_000_000_000 }, "1.05 … 2 s, late, and their lag says so")
+        #expect(log.finished.withLock { $0 } == 40)
         #expect(!clock.hasArmedTimer)
     }
 
@@ -88,8 +94,22 @@ import Testing
         let (scheduler, log) = make(pacer, clock: clock)
         scheduler.start()
         clock.advance(by: 20_000_000_000)
-        // 500 during the ramp, then 100/s for 2 s; the call due exactly at 12 s is not offered.
-        #expect(log.launches.withLock { $0.count } == 699)
-        #expect(log.finished.withLock { $0 } == 699)
+        // 500 during the ramp, then 100/s for 2 s; the call due exactly at 12 s included.
+        #expect(log.launches.withLock { $0.count } == 700)
+        #expect(log.finished.withLock { $0 } == 700)
+    }
+
+    /// `max_offered` counts calls made: every third launch is blocked, so the scheduler
+    /// goes on until 30 were made (44 launched, 14 of them blocked), and stops then.
+    @Test func blockedCallsDoNotCountAgainstMaxOffered() {
+        let clock = ManualRunClock()
+        let (scheduler, log) = make(Pacer(curve: .constant(10), maxCalls: 30), clock: clock, blocks: { $0 % 3 == 2 })
+        scheduler.start()
+        clock.advance(by: 10_000_000_000)
+        let launches = log.launches.withLock { $0 }
+        #expect(launches.count == 44 && launches.filter { $0.index % 3 != 2 }.count == 30)
+        #expect(launches.last?.scheduledAt == 4_400_000_000, "the 44th call, due at 4.4 s, was the last")
+        #expect(log.finished.withLock { $0 } == 44)
+        #expect(!clock.hasArmedTimer)
     }
 }

@@ -15,4 +15,15 @@ import Testing
         let status = try #require(try CaptureFrames.frames("01").first { $0.contentType == .apiResponse })
         #expect(SlaveFacts.status(status.bodyText) == .init(sessions: 0, maxSessionsPerSecond: 200, maxSessions: 2000))
     }
+
+    /// `fsctl sps` / `fsctl max_sessions` replies of the real server (captures 17 and 18:
+    /// the value read with no argument, then the one set), as `prepare` reads them.
+    @Test func fsctlValuesOfCaptures17And18() throws {
+        let sps = try CaptureFrames.frames("17").filter { $0.contentType == .apiResponse }.map(\.bodyText)
+        #expect(sps.prefix(2).map(SlaveFacts.fsctlValue) == [10000, 2])
+        let max = try CaptureFrames.frames("18").filter { $0.contentType == .apiResponse }.map(\.bodyText)
+        #expect(max.prefix(2).map(SlaveFacts.fsctlValue) == [10000, 1])
+        #expect(SlaveFacts.fsctlValue("-USAGE: [recover|…]\n") == nil)
+        #expect(SlaveFacts.fsctlValue("+OK\n") == nil)
+    }
 }

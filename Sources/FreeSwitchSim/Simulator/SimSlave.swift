@@ -127,6 +127,12 @@ public final class SimSlave: Sendable {
         }
     }
 
+    /// The sessions-per-second and max-sessions limits now, as `fsctl sps` and `fsctl
+    /// max_sessions` report them (and change them).
+    public var limits: (sessionsPerSecond: Int, maxSessions: Int) {
+        core.locked { (core.throttle.sessionsPerSecond, core.throttle.maxSessions) }
+    }
+
     /// Channels currently up (both legs of a loop-back call count).
     public var channelCount: Int { core.locked { core.channels.count } }
 

@@ -3,7 +3,9 @@ import ESL
 import Switchy
 
 extension LoadRun {
-    /// Connects to every slave, prepares it, checks its limits and loads the apps.
+    /// Connects to every slave, reads its limits, checks them against the plan (with
+    /// the values `prepare` will set), loads the apps, and only then — the run will go
+    /// ahead — applies `prepare` (``applyPrepare()``; ``restorePrepared()`` undoes it).
     func preflight() async throws(RunError) {
         // Connect to all slaves at once; report the first failure in profile order.
         let failures: [Int: ESLError] = await withTaskGroup(of: (Int, ESLError?).self) { group in
@@ -28,12 +30,6 @@ extension LoadRun {
         for link in links { wire(link) }
         for link in links {
             do {
-                // `prepare` is for real slaves; a simulated one has its own `sim.sps` and
-                // `sim.max_sessions`.
-                if !link.spec.simulated {
-                    if let sps = plan.prepareSessionsPerSecond { _ = try await link.client.cmd("fsctl sps \(sps)") }
-                    if let max = plan.prepareMaxSessions { _ = try await link.client.cmd("fsctl max_sessions \(max)") }
-                }
                 try await link.prepare(plan: plan)
                 try checkLimits(link)
                 for app in plan.apps { try await link.client.loadApp(app.app, id: AppID(rawValue: app.name)) }
@@ -43,11 +39,19 @@ extension LoadRun {
                 throw .preflight(slave: link.name, reason: "\(error)")
             }
         }
+        do { try await applyPrepare() } catch {
+            for link in links { link.close() }
+            throw error
+        }
     }
 
-    /// Warns (or refuses) when a slave's share of the plan exceeds its limits.
+    /// Warns (or refuses) when a slave's share of the plan exceeds its limits: those
+    /// `prepare` will set, else those it has.
     private func checkLimits(_ link: SlaveLink) throws(RunError) {
-        guard let status = link.status else { return }
+        guard var status = link.status else { return }
+        for (setting, value) in preparation(for: link) {
+            if setting == "sps" { status.maxSessionsPerSecond = value } else { status.maxSessions = value }
+        }
         let totalWeight = Double(links.reduce(0) { $0 + max(0, $1.spec.weight) })
         let share = totalWeight > 0 ? Double(link.spec.weight) / totalWeight : 1
         // A call to the slave's own SIP address ({sip}) is two sessions on it: the

@@ -6,7 +6,9 @@ extension LoadRun {
     public struct Progress: Sendable, Equatable {
         /// Seconds since the first offer could be made.
         public var elapsed: Double
-        /// The pacer's rate now, calls/s.
+        /// The run's target so far: the calls the schedule asked for over the offering
+        /// time so far, per second of it (∫rate / ``offeringSeconds``); once offering
+        /// stops it stays at the run's `target_rate` (the README's "Counting rules").
         public var targetRate: Double
         public var offered: Int
         public var blocked: Int
@@ -18,6 +20,17 @@ extension LoadRun {
         /// Channels up on the slaves by their latest HEARTBEAT (`Session-Count`, summed;
         /// nil before the first heartbeat; FreeSWITCH sends one every 20 s by default).
         public var heartbeatSessions: Int? = nil
+        /// Seconds of offering so far: ``elapsed`` while offering, then the run's
+        /// offering time.
+        public var offeringSeconds: Double = 0
+        /// Answers seen so far, counted when they happen (ended or not).
+        public var answersSeen: Int = 0
+        /// Calls up: answered and not yet ended.
+        public var callsUp: Int = 0
+
+        /// Calls offered per second of offering so far (the run's `achieved_rate` once
+        /// offering stops).
+        public var achievedRate: Double { offeringSeconds > 0 ? Double(offered) / offeringSeconds : 0 }
     }
 
     /// What a finished run reports beyond its records.
@@ -40,8 +53,8 @@ extension LoadRun {
         public var warnings: [String]
         /// Seconds from the start until offering stopped.
         public var offeringSeconds: Double
-        /// Calls the pacer made due while offering (offered + blocked).
-        public var due: Int { offered + blocked }
+        /// What `prepare` changed on the slaves, and whether each was put back.
+        public var prepared: [PreparedSetting] = []
         /// Events the listeners handled during the run.
         public var eventsHandled: Int = 0
         /// This process's CPU time (user + system) and peak resident memory at the end:

@@ -7,8 +7,9 @@ import Synchronization
 /// it with the profile, the simulators and the report files).
 ///
 /// 1. Preflight: connect and authenticate to every slave (any failure ends the run
-///    before the first call), apply `prepare`, read each slave's limits and the SIP
-///    address `{sip}` stands for, load the apps, build each slave's originate commands.
+///    before the first call), read each slave's limits and the SIP address `{sip}`
+///    stands for, check the limits, load the apps, build each slave's originate
+///    commands, and only then apply `prepare` (each slave's previous values kept).
 /// 2. Offer: the ``RateScheduler`` hands due calls to the originator, which sends
 ///    them; the listeners' events and the jobs' results close them in the
 ///    ``CallLedger``, which puts each finished ``CallRecord`` on the ``RecordQueue``,
@@ -16,8 +17,9 @@ import Synchronization
 ///    clock) closes overdue calls and queues a progress snapshot.
 /// 3. Drain: after the last offer, wait on the run clock up to `grace` for calls to
 ///    end (woken as soon as none is left), then hang up what remains (`hupall …
-///    switchy_run <run id>`: ours only), wait up to 5 s more, and record the rest; the
-///    run returns once every record has been through every sink.
+///    switchy_run <run id>`: ours only), wait up to 5 s more, and record the rest; put
+///    back what `prepare` changed; the run returns once every record has been through
+///    every sink.
 ///
 /// A slave that drops is marked down (its calls in flight are `lost`), the run goes on
 /// with the others, and the slave is reconnected with backoff on the run clock; one
@@ -51,6 +53,8 @@ public final class LoadRun: Sendable {
         var warnings: [String] = []
         var offeringDone = Waker()
         var offeringEnd: Int64?
+        /// What `prepare` changed on the slaves, and whether it was put back.
+        var prepared: [PreparedSetting] = []
     }
 
     /// - Parameters:
@@ -74,6 +78,7 @@ public final class LoadRun: Sendable {
         self.whenEmpty = whenEmpty
         self.ledger = CallLedger(slaves: plan.slaves.map(\.name), onEmpty: { whenEmpty.wake() }) { record in
             counters.finished(record.outcome)
+            if record.answeredAt != nil { counters.answeredCallEnded() }
             records.add(record)
         }
         self.warn = warn
@@ -108,6 +113,7 @@ public final class LoadRun: Sendable {
         if interruptedEarly { offeringFinished() } else { scheduler.start() }
         await offeringDone.wait()
         await drain()
+        await restorePrepared()
         let sweeper = state.withLock { state in
             state.running = false
             return state.sweeper
@@ -169,16 +175,22 @@ public final class LoadRun: Sendable {
         }
     }
 
+    /// Queues a snapshot. Its rates are the summary's, over the offering time so far
+    /// (frozen once offering stops), so the live line never disagrees with summary.json.
     private func emitProgress() {
-        let (start, offering) = state.withLock { ($0.start, $0.offering) }
-        let elapsed = Double(clock.now() - start) / 1e9
+        let now = clock.now()
+        let (start, offering, offeringEnd) = state.withLock { ($0.start, $0.offering, $0.offeringEnd) }
+        let elapsed = Double(now - start) / 1e9
+        let offeringSeconds = Double((offeringEnd ?? now) - start) / 1e9
         let (offered, blocked) = counters.snapshot
         let counts = links.compactMap { $0.listener.heartbeat?.sessionCount }
+        let inFlight = ledger.inFlight
         records.progress(
             Progress(
-                elapsed: elapsed, targetRate: offering ? plan.pacer.rate(at: elapsed) : 0, offered: offered,
-                blocked: blocked, inFlight: ledger.inFlight, outcomes: counters.outcomes, offering: offering,
-                heartbeatSessions: counts.isEmpty ? nil : counts.reduce(0, +)))
+                elapsed: elapsed, targetRate: plan.pacer.targetRate(to: offeringSeconds), offered: offered,
+                blocked: blocked, inFlight: inFlight, outcomes: counters.outcomes, offering: offering,
+                heartbeatSessions: counts.isEmpty ? nil : counts.reduce(0, +), offeringSeconds: offeringSeconds,
+                answersSeen: counters.answersSeen, callsUp: counters.callsUp(inFlight: inFlight)))
     }
 
     private func offeringFinished() {
@@ -221,7 +233,9 @@ public final class LoadRun: Sendable {
         let (offered, blocked) = counters.snapshot
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        let (interrupted, warnings, offeringEnd) = state.withLock { ($0.interrupts > 0, $0.warnings, $0.offeringEnd) }
+        let (interrupted, warnings, offeringEnd, prepared) = state.withLock {
+            ($0.interrupts > 0, $0.warnings, $0.offeringEnd, $0.prepared)
+        }
         var result = Result(
             startedAt: startedAt, endedAt: Date(), clockStart: start, offered: offered, blocked: blocked,
             outcomes: counters.outcomes, interrupted: interrupted,
@@ -229,6 +243,7 @@ public final class LoadRun: Sendable {
             slaveStatus: Dictionary(uniqueKeysWithValues: links.compactMap { link in link.status.map { (link.name, $0) } }),
             heartbeats: Dictionary(uniqueKeysWithValues: links.compactMap { link in link.listener.heartbeat.map { (link.name, $0) } }),
             warnings: warnings, offeringSeconds: Double((offeringEnd ?? start) - start) / 1e9)
+        result.prepared = prepared
         result.eventsHandled = links.reduce(0) { $0 + $1.listener.eventsHandled }
         result.cpuSeconds = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6

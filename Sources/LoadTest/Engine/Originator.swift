@@ -49,10 +49,11 @@ final class Originator: Sendable {
         }
     }
 
-    func launch(_ launch: RateScheduler.Launch) {
+    /// Offers the call, or counts it blocked when the limit is reached; true when offered.
+    func launch(_ launch: RateScheduler.Launch) -> Bool {
         if let limit = plan.limit, ledger.inFlight >= limit {
             counters.blocked()
-            return
+            return false
         }
         counters.offered()
         let uuid = UUID().uuidString.lowercased()
@@ -64,12 +65,13 @@ final class Originator: Sendable {
         for _ in 0..<2 {
             guard let slaveIndex = choose(excluding: excluded), let command = links[slaveIndex].command(app: appIndex)
             else { break }
-            if send(launch, uuid: uuid, app: app?.name, command: command, on: slaveIndex) { return }
+            if send(launch, uuid: uuid, app: app?.name, command: command, on: slaveIndex) { return true }
             excluded.insert(slaveIndex)
         }
         let record = CallRecord(seq: launch.index, callUUID: uuid, slave: "-", app: app?.name, scheduledAt: launch.scheduledAt)
         ledger.offer(record, deadline: .max)
         ledger.commandFailed(uuid, on: "-", error: "no slave can take the call (all down or at their limit)")
+        return true
     }
 
     private func choose(excluding excluded: Set<Int>) -> Int? {

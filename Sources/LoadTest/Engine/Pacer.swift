@@ -9,6 +9,14 @@
 /// is launched as soon as the timer fires, and the rate error does not accumulate
 /// (vegeta's `Pace(elapsed, hits)`, k6's ramping arrival rate).
 ///
+/// How many calls a run makes (the README's "Counting rules"):
+/// - offering for T seconds (`run_time`) makes due(T) = ⌊∫₀ᵀ rate⌋ calls, the call due
+///   at exactly T included: 20/s for 15 s is 300 calls (k6's constant-arrival-rate,
+///   rate × time), the first due at 1/20 s, the last at 15 s;
+/// - `max_offered` counts calls offered (sent): a call due while the limit is reached
+///   is blocked, not offered, and does not count against it, so the run goes on until
+///   that many were offered (SIPp's `-m` counts calls placed).
+///
 /// The curve and its formulas are ``RateCurve``'s; the pacer adds the stops
 /// (`run_time`, `max_offered`) and the rounding.
 public struct Pacer: Sendable, Equatable {
@@ -23,9 +31,10 @@ public struct Pacer: Sendable, Equatable {
     }
 
     public let curve: RateCurve
-    /// Stop offering at this elapsed time (s), if set.
+    /// Stop offering at this elapsed time (s), if set; a call due at exactly this time
+    /// is still made.
     public let endTime: Double?
-    /// Stop after this many calls, if set.
+    /// Stop after this many calls offered (blocked ones not counted), if set.
     public let maxCalls: Int?
 
     /// Tolerance so that an integral of 19.999999999 counts as 20.
@@ -37,22 +46,23 @@ public struct Pacer: Sendable, Equatable {
         self.maxCalls = maxCalls
     }
 
-    /// The decision at `elapsed` seconds with `launched` calls made.
-    public func pace(elapsed: Double, launched: Int) -> Decision {
-        if let maxCalls, launched >= maxCalls { return .stop }
-        if let endTime, elapsed >= endTime {
-            // Calls due before the end that a late timer has not launched yet still go
-            // out (late, their lag shows it): the number made never depends on timing.
-            var owed = calls(dueBefore: endTime)
-            if let maxCalls { owed = min(owed, maxCalls) }
-            return owed > launched ? .launch(owed - launched) : .stop
+    /// The decision at `elapsed` seconds with `launched` calls handed out, `offered` of
+    /// them made (the rest blocked by the limit; nil: all of them).
+    public func pace(elapsed: Double, launched: Int, offered: Int? = nil) -> Decision {
+        let offered = offered ?? launched
+        if let maxCalls, offered >= maxCalls { return .stop }
+        // Calls due by the end that a late timer has not launched yet still go out
+        // (late, their lag shows it): the number made never depends on timing.
+        let due = self.due(at: endTime.map { min(elapsed, $0) } ?? elapsed)
+        if due > launched {
+            let count = due - launched
+            return .launch(maxCalls.map { min(count, $0 - offered) } ?? count)
         }
-        var due = self.due(at: elapsed)
-        if let maxCalls { due = min(due, maxCalls) }
-        if due > launched { return .launch(due - launched) }
+        if let endTime, elapsed >= endTime { return .stop }
         let next = time(ofCall: launched)
-        if let endTime, next >= endTime { return .wait(max(0, endTime - elapsed)) }
-        guard next.isFinite else { return .stop }
+        guard next.isFinite else { return endTime.map { .wait(max(0, $0 - elapsed)) } ?? .stop }
+        // Nothing more before the end: wait for it (offering lasts the whole run time).
+        if let endTime, next > endTime { return .wait(max(0, endTime - elapsed)) }
         return .wait(max(0, next - elapsed))
     }
 
@@ -60,14 +70,6 @@ public struct Pacer: Sendable, Equatable {
     public func due(at elapsed: Double) -> Int {
         let area = curve.integral(to: max(0, elapsed))
         return area.isFinite ? Int((area + Self.epsilon).rounded(.down)) : Int.max
-    }
-
-    /// How many calls are due strictly before `end` (a call due exactly at the end of
-    /// the run is not made).
-    func calls(dueBefore end: Double) -> Int {
-        var count = due(at: end)
-        while count > 0, time(ofCall: count - 1) >= end { count -= 1 }
-        return count
     }
 
     /// The time (s) at which call number `index` (0-based) is due: the t where
@@ -78,4 +80,17 @@ public struct Pacer: Sendable, Equatable {
 
     /// The target rate at `elapsed` seconds.
     public func rate(at elapsed: Double) -> Double { curve.rate(at: elapsed) }
+
+    /// The target rate over `[from, to]` seconds: the calls the schedule asks for in
+    /// that time (∫ rate, before rounding) per second of it; the rate at `from` for an
+    /// empty interval. The run's `target_rate` is this over its offering time, a
+    /// timeline row's over its second (the README's "Counting rules").
+    public func targetRate(from: Double = 0, to: Double) -> Double {
+        to > from ? scheduled(from: from, to: to) / (to - from) : curve.rate(at: from)
+    }
+
+    /// The calls the schedule asks for over `[from, to]` seconds: ∫ rate, before rounding.
+    public func scheduled(from: Double = 0, to: Double) -> Double {
+        to > from ? curve.integral(to: to) - curve.integral(to: from) : 0
+    }
 }

@@ -24,7 +24,7 @@ public final class RateScheduler: Sendable {
     public let pacer: Pacer
     public let maxBurst: Int
     private let clock: any RunClock
-    private let onLaunch: @Sendable (Launch) -> Void
+    private let onLaunch: @Sendable (Launch) -> Bool
     private let onFinish: @Sendable (Int) -> Void
     private let state = Mutex(State())
     private let timer = Mutex<(any RunTimer)?>(nil)
@@ -35,17 +35,20 @@ public final class RateScheduler: Sendable {
     private struct State {
         var start: Int64?
         var launched = 0
+        /// Launched calls that were made (not blocked by the limit).
+        var offered = 0
         var finished = false
     }
 
     /// - Parameters:
     ///   - onLaunch: called on the timer's queue for each due call, in order; keep it
-    ///     short (queue the command, do not wait for its reply).
+    ///     short (queue the command, do not wait for its reply). Returns whether the
+    ///     call was made (false: blocked by the limit; `max_offered` counts made calls).
     ///   - onFinish: called once when the pacer says stop, or after ``stop()``, with the
     ///     number of calls launched.
     public init(
         pacer: Pacer, clock: any RunClock = DispatchRunClock(), maxBurst: Int = 256,
-        onLaunch: @escaping @Sendable (Launch) -> Void, onFinish: @escaping @Sendable (Int) -> Void
+        onLaunch: @escaping @Sendable (Launch) -> Bool, onFinish: @escaping @Sendable (Int) -> Void
     ) {
         self.pacer = pacer
         self.clock = clock
@@ -77,7 +80,7 @@ public final class RateScheduler: Sendable {
         if let launched { onFinish(launched) }
     }
 
-    /// Calls handed out so far.
+    /// Calls handed out so far (made or blocked).
     public var launched: Int { state.withLock { $0.launched } }
 
     private func tick() {
@@ -88,20 +91,23 @@ public final class RateScheduler: Sendable {
     /// Launches what is due and re-arms the timer; true when the pacer says stop.
     private func launchDue() -> Bool {
         let now = clock.now()
-        guard let (start, launched) = state.withLock({ $0.finished ? nil : ($0.start ?? now, $0.launched) }) else {
+        guard let (start, launched, offered) = state.withLock({ $0.finished ? nil : ($0.start ?? now, $0.launched, $0.offered) })
+        else {
             return false
         }
         let elapsed = Double(now - start) / 1e9
-        switch pacer.pace(elapsed: elapsed, launched: launched) {
+        switch pacer.pace(elapsed: elapsed, launched: launched, offered: offered) {
         case .launch(let count):
             let batch = min(count, maxBurst)
+            var made = 0
             for offset in 0..<batch {
                 let index = launched + offset
                 let scheduled = start + Int64((pacer.time(ofCall: index) * 1e9).rounded())
-                onLaunch(Launch(index: index, scheduledAt: scheduled, firedAt: now))
+                if onLaunch(Launch(index: index, scheduledAt: scheduled, firedAt: now)) { made += 1 }
             }
             let stillRunning = state.withLock { state -> Bool in
                 state.launched += batch
+                state.offered += made
                 return !state.finished
             }
             // Look again at once: more backlog, or the time of the next call.

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// The run's counters: calls offered, blocked by the limit, finished by outcome.
+/// The run's counters: calls offered, blocked by the limit, answered (when the answer
+/// is seen), finished by outcome.
 /// Atomics only, so that every slave's reader can count a close without sharing a lock.
 final class RunCounters: Sendable {
     private let offeredCount = Atomic<Int>(0)
@@ -13,6 +14,7 @@ final class RunCounters: Sendable {
     private let cancelled = Atomic<Int>(0)
     private let lost = Atomic<Int>(0)
     private let answers = Atomic<Int>(0)
+    private let answeredEnded = Atomic<Int>(0)
 
     func offered() { offeredCount.add(1, ordering: .relaxed) }
     func blocked() { blockedCount.add(1, ordering: .relaxed) }
@@ -20,6 +22,14 @@ final class RunCounters: Sendable {
     func answerSeen() { answers.add(1, ordering: .relaxed) }
     /// Answers seen so far, ended or not.
     var answersSeen: Int { answers.load(ordering: .relaxed) }
+    /// A call ended whose answer was seen (its record has an answer time).
+    func answeredCallEnded() { answeredEnded.add(1, ordering: .relaxed) }
+    /// Calls up: answers seen whose call has not ended, at most `inFlight` (a call lost
+    /// with its slave after its answer was seen has no end and leaves the count with
+    /// the calls in flight).
+    func callsUp(inFlight: Int) -> Int {
+        min(max(0, answersSeen - answeredEnded.load(ordering: .relaxed)), inFlight)
+    }
     func finished(_ outcome: CallRecord.Outcome) {
         switch outcome {
         case .answered: answered.add(1, ordering: .relaxed)

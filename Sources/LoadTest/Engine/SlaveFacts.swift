@@ -38,6 +38,14 @@ public enum SlaveFacts {
         return status
     }
 
+    /// The value in an `fsctl sps` / `fsctl max_sessions` reply, with or without a new
+    /// value given: `+OK sessions per second: 30`, `+OK max sessions: 1000` (nil for
+    /// anything else).
+    public static func fsctlValue(_ reply: String) -> Int? {
+        guard reply.hasPrefix("+OK"), let colon = reply.lastIndex(of: ":") else { return nil }
+        return Int(reply[reply.index(after: colon)...].trimmingCharacters(in: " \n"))
+    }
+
     /// The SIP address (`host:port`) of a sofia profile, from the `BIND-URL` line of
     /// `api sofia status profile <name>`, as the original Switchy reads it:
     ///
@@ -58,6 +66,7 @@ extension Substring {
     fileprivate func trimmingCharacters(in characters: String) -> Substring {
         var text = self
         while let last = text.last, characters.contains(last) { text.removeLast() }
+        while let first = text.first, characters.contains(first) { text.removeFirst() }
         return text
     }
 }

@@ -99,6 +99,12 @@ final class SlaveLink: Sendable {
         }
     }
 
+    /// Reads the slave's limits again (`prepare` changed them).
+    func readStatus() async throws {
+        let status = SlaveFacts.status(try await client.cmd("status"))
+        state.withLock { $0.status = status }
+    }
+
     /// Runs `offer` (the ledger's offer of a call to this slave) only if the slave is up,
     /// under its state lock: once ``markGoingDown(at:reason:inFlight:)`` or
     /// ``markDown(at:reason:)`` has returned, no call can be offered to it any more, so

@@ -25,16 +25,19 @@ public struct ReportData: Sendable {
 
 /// One second of a run (`timeline.csv`).
 public struct TimelineRow: Sendable, Equatable {
-    /// Seconds since the start (1 for the first second).
+    /// Seconds since offering began (1 for the first second: (0, 1] s).
     public var second: Int
+    /// Calls the schedule asked for in this second (∫ rate over it, within the
+    /// offering time), per second.
     public var targetRate: Double
-    /// Calls made in this second.
+    /// Calls made (sent) in this second.
     public var offered: Int
-    /// Calls made per second, over this row's interval.
+    /// Calls made per second in this second (= ``offered``).
     public var achievedRate: Double
     public var blocked: Int
-    /// Calls that ended answered / not answered in this second.
+    /// Answers that happened in this second (the call may end later).
     public var answered: Int
+    /// Calls that ended not answered in this second.
     public var failed: Int
     /// Calls that ended dropped (answered, then cut before their planned hold) in this
     /// second: counted in neither `answered` nor `failed`.
@@ -47,13 +50,16 @@ public struct TimelineRow: Sendable, Equatable {
     public var answerP99: Double?
     /// Channels up on the slaves by their latest HEARTBEAT, summed (nil before one came).
     public var heartbeatSessions: Int?
+    /// Calls up at the end of the second: answered, not yet ended.
+    public var callsUp: Int
 
     public init(
         second: Int, targetRate: Double, offered: Int, achievedRate: Double, blocked: Int, answered: Int, failed: Int,
         dropped: Int = 0, active: Int, answerP50: Double? = nil, answerP95: Double? = nil, answerP99: Double? = nil,
-        heartbeatSessions: Int? = nil
+        heartbeatSessions: Int? = nil, callsUp: Int = 0
     ) {
         self.heartbeatSessions = heartbeatSessions
+        self.callsUp = callsUp
         self.second = second
         self.targetRate = targetRate
         self.offered = offered

@@ -12,7 +12,9 @@ public final class RunReport: RecordSink {
     public let directory: URL
     public let calls: CallsCSVWriter
     public let metrics = RunMetrics()
-    public let timeline = TimelineRecorder()
+    public let timeline: TimelineRecorder
+    /// Maps the run clock to wall-clock time, as `calls.csv` writes it.
+    private let clock: WallClockMapping
     private let csv: CallsCSVSink
     private var sinks: [any RecordSink] { [csv, metrics, timeline] }
     private let folderProblemReported = Mutex(false)
@@ -36,6 +38,8 @@ public final class RunReport: RecordSink {
         }
         directory = candidate
         csv = CallsCSVSink(writer: calls)
+        timeline = TimelineRecorder(clock: clock)
+        self.clock = clock
     }
 
     /// A finished call: one row of `calls.csv`, the metrics, the timeline.
@@ -94,9 +98,10 @@ public final class RunReport: RecordSink {
         result: LoadRun.Result, plan: RunPlan, profile: (any Encodable & Sendable)?, thresholds: [Threshold],
         interruption: RunSummary.Interruption? = nil, junit: Bool = true, html: Bool = true, fallbackBase: URL? = nil
     ) throws -> RunSummary {
-        let rows = timelineRows(clockStart: result.clockStart)
+        let rows = timelineRows(result: result, plan: plan)
         var summary = RunSummary(result: result, plan: plan, metrics: metrics.snapshot, callRows: calls.rowCount)
         if result.interrupted, let interruption { summary.interruption = interruption }
+        summary.timelineStartUs = clock.unixMicroseconds(monotonic: result.clockStart)
         summary.judge(by: thresholds)
         let verdicts = summary.thresholds
         let render = { (summary: RunSummary) throws -> [(name: String, data: Data)] in
@@ -135,8 +140,10 @@ public final class RunReport: RecordSink {
     }
 
     /// The per-second rows of `timeline.csv`.
-    public func timelineRows(clockStart: Int64) -> [TimelineRow] {
-        timeline.rows(clockStart: clockStart)
+    public func timelineRows(result: LoadRun.Result, plan: RunPlan) -> [TimelineRow] {
+        timeline.rows(
+            start: clock.unixMicroseconds(monotonic: result.clockStart), pacer: plan.pacer,
+            offeringSeconds: result.offeringSeconds)
     }
 
     static func stamp(_ date: Date) -> String {

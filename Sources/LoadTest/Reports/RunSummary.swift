@@ -36,10 +36,13 @@ public struct RunSummary: Codable, Sendable {
     /// clock when known, else this generator's) of the answered calls, dropped ones
     /// included, in seconds (nil when none was answered).
     public var acdSeconds: Double?
-    /// Calls due per second of offering (offered + blocked over the offering time).
+    /// The profile's schedule over the offering time: ∫rate / offering time (calls/s).
     public var targetRate: Double
-    /// Calls made per second of offering.
+    /// Calls made (offered, sent) per second of offering.
     public var achievedRate: Double
+    /// When offering began, unix µs: t = 0 of `timeline.csv` (its second n covers
+    /// (n − 1, n] s after it). Set by the run's report; nil in files written before it.
+    public var timelineStartUs: Int64?
     public var hangupCauses: [String: Int] = [:]
     public var sipStatuses: [String: Int] = [:]
     public var slaves: [String: SlaveSummary]
@@ -48,6 +51,9 @@ public struct RunSummary: Codable, Sendable {
     public var latencyMs: [String: Percentiles] = [:]
     public var warnings: [String]
     public var notes: [String]
+    /// What `prepare` changed on the slaves and whether it was put back (nil: nothing
+    /// changed).
+    public var prepare: [PreparedSetting]?
     /// The generator's own cost: events handled, CPU time, peak memory, record queue.
     public var generator = Generator()
 
@@ -143,11 +149,12 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case schema, name, interrupted, interruption, offered, blocked, outcomes, answered, dropped, failed, lost, asr
-        case slaves, apps, warnings, notes, thresholds, passed, generator
+        case slaves, apps, warnings, notes, thresholds, passed, generator, prepare
         case dropRate = "drop_rate", acdSeconds = "acd_s", defaultThresholds = "default_thresholds"
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_s"
         case offeringSeconds = "offering_s", callRows = "call_rows", targetRate = "target_rate"
         case achievedRate = "achieved_rate", hangupCauses = "hangup_causes", sipStatuses = "sip_statuses"
+        case timelineStartUs = "timeline_start_us"
         case latencyMs = "latency_ms"
     }
 
@@ -163,7 +170,7 @@ public struct RunSummary: Codable, Sendable {
         offered = result.offered
         blocked = result.blocked
         self.callRows = callRows
-        targetRate = Self.rate(result.due, over: offeringSeconds)
+        targetRate = plan.pacer.targetRate(to: offeringSeconds)
         achievedRate = Self.rate(result.offered, over: offeringSeconds)
         var slaves: [String: SlaveSummary] = [:]
         for slave in plan.slaves {
@@ -179,6 +186,7 @@ public struct RunSummary: Codable, Sendable {
         }
         self.slaves = slaves
         warnings = result.warnings
+        prepare = result.prepared.isEmpty ? nil : result.prepared
         generator = Generator(
             eventsHandled: result.eventsHandled,
             eventsPerSecond: Self.rate(result.eventsHandled, over: durationSeconds),

@@ -101,9 +101,10 @@ final class RunSessionHarness: Sendable {
         await clock.waitForArmedTimers(2)
         clock.advance(by: Int64(seconds * 1e9))
         await afterOffering(clock)
-        defer { try? FileManager.default.removeItem(at: results) }
         return try await run.value
     }
+
+    deinit { try? FileManager.default.removeItem(at: results) }
 }
 
 /// The simulators a harness started.

@@ -1,6 +1,6 @@
 import Foundation
 import FreeSwitchSim
-import LoadTest
+@testable import LoadTest
 import Testing
 
 /// Whole runs — preflight, schedule, originate, track, drain, reports — against
@@ -13,7 +13,8 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct RunSessionTests {
     static let slaves = "[{ sim: { answer_delay: 0, ring_delay: 0, sps: 1000 } }, { sim: { answer_delay: 0, ring_delay: 0, sps: 1000 } }]"
 
-    /// 10 calls/s for one second of run clock: the pacer's calls on its schedule, split
+    /// 10 calls/s for one second of run clock: the pacer's 10 calls (the one due at
+    /// exactly 1 s, the end, included) on its schedule, split
     /// between the slaves, all answered and hung up by the slaves (hold 1 s), every one
     /// a record in the sinks and a row in the reports; the run ends as soon as the last
     /// call does, its 30 s grace never reached on the run clock.
@@ -23,8 +24,8 @@ import Testing
         let outcome = try await harness.run(offering: 1)
         let records = harness.collector.records
         let pacer = Pacer(curve: .constant(10), endTime: 1)
-        let due = (0..<20).map { pacer.time(ofCall: $0) }.filter { $0 < 1 }
-        #expect(due.count >= 9 && outcome.result.offered == due.count && records.count == due.count)
+        let due = (0..<20).map { pacer.time(ofCall: $0) }.filter { $0 <= 1 }
+        #expect(due.count == 10 && outcome.result.offered == due.count && records.count == due.count)
         #expect(records.allSatisfy { $0.outcome == .answered })
         #expect(Set(records.map(\.callUUID)).count == records.count)
         // The schedule is the pacer's, to the nanosecond, and each call went out on time.
@@ -38,6 +39,35 @@ import Testing
         // The record queue's figures are in summary.json.
         #expect(outcome.summary.generator.recordQueueHighWater >= 1)
         #expect(outcome.summary.generator.recordQueueDepthAtEnd >= 0)
+    }
+
+    /// The counting rule on a whole run: 20 calls/s for `run_time` 1.5 s makes
+    /// ⌊20 × 1.5⌋ = 30 calls (the one due at exactly 1.5 s included) and offers for
+    /// 1.5 s; `target_rate` is the schedule's (20/s), `achieved_rate` offered / offering
+    /// time, and the last progress snapshot (draining) says the same as the summary.
+    /// The timeline's seconds: the schedule's 20 then 10 (half a second) and the calls
+    /// sent in each (the one at exactly 1 s is the first second's); `switchy report`
+    /// reading the folder back gets the same rows and rates. (Answer times come from the
+    /// listener's real clock, not this run clock: the end-to-end report tests check the
+    /// answered and calls-up columns.)
+    @Test func aRunOfTSecondsOffersRateTimesTAndEveryFigureAgrees() async throws {
+        let harness = try RunSessionHarness(
+            "{ name: 'count', slaves: \(Self.slaves), call: { dest: 'echo@{sip}' }, load: { rate: 20, limit: 100, duration: 1, run_time: 1.5, grace: 30 } }")
+        let outcome = try await harness.run(offering: 1.5)
+        #expect(outcome.result.offered == 30 && outcome.result.blocked == 0)
+        #expect(outcome.result.offeringSeconds == 1.5)
+        #expect(outcome.summary.targetRate == 20 && outcome.summary.achievedRate == 20)
+        let last = try #require(harness.collector.snapshots.last)
+        #expect(!last.offering && last.targetRate == 20 && last.achievedRate == 20 && last.offeringSeconds == 1.5)
+        #expect(last.callsUp == 0, "every call ended: none up")
+
+        let back = try RunFiles.read(outcome.directory)
+        let rows = back.timeline
+        #expect(rows.map(\.second) == [1, 2])
+        #expect(rows.map(\.targetRate) == [20, 10] && rows.map(\.offered) == [20, 10])
+        let written = try String(contentsOf: outcome.directory.appendingPathComponent("timeline.csv"), encoding: .utf8)
+        #expect(TimelineFile.csv(rows) == written, "read back and recomputed from calls.csv: the run's own rows")
+        #expect(back.summary.targetRate == 20 && back.summary.achievedRate == 20)
     }
 
     /// sim-2 drops its connections after a few events: its calls in flight are lost

@@ -90,15 +90,18 @@ import Testing
         #expect(error?.reason.contains(breakage.reason) == true, "\(error?.reason ?? "no error")")
     }
 
-    @Test func missingTimelineIsAWarningNotAnError() throws {
+    /// A folder without `timeline.csv` is not a run folder `switchy report` can render
+    /// (the README: exit 2), rather than a report with empty charts.
+    @Test func missingTimelineIsAnError() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-broken-\(UUID().uuidString)")
         let run = try RunFolderFixture(
             base: base, name: "no-timeline", runID: "run-nt", start: ReportFixtures.start, clock: ReportFixtures.clock,
             records: ReportFixtures.records(count: 5), slaves: ["10.0.0.5:8021"])
-        try FileManager.default.removeItem(at: run.directory.appendingPathComponent("timeline.csv"))
-        let back = try RunFiles.read(run.directory)
-        #expect(back.timeline.isEmpty)
-        #expect(back.summary.warnings.contains { $0.contains("timeline.csv was missing") })
+        let timeline = run.directory.appendingPathComponent("timeline.csv")
+        try FileManager.default.removeItem(at: timeline)
+        let error = #expect(throws: ReportError.self) { try RunFiles.read(run.directory) }
+        #expect(error?.path == timeline.path)
+        #expect(error?.reason.hasPrefix("missing") == true, "\(error?.reason ?? "no error")")
     }
 
     @Test func quotedFieldsWithCommasAndQuotesReadBack() throws {

@@ -17,6 +17,8 @@ struct CallsCSVReader {
     static let required = ["seq", "call_uuid", "slave", "outcome", "scheduled_at"]
 
     var records: [CallRecord] = []
+    /// Each record's times as the timeline buckets them (its `answer_ms` the column's).
+    var timelineCalls: [Timeline.Call] = []
     var histograms: [String: LatencyHistogram] = [:]
     /// The file's header row and data rows, as read.
     var header: [String] = []
@@ -78,6 +80,7 @@ struct CallsCSVReader {
                 &record, pdd: milliseconds("server_pdd_ms"), answer: milliseconds("server_answer_ms"),
                 hold: milliseconds("server_hold_ms"))
             records.append(record)
+            timelineCalls.append(Timeline.Call(record, answerMs: try milliseconds("answer_ms"), clock: clock))
             for (name, _) in latencyColumns {
                 if let value = try milliseconds(name) {
                     histograms[name, default: LatencyHistogram()].record(milliseconds: value)

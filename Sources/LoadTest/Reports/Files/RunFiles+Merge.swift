@@ -3,7 +3,9 @@ import Foundation
 /// Merging the runs of several generator hosts, each driving its own slaves, into one.
 extension RunFiles {
     /// One run made of `runs`: calls concatenated, histograms merged exactly (counts
-    /// added), timelines aligned on wall-clock seconds from each run's `started_at`,
+    /// added), timelines aligned on wall-clock seconds from each run's start of
+    /// offering (its rows' target, blocked, failed and active added; the calls' own
+    /// figures recomputed from all the calls, ``Timeline/setCallFigures(_:calls:start:)``),
     /// totals added. Rates are per second of the merged offering time (from the first
     /// start to the last end of offering), so simultaneous hosts' rates add up.
     ///
@@ -13,29 +15,32 @@ extension RunFiles {
         precondition(!runs.isEmpty, "nothing to merge")
         if runs.count == 1 { return runs[0] }
         let ordered = runs.enumerated().sorted {
-            ($0.element.clock.unixMicrosecondsStart, $0.offset) < ($1.element.clock.unixMicrosecondsStart, $1.offset)
+            ($0.element.timelineStart, $0.offset) < ($1.element.timelineStart, $1.offset)
         }.map(\.element)
-        let start = ordered[0].clock.unixMicrosecondsStart
+        let start = ordered.map(\.clock.unixMicrosecondsStart).min() ?? 0
         let clock = WallClockMapping(monotonicStart: 0, unixMicrosecondsStart: start)
+        let timelineStart = ordered[0].timelineStart
 
         var records: [CallRecord] = []
         var histograms: [String: LatencyHistogram] = [:]
         var timeline: [Int: TimelineRow] = [:]
         var summary = ordered[0].summary
         var offering = 0.0
+        var scheduled = 0.0
         var slaves: [String: RunSummary.SlaveSummary] = [:]
         var warnings: [String] = []
         for run in ordered {
             let shift = (run.clock.unixMicrosecondsStart - start) * 1_000 - run.clock.monotonicStart
             records += run.records.map { $0.shifted(by: shift) }
             for (name, histogram) in run.histograms { histograms[name, default: LatencyHistogram()].merge(histogram) }
-            let offsetSeconds = Double(run.clock.unixMicrosecondsStart - start) / 1_000_000
+            let offsetSeconds = Double(run.timelineStart - timelineStart) / 1_000_000
             let offset = Int(offsetSeconds.rounded())
             for row in run.timeline {
                 let second = row.second + offset
                 timeline[second] = timeline[second].map { $0 + row } ?? row.moved(to: second)
             }
             offering = Swift.max(offering, offsetSeconds + run.summary.offeringSeconds)
+            scheduled += run.summary.targetRate * run.summary.offeringSeconds
             for (name, slave) in run.summary.slaves {
                 var merged = slaves[name] ?? RunSummary.SlaveSummary(outcomes: [:], events: [])
                 merged.events += slave.events.map { .init(atSecond: $0.atSecond + offsetSeconds, up: $0.up, note: $0.note) }
@@ -54,7 +59,8 @@ extension RunFiles {
             }
         }
         var rows = timeline.keys.sorted().compactMap { timeline[$0] }
-        TimelineFile.setAnswerPercentiles(&rows, records: records, clock: clock, start: start)
+        let calls = ordered.flatMap(\.timelineCalls)
+        Timeline.setCallFigures(&rows, calls: calls, start: timelineStart)
 
         var names: [String] = []
         for run in ordered where !names.contains(run.summary.name) { names.append(run.summary.name) }
@@ -70,7 +76,8 @@ extension RunFiles {
         summary.offered = ordered.reduce(0) { $0 + $1.summary.offered }
         summary.blocked = ordered.reduce(0) { $0 + $1.summary.blocked }
         summary.callRows = records.count
-        summary.targetRate = RunSummary.rate(summary.offered + summary.blocked, over: offering)
+        summary.targetRate = scheduled / Swift.max(offering, 1e-9)
+        summary.timelineStartUs = timelineStart
         summary.achievedRate = RunSummary.rate(summary.offered, over: offering)
         summary.slaves = slaves
         summary.warnings = warnings
@@ -84,7 +91,8 @@ extension RunFiles {
             return run.callRows.map { row in positions.map { $0.map { row[$0] } ?? "" } }
         }
         return RunFiles(
-            sources: ordered.flatMap(\.sources), summary: summary, records: records, clock: clock, histograms: histograms,
+            sources: ordered.flatMap(\.sources), summary: summary, records: records, timelineCalls: calls,
+            timelineStart: timelineStart, clock: clock, histograms: histograms,
             timeline: rows, thresholds: [], callsHeader: header, callRows: callRows, extraJSON: mergedExtra(ordered))
     }
 

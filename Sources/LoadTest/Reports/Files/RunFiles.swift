@@ -15,11 +15,17 @@ public struct RunFiles: Sendable {
     public var summary: RunSummary
     /// The calls, their local times as monotonic ns on ``clock``.
     public var records: [CallRecord]
+    /// The calls' times as the timeline buckets them (unix µs).
+    var timelineCalls: [Timeline.Call]
+    /// Unix µs of second 0 of ``timeline``: when offering began (the summary's
+    /// `timeline_start_us`; `started_at` for a run written before it was kept).
+    var timelineStart: Int64
     /// Maps ``records``' times to wall-clock time: monotonic 0 is the run's `started_at`.
     public var clock: WallClockMapping
     /// The latency histograms by `calls.csv` column name, rebuilt from the columns.
     public var histograms: [String: LatencyHistogram]
-    /// One row per second, with answer_ms p50/p95/p99 of the calls sent each second.
+    /// One row per second; the calls' own figures (offered, answered, calls up, answer
+    /// latency) recomputed from `calls.csv` the way the run computed them.
     public var timeline: [TimelineRow]
     /// Threshold results found in `summary.json` (`thresholds`: expression, passed,
     /// measured, message), if any.
@@ -59,14 +65,12 @@ public struct RunFiles: Sendable {
         let callsURL = folder.appendingPathComponent("calls.csv")
         let calls = try CallsCSVReader(try text(callsURL), file: callsURL.path, clock: clock)
         let timelineURL = folder.appendingPathComponent("timeline.csv")
-        var timeline: [TimelineRow]
-        if FileManager.default.fileExists(atPath: timelineURL.path) {
-            timeline = try TimelineFile.read(try text(timelineURL), file: timelineURL.path)
-        } else {
-            timeline = []
-            summary.warnings.append("timeline.csv was missing: the charts over time are empty")
+        var timeline = try TimelineFile.read(try text(timelineURL), file: timelineURL.path)
+        // With the run's own start, the calls' figures come out as the run wrote them;
+        // without it (an older file) the file's own are kept.
+        if let timelineStart = summary.timelineStartUs {
+            Timeline.setCallFigures(&timeline, calls: calls.timelineCalls, start: timelineStart)
         }
-        TimelineFile.setAnswerPercentiles(&timeline, records: calls.records, clock: clock, start: start)
         if calls.records.count != summary.offered {
             summary.warnings.append(
                 "calls.csv has \(calls.records.count) rows but summary.json says \(summary.offered) calls were offered")
@@ -77,7 +81,8 @@ public struct RunFiles: Sendable {
         let known = Set(summary.encodedKeys)
         let extra = object.filter { !known.contains($0.key) }
         return RunFiles(
-            sources: [folder], summary: summary, records: calls.records, clock: clock, histograms: calls.histograms,
+            sources: [folder], summary: summary, records: calls.records, timelineCalls: calls.timelineCalls,
+            timelineStart: summary.timelineStartUs ?? start, clock: clock, histograms: calls.histograms,
             timeline: timeline, thresholds: summary.thresholds, callsHeader: calls.header,
             callRows: calls.rows, extraJSON: (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys])) ?? Data("{}".utf8))
     }
@@ -91,7 +96,8 @@ public struct RunFiles: Sendable {
 
     private static func text(_ url: URL) throws(ReportError) -> String {
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ReportError(path: url.path, reason: "missing (is this a run folder?)")
+            throw ReportError(
+                path: url.path, reason: "missing (a run folder has summary.json, calls.csv and timeline.csv, as switchy run writes them)")
         }
         do { return try String(contentsOf: url, encoding: .utf8) } catch {
             throw ReportError(path: url.path, reason: "cannot be read as UTF-8 text")

@@ -33,6 +33,7 @@ extension RunSummary {
         callRows = try optional(.callRows) ?? offered
         targetRate = try optional(.targetRate) ?? Self.rate(offered + blocked, over: offeringSeconds)
         achievedRate = try optional(.achievedRate) ?? Self.rate(offered, over: offeringSeconds)
+        timelineStartUs = try optional(.timelineStartUs)
         outcomes = try optional(.outcomes) ?? [:]
         answered = try optional(.answered) ?? 0
         dropped = try optional(.dropped) ?? 0
@@ -48,6 +49,7 @@ extension RunSummary {
         slaves = try optional(.slaves) ?? [:]
         warnings = try optional(.warnings) ?? []
         notes = try optional(.notes) ?? []
+        prepare = try optional(.prepare)
         generator = try optional(.generator) ?? Generator()
         thresholds = try optional(.thresholds) ?? []
         defaultThresholds = try optional(.defaultThresholds) ?? false

@@ -32,7 +32,7 @@ extension HTMLReport {
             <h2>Load over time</h2>
             <div class="grid">
             \(card(rate.svg(), note: "Seconds since the start of the run; blocked = calls due while the concurrency limit was reached."))\
-            \(card(active.svg(), note: "Calls in flight (Erlangs), and calls ending answered / not answered (/ dropped) per second."))\
+            \(card(active.svg(), note: "Calls in flight (Erlangs), answers per second (when they happened), and calls ending not answered (or dropped) per second."))\
             </div>
             </section>
 
