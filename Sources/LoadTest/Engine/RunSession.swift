@@ -86,6 +86,8 @@ public final class RunSession: Sendable {
     /// The run's id (`switchy_run` on its calls).
     public let runID: String
     private let thresholds: [Threshold]
+    /// Why one of the profile's thresholds is not a rule (nil when all are).
+    private let thresholdProblem: String?
     private let clock: any RunClock
     private let sinks: [any RecordSink]
     private let startSimulators: StartSimulators?
@@ -107,8 +109,17 @@ public final class RunSession: Sendable {
         observer: Observer = Observer()
     ) {
         self.profile = profile
-        // The profile's thresholds were checked when it was loaded.
-        self.thresholds = profile.thresholds.compactMap { try? Threshold($0) } + thresholds
+        // A loaded profile's thresholds were checked by the reader; one built in code is
+        // checked here, and a bad rule fails the run before anything starts.
+        var parsed: [Threshold] = []
+        var problem: String?
+        for text in profile.thresholds {
+            do { parsed.append(try Threshold(text)) } catch {
+                problem = problem ?? "thresholds: \(error)"
+            }
+        }
+        self.thresholds = parsed + thresholds
+        self.thresholdProblem = problem
         self.runID = runID ?? "run-" + String(UUID().uuidString.lowercased().prefix(8))
         self.clock = clock
         self.sinks = sinks
@@ -119,6 +130,7 @@ public final class RunSession: Sendable {
 
     /// Runs to the end and writes the reports.
     public func run() async throws(Failure) -> Outcome {
+        if let thresholdProblem { throw .plan(.invalidPlan(thresholdProblem)) }
         let password = "sim-" + String(UUID().uuidString.prefix(8))
         var simulators = Simulators(addresses: [:], stop: {})
         if let startSimulators {

@@ -124,4 +124,23 @@ import Testing
         #expect(records.allSatisfy { $0.hangupCause == "MANAGER_REQUEST" && $0.outcome != .lost })
         #expect(outcome.result.offeringSeconds == 1)
     }
+
+    /// A profile built in code is not checked by the reader: a threshold that is not a
+    /// rule fails the run before anything starts, rather than being left out silently.
+    @Test func aProfileThresholdThatIsNotARuleFailsTheRunBeforeItStarts() async throws {
+        var profile = try Profile.parse(
+            Array("{ name: 'rules', slaves: \(Self.slaves), call: { dest: 'echo@{sip}' }, load: { rate: 1, limit: 1, run_time: 1 } }".utf8),
+            file: "rules.json5")
+        profile.thresholds = ["asr >= 0.9", "asrr > 1"]
+        let session = RunSession(profile: profile, clock: ManualRunClock(), startSimulators: { _, _ in
+            Issue.record("no simulator may start")
+            return RunSession.Simulators(addresses: [:]) {}
+        })
+        await #expect {
+            _ = try await session.run()
+        } throws: { error in
+            guard case .plan(.invalidPlan(let reason)) = error as? RunSession.Failure else { return false }
+            return reason.contains("asrr")
+        }
+    }
 }
