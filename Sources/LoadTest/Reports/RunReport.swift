@@ -47,10 +47,10 @@ public final class RunReport: RecordSink {
         for sink in sinks { sink.add(record) }
     }
 
-    /// A per-second snapshot: kept for the timeline; `calls.csv` is flushed with it.
+    /// A per-second snapshot: kept for the timeline (the record queue then calls
+    /// ``flush()``, which writes out `calls.csv`).
     public func progress(_ snapshot: LoadRun.Progress) {
         for sink in sinks { sink.progress(snapshot) }
-        csv.flush()
     }
 
     public func flush() { csv.flush() }

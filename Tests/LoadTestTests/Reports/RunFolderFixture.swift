@@ -28,6 +28,7 @@ struct RunFolderFixture {
                 LoadRun.Progress(
                     elapsed: Double(second), targetRate: 20, offered: offered.count, blocked: blocked,
                     inFlight: offered.count - ended.count, outcomes: outcomes, offering: true))
+            report.flush()  // as the record queue does after each snapshot
         }
         var outcomes: [CallRecord.Outcome: Int] = [:]
         for record in records { outcomes[record.outcome, default: 0] += 1 }

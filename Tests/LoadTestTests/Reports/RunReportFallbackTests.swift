@@ -35,15 +35,21 @@ import Testing
         ReportFixtures.records(count: count * 2).filter { $0.outcome == .answered }.prefix(count).map { $0 }
     }
 
+    /// A second of the run as the record queue delivers it: the snapshot, then a flush.
+    func tick(_ report: RunReport, _ snapshot: LoadRun.Progress) {
+        report.progress(snapshot)
+        report.flush()
+    }
+
     @Test func aFolderRemovedMidRunGoesToTheFallbackWithEveryRow() throws {
         let report = try RunReport(base: base.appendingPathComponent("results").path, name: "gone", start: ReportFixtures.start, clock: ReportFixtures.clock)
         let records = answered(30)
         for record in records.prefix(10) { report.add(record) }
-        report.progress(progress(1, offered: 10))  // the first 10 rows are in the file now
+        tick(report, progress(1, offered: 10))  // the first 10 rows are in the file now
         #expect(report.newFolderProblem() == nil)
         try FileManager.default.removeItem(at: base.appendingPathComponent("results"))
         for record in records.dropFirst(10).prefix(10) { report.add(record) }
-        report.progress(progress(2, offered: 20))  // written to the removed file
+        tick(report, progress(2, offered: 20))  // written to the removed file
         let problem = try #require(report.newFolderProblem())
         #expect(problem.contains("was removed during the run"))
         #expect(report.newFolderProblem() == nil, "reported once")
@@ -66,7 +72,7 @@ import Testing
     @Test func anIntactFolderNeedsNoFallback() throws {
         let report = try RunReport(base: base.path, name: "kept", start: ReportFixtures.start, clock: ReportFixtures.clock)
         for record in answered(5) { report.add(record) }
-        report.progress(progress(1, offered: 5))
+        tick(report, progress(1, offered: 5))
         let fallback = base.appendingPathComponent("fallback")
         try report.finish(result: result(offered: 5), plan: plan, profile: nil, thresholds: [], fallbackBase: fallback)
         #expect(report.writtenTo.path == report.directory.path && report.fallbackReason == nil)
@@ -77,7 +83,7 @@ import Testing
     @Test func aReportThatCannotBeWrittenAtTheEndGoesToTheFallback() throws {
         let report = try RunReport(base: base.path, name: "blocked", start: ReportFixtures.start, clock: ReportFixtures.clock)
         for record in answered(5) { report.add(record) }
-        report.progress(progress(1, offered: 5))
+        tick(report, progress(1, offered: 5))
         // The folder and calls.csv are in place, but timeline.csv cannot be written.
         try FileManager.default.createDirectory(
             at: report.directory.appendingPathComponent("timeline.csv"), withIntermediateDirectories: false)
