@@ -6,22 +6,22 @@ import Testing
     static let greeting = Array("Content-Type: auth/request\n\n".utf8)
     static let accepted = Array("Content-Type: command/reply\nReply-Text: +OK accepted\n\n".utf8)
 
-    @Test func helpAndVersion() throws {
-        let help = try CLIRunner.run(["--help"])
+    @Test func helpAndVersion() async throws {
+        let help = try await CLIRunner.run(["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("api HOST[:PORT] COMMAND..."))
-        let apiHelp = try CLIRunner.run(["api", "--help"])
+        let apiHelp = try await CLIRunner.run(["api", "--help"])
         #expect(apiHelp.status == 0)
         #expect(apiHelp.stdout.contains("--password-env VAR"))
-        let version = try CLIRunner.run(["--version"])
+        let version = try await CLIRunner.run(["--version"])
         #expect(version.status == 0)
         #expect(version.stdout.hasPrefix("switchy "))
     }
 
-    @Test func serverDownExitsThreeWithOneLineNamingHostAndPort() throws {
+    @Test func serverDownExitsThreeWithOneLineNamingHostAndPort() async throws {
         let peer = try ScriptedPeer(steps: [])
         peer.stop()  // nothing listens on this port any more
-        let result = try CLIRunner.run(["api", "127.0.0.1:\(peer.port)", "status"])
+        let result = try await CLIRunner.run(["api", "127.0.0.1:\(peer.port)", "status"])
         #expect(result.status == 3)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
@@ -30,25 +30,25 @@ import Testing
         #expect(lines.first?.contains("connection refused") == true)
     }
 
-    @Test func printsTheBodyLikeFsCli() throws {
+    @Test func printsTheBodyLikeFsCli() async throws {
         let status = try #require(try CaptureFrames.frames("01").first { $0.contentType == .apiResponse })
         let peer = try ScriptedPeer(steps: [
             .write(Self.greeting), .readCommand, .write(Self.accepted), .readCommand, .write(status.rawBytes),
         ])
-        let result = try CLIRunner.run(["api", "127.0.0.1:\(peer.port)", "status"])
+        let result = try await CLIRunner.run(["api", "127.0.0.1:\(peer.port)", "status"])
         #expect(result.status == 0)
         #expect(result.stdout == status.bodyText)
         #expect(peer.commands == ["auth ClueCon\n\n", "api status\n\n"])
     }
 
-    @Test func aBodyWithoutNewlineGetsOneAndErrExitsOne() throws {
+    @Test func aBodyWithoutNewlineGetsOneAndErrExitsOne() async throws {
         let frames = try CaptureFrames.frames("01").filter { $0.contentType == .apiResponse }
         let getvar = frames[1]  // "192.0.2.2", no trailing newline
         let unknown = frames[2]  // "-ERR not_a_real_command Command not found!\n"
         let first = try ScriptedPeer(steps: [
             .write(Self.greeting), .readCommand, .write(Self.accepted), .readCommand, .write(getvar.rawBytes),
         ])
-        let ok = try CLIRunner.run(["api", "127.0.0.1:\(first.port)", "global_getvar", "local_ip_v4"])
+        let ok = try await CLIRunner.run(["api", "127.0.0.1:\(first.port)", "global_getvar", "local_ip_v4"])
         #expect(ok.status == 0)
         #expect(ok.stdout == "192.0.2.2\n")
         #expect(first.commands.last == "api global_getvar local_ip_v4\n\n")
@@ -56,14 +56,14 @@ import Testing
         let second = try ScriptedPeer(steps: [
             .write(Self.greeting), .readCommand, .write(Self.accepted), .readCommand, .write(unknown.rawBytes),
         ])
-        let failed = try CLIRunner.run(["api", "127.0.0.1:\(second.port)", "not_a_real_command"])
+        let failed = try await CLIRunner.run(["api", "127.0.0.1:\(second.port)", "not_a_real_command"])
         #expect(failed.status == 1)
         #expect(failed.stdout == "-ERR not_a_real_command Command not found!\n")
     }
 
-    @Test func wrongPasswordExitsThreeAndNeverPrintsThePassword() throws {
+    @Test func wrongPasswordExitsThreeAndNeverPrintsThePassword() async throws {
         let peer = try ScriptedPeer.replay("07")
-        let result = try CLIRunner.run(
+        let result = try await CLIRunner.run(
             ["api", "127.0.0.1:\(peer.port)", "status", "--password-env", "LAB_PW"],
             environment: ["LAB_PW": "wrong"])
         #expect(result.status == 3)
@@ -82,8 +82,8 @@ import Testing
         ["api", "--bogus", "127.0.0.1", "status"],
         ["no-such-subcommand"],
     ])
-    func badUsageExitsTwo(arguments: [String]) throws {
-        let result = try CLIRunner.run(arguments)
+    func badUsageExitsTwo(arguments: [String]) async throws {
+        let result = try await CLIRunner.run(arguments)
         #expect(result.status == 2)
         #expect(!result.stderr.isEmpty)
     }

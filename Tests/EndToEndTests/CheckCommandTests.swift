@@ -15,8 +15,8 @@ import Testing
         return url.path
     }
 
-    @Test func demoIsValidAndSummarised() throws {
-        let result = try CLIRunner.run(["check", Self.profiles.appendingPathComponent("demo.json5").path])
+    @Test func demoIsValidAndSummarised() async throws {
+        let result = try await CLIRunner.run(["check", Self.profiles.appendingPathComponent("demo.json5").path])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         for fact in ["profile demo", "sim-1", "sim-2", "rate:       20 calls/s", "limit:      100", "hold:       3 s",
@@ -26,16 +26,16 @@ import Testing
         }
     }
 
-    @Test func everyShippedProfilePasses() throws {
+    @Test func everyShippedProfilePasses() async throws {
         for name in ["demo", "smoke", "stress", "mix"] {
-            let result = try CLIRunner.run(
+            let result = try await CLIRunner.run(
                 ["check", Self.profiles.appendingPathComponent("\(name).json5").path], environment: ["ESL_PASSWORD": "x"])
             #expect(result.status == 0, "\(name): \(result.stderr)")
         }
     }
 
-    @Test func overridesShowInTheSummaryAndPasswordsDoNot() throws {
-        let result = try CLIRunner.run(
+    @Test func overridesShowInTheSummaryAndPasswordsDoNot() async throws {
+        let result = try await CLIRunner.run(
             ["check", Self.profiles.appendingPathComponent("smoke.json5").path, "--slave", "10.9.8.7:8022",
              "--slave", "[::1]", "--rate", "4", "--limit", "33", "--duration", "auto", "--run-time", "9",
              "--max-offered", "20", "--out", "/tmp/switchy-out", "--password-env", "LAB_PW"],
@@ -48,11 +48,11 @@ import Testing
         #expect(!result.stdout.contains("secret") && !result.stderr.contains("secret"))
     }
 
-    @Test func slaveOnTheCommandLineNeedsNoneOfTheFilesPasswords() throws {
+    @Test func slaveOnTheCommandLineNeedsNoneOfTheFilesPasswords() async throws {
         let path = try Self.temporaryProfile(
             "{ slaves: [{ host: 'fs', password: 'env:SWITCHY_CHECK_UNSET' }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try CLIRunner.run(["check", path, "--slave", "lab.example", "--password-env", "LAB_PW"], environment: ["LAB_PW": "x"])
+        let result = try await CLIRunner.run(["check", path, "--slave", "lab.example", "--password-env", "LAB_PW"], environment: ["LAB_PW": "x"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("lab.example:8021  password env:LAB_PW"))
     }
@@ -96,10 +96,10 @@ import Testing
         // NUL bytes.
         ("\u{0}\u{0}{}", "1:1", "unexpected byte 0x0"),
     ])
-    func aBadProfileExitsTwoWithOneLineNamingFileAndField(text: String, field: String, message: String) throws {
+    func aBadProfileExitsTwoWithOneLineNamingFileAndField(text: String, field: String, message: String) async throws {
         let path = try Self.temporaryProfile(text)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try CLIRunner.run(["check", path])
+        let result = try await CLIRunner.run(["check", path])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
@@ -110,11 +110,11 @@ import Testing
     }
 
     /// Bytes that are not UTF-8 text at all: one line, exit 2, never a crash.
-    @Test func binaryGarbageExitsTwoWithOneLine() throws {
+    @Test func binaryGarbageExitsTwoWithOneLine() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-check-\(UUID()).json5")
         defer { try? FileManager.default.removeItem(at: url) }
         try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0xFF, 0xFE, 0x00, 0xC3, 0x28]).write(to: url)
-        let result = try CLIRunner.run(["check", url.path])
+        let result = try await CLIRunner.run(["check", url.path])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.split(separator: "\n").count == 1)
@@ -141,20 +141,20 @@ import Testing
         // Two profiles.
         ["check", "PROFILE", "PROFILE"],
     ])
-    func badUsageExitsTwoWithOneLine(arguments: [String]) throws {
+    func badUsageExitsTwoWithOneLine(arguments: [String]) async throws {
         let demo = Self.profiles.appendingPathComponent("demo.json5").path
-        let result = try CLIRunner.run(arguments.map { $0 == "PROFILE" ? demo : $0 })
+        let result = try await CLIRunner.run(arguments.map { $0 == "PROFILE" ? demo : $0 })
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
-    @Test func help() throws {
-        let result = try CLIRunner.run(["check", "--help"])
+    @Test func help() async throws {
+        let result = try await CLIRunner.run(["check", "--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: switchy check PROFILE"))
         #expect(result.stdout.contains("--max-offered N"))
-        let top = try CLIRunner.run(["--help"])
+        let top = try await CLIRunner.run(["--help"])
         #expect(top.stdout.contains("check PROFILE"))
     }
 }

@@ -11,28 +11,28 @@ import Testing
         return try SimSlave.start(configuration)
     }
 
-    @Test func printsEventsUntilTheCount() throws {
+    @Test func printsEventsUntilTheCount() async throws {
         let sim = try slave()
         defer { sim.stop() }
-        let result = try CLIRunner.run(["events", "127.0.0.1:\(sim.port)", "HEARTBEAT", "--count", "2"])
+        let result = try await CLIRunner.run(["events", "127.0.0.1:\(sim.port)", "HEARTBEAT", "--count", "2"])
         #expect(result.status == 0, "\(result.stderr)")
         let events = result.stdout.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         #expect(events.count == 2)
         #expect(events.allSatisfy { $0.hasPrefix("Event-Name: HEARTBEAT\n") && $0.contains("\nSession-Count: ") })
     }
 
-    @Test func statsPrintOnlyTheRates() throws {
+    @Test func statsPrintOnlyTheRates() async throws {
         let sim = try slave()
         defer { sim.stop() }
-        let result = try CLIRunner.run(["events", "127.0.0.1:\(sim.port)", "--count", "3", "--stats"])
+        let result = try await CLIRunner.run(["events", "127.0.0.1:\(sim.port)", "--count", "3", "--stats"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("3 events in ") && result.stdout.contains("events/s") && result.stdout.contains("MB/s"))
     }
 
-    @Test func aDownServerExitsThree() throws {
+    @Test func aDownServerExitsThree() async throws {
         let closed = try ScriptedPeer(steps: [])
         closed.stop()
-        let result = try CLIRunner.run(["events", "127.0.0.1:\(closed.port)", "--count", "1"])
+        let result = try await CLIRunner.run(["events", "127.0.0.1:\(closed.port)", "--count", "1"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("127.0.0.1:\(closed.port)"))
     }

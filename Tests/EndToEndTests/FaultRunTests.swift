@@ -15,13 +15,13 @@ import Testing
     /// A malformed frame on sim-2's event connection (after its 40th event, about half
     /// a second in): the connection is reset, its calls in flight are lost, it
     /// reconnects and takes calls again; the error is on stderr and in summary.json.
-    @Test func aMalformedFrameResetsTheConnectionAndTheSlaveComesBack() throws {
+    @Test func aMalformedFrameResetsTheConnectionAndTheSlaveComesBack() async throws {
         let scenario = try RunScenario("""
             { name: 'malformed', slaves: [{ sim: { answer_delay: 0.1, sps: 200 } },
                                           { sim: { answer_delay: 0.1, sps: 200, faults: { malformed_after_events: 40 } } }],
               call: { dest: "echo@{sip}", originate_timeout: 2 }, load: { rate: 10, limit: 100, duration: 2, run_time: 4 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 1, "the default threshold lost == 0 fails: \(result.stderr)")
         #expect(result.stderr.contains("sim-2 went down") && result.stderr.contains("protocol violation"), "\(result.stderr)")
         #expect(result.stderr.contains("sim-2 is back"))
@@ -45,14 +45,14 @@ import Testing
     /// end of the run. Then its held-back events arrive: those of the calls already
     /// recorded change nothing (each call is one row), the later calls end normally.
     /// sim-1's limit keeps sending sim-2 calls while it is stalled.
-    @Test func aStalledSlavesCallsAreLostAfterTheBoundAndItsLateEventsChangeNothing() throws {
+    @Test func aStalledSlavesCallsAreLostAfterTheBoundAndItsLateEventsChangeNothing() async throws {
         let scenario = try RunScenario("""
             { name: 'stall', slaves: [{ sim: { answer_delay: 0.1, sps: 200 }, limit: 6 },
                                       { sim: { answer_delay: 0.1, sps: 200, faults: { stall_after_events: 20, stall_seconds: 6.5 } } }],
               call: { dest: "echo@{sip}", originate_timeout: 2 },
               load: { rate: 10, limit: 100, duration: 1, run_time: 4, lost_after: 1, grace: 30 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 1, "the default threshold lost == 0 fails: \(result.stderr)")
         #expect(result.stderr.contains("✗ lost == 0"))
         let (_, rows) = try scenario.reports()
@@ -70,14 +70,14 @@ import Testing
     /// sim-2 silently loses every 5th event it should send (as FreeSWITCH does when a
     /// client falls behind): a call whose CHANNEL_DESTROY never comes is lost
     /// `lost_after` past its expected end, with that reason, long before `grace`.
-    @Test func callsWhoseEventsAreLostSilentlyAreClosedAsLostAfterTheBound() throws {
+    @Test func callsWhoseEventsAreLostSilentlyAreClosedAsLostAfterTheBound() async throws {
         let scenario = try RunScenario("""
             { name: 'lose', slaves: [{ sim: { answer_delay: 0.1, sps: 200 } },
                                      { sim: { answer_delay: 0.1, sps: 200, faults: { lose_every_nth: 5 } } }],
               call: { dest: "echo@{sip}", originate_timeout: 2 },
               load: { rate: 10, limit: 100, duration: 1, run_time: 3, lost_after: 1, grace: 60 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 1, "the default threshold lost == 0 fails: \(result.stderr)")
         let (_, rows) = try scenario.reports()
         let lost = rows.filter { $0["outcome"] == "lost" }
@@ -99,12 +99,12 @@ import Testing
         // `text/rude-rejection` instead of the greeting.
         ("rude_rejection", "rejected by the server's inbound ACL"),
     ])
-    func aSlaveRefusingUsAtStartExitsThreeNamingIt(fault: String, message: String) throws {
+    func aSlaveRefusingUsAtStartExitsThreeNamingIt(fault: String, message: String) async throws {
         let scenario = try RunScenario("""
             { name: 'refused', slaves: [{ sim: {} }, { sim: { faults: { \(fault): true } } }],
               call: { dest: "echo@{sip}" }, load: { rate: 5, limit: 5, run_time: 1 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("sim-2: ") && result.stderr.contains(message), "\(result.stderr)")
         #expect(!result.stderr.contains("target"), "no call was offered")
@@ -118,12 +118,12 @@ import Testing
     /// An event count, not `drop_at`: that time runs from the simulator's start, before
     /// preflight, and on a busy machine a slow preflight left the drop only a few calls
     /// in, or none (see ``aRemoteSlaveRefusingOurPasswordIsNamedAndThePasswordNeverShown()``).
-    @Test func aSlaveRefusingTheReconnectionStaysDownForTheRestOfTheRun() throws {
+    @Test func aSlaveRefusingTheReconnectionStaysDownForTheRestOfTheRun() async throws {
         let scenario = try RunScenario("""
             { name: 'refuse-again', slaves: [{ sim: { sps: 100 } }, { sim: { sps: 100, faults: { drop_after_events: 30, refuse_reconnect: true } } }],
               call: { dest: "echo@{sip}" }, load: { rate: 20, limit: 100, duration: 5, run_time: 3 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 1, "the default threshold lost == 0 fails: \(result.stderr)")
         #expect(result.stderr.contains("sim-2 went down"))
         #expect(
@@ -153,7 +153,7 @@ import Testing
     /// took up to 1 s (the drop came 5 calls in); past 1.5 s nothing is in flight at the
     /// drop, or it comes during preflight (exit 3), or, with no connection open then,
     /// never (exit 0).
-    @Test func aRemoteSlaveRefusingOurPasswordIsNamedAndThePasswordNeverShown() throws {
+    @Test func aRemoteSlaveRefusingOurPasswordIsNamedAndThePasswordNeverShown() async throws {
         let password = "pw-" + UUID().uuidString
         var configuration = SimConfiguration()
         configuration.password = password
@@ -170,7 +170,7 @@ import Testing
             { name: 'lab-refuses', slaves: [{ sim: { sps: 100 } }, { host: "127.0.0.1", port: \(lab.port), password: "\(password)" }],
               call: { dest: "echo@{sip}" }, load: { rate: 20, limit: 100, duration: 5, run_time: 3 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 1, "the default threshold lost == 0 fails: \(result.stderr)")
         #expect(result.stderr.contains("\(endpoint) refused the reconnection (\(endpoint): authentication failed"), "\(result.stderr)")
         let (_, rows) = try scenario.reports()

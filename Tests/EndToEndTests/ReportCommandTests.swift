@@ -13,14 +13,14 @@ import Testing
     }
 
     /// Runs a short scenario named `name` and returns its run folder.
-    func run(_ name: String, rate: Int) throws -> URL {
+    func run(_ name: String, rate: Int) async throws -> URL {
         let profile = folder.appendingPathComponent("\(name).json5")
         try """
             { name: '\(name)', slaves: [{ sim: { answer_delay: 0.05 } }], call: { dest: "echo@{sip}" },
               load: { rate: \(rate), limit: 50, duration: 1, run_time: 1 } }
             """.write(to: profile, atomically: true, encoding: .utf8)
         let results = folder.appendingPathComponent("results-\(name)")
-        let result = try CLIRunner.run(["run", profile.path, "--out", results.path, "--quiet"])
+        let result = try await CLIRunner.run(["run", profile.path, "--out", results.path, "--quiet"])
         try #require(result.status == 0, "\(result.stderr)")
         return try #require(try FileManager.default.contentsOfDirectory(at: results, includingPropertiesForKeys: nil).first)
     }
@@ -34,10 +34,10 @@ import Testing
         try String(contentsOf: folder.appendingPathComponent("calls.csv"), encoding: .utf8).split(separator: "\n").count - 1
     }
 
-    @Test func rerendersOneRun() throws {
-        let source = try run("solo", rate: 10)
+    @Test func rerendersOneRun() async throws {
+        let source = try await run("solo", rate: 10)
         let out = folder.appendingPathComponent("out")
-        let result = try CLIRunner.run(["report", source.path, "--out", out.path])
+        let result = try await CLIRunner.run(["report", source.path, "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == out.appendingPathComponent("report.html").path + "\n")
         for name in ["calls.csv", "timeline.csv", "summary.json", "report.html"] {
@@ -66,8 +66,8 @@ import Testing
     /// `timeline.csv` counts each answer in the second it happened (not when the call
     /// ended), shows the calls up at the end of each second, and buckets by
     /// `timeline_start_us`: second n holds what calls.csv times in (n − 1, n] s after it.
-    @Test func timelineCountsAnswersWhenTheyHappen() throws {
-        let source = try run("answers", rate: 10)
+    @Test func timelineCountsAnswersWhenTheyHappen() async throws {
+        let source = try await run("answers", rate: 10)
         let start = try #require(try summary(source)["timeline_start_us"] as? Int)
         let lines = try String(contentsOf: source.appendingPathComponent("calls.csv"), encoding: .utf8)
             .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
@@ -99,19 +99,19 @@ import Testing
         #expect(rows.map { Int($0["answered"] ?? "") ?? 0 }.reduce(0, +) == answeredCalls.count)
     }
 
-    @Test func folderWithoutTimelineIsRefused() throws {
-        let source = try run("no-timeline", rate: 5)
+    @Test func folderWithoutTimelineIsRefused() async throws {
+        let source = try await run("no-timeline", rate: 5)
         let timeline = source.appendingPathComponent("timeline.csv")
         try FileManager.default.removeItem(at: timeline)
-        let result = try CLIRunner.run(["report", source.path, "--out", folder.appendingPathComponent("o").path])
+        let result = try await CLIRunner.run(["report", source.path, "--out", folder.appendingPathComponent("o").path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(timeline.path): missing"), "\(result.stderr)")
     }
 
-    @Test func mergesTwoRuns() throws {
-        let (a, b) = (try run("host-a", rate: 10), try run("host-b", rate: 6))
+    @Test func mergesTwoRuns() async throws {
+        let (a, b) = await (try run("host-a", rate: 10), try run("host-b", rate: 6))
         let out = folder.appendingPathComponent("merged")
-        let result = try CLIRunner.run(["report", a.path, b.path, "--out", out.path])
+        let result = try await CLIRunner.run(["report", a.path, b.path, "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("2 run(s)"))
         let (sa, sb, merged) = (try summary(a), try summary(b), try summary(out))
@@ -125,31 +125,31 @@ import Testing
         #expect((merged["merged_from"] as? [Any])?.count == 2)
     }
 
-    @Test func missingFolderIsNamed() throws {
+    @Test func missingFolderIsNamed() async throws {
         let missing = folder.appendingPathComponent("nope").path
-        let result = try CLIRunner.run(["report", missing, "--out", folder.appendingPathComponent("o").path])
+        let result = try await CLIRunner.run(["report", missing, "--out", folder.appendingPathComponent("o").path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(missing): no such run folder"))
     }
 
-    @Test func brokenFileIsNamed() throws {
+    @Test func brokenFileIsNamed() async throws {
         let broken = folder.appendingPathComponent("broken")
         try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
         try "{ \"name\": 1 }".write(to: broken.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
-        let result = try CLIRunner.run(["report", broken.path, "--out", folder.appendingPathComponent("o").path])
+        let result = try await CLIRunner.run(["report", broken.path, "--out", folder.appendingPathComponent("o").path])
         #expect(result.status == 2)
         #expect(result.stderr.contains(broken.appendingPathComponent("summary.json").path + ": field \"name\""))
     }
 
     @Test(arguments: [[], ["--out"], ["a", "--bogus"]])
-    func badUsageExitsTwo(_ arguments: [String]) throws {
-        let result = try CLIRunner.run(["report"] + arguments)
+    func badUsageExitsTwo(_ arguments: [String]) async throws {
+        let result = try await CLIRunner.run(["report"] + arguments)
         #expect(result.status == 2)
         #expect(result.stderr.contains("switchy report --help"))
     }
 
-    @Test func helpExitsZero() throws {
-        let result = try CLIRunner.run(["report", "--help"])
+    @Test func helpExitsZero() async throws {
+        let result = try await CLIRunner.run(["report", "--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE: switchy report"))
     }

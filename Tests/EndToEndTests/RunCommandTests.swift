@@ -6,9 +6,9 @@ import Testing
 /// `switchy run` as a user runs it, against embedded simulated slaves, checking the
 /// exit code, the messages and the reports; every run checks the accounting invariant.
 @Suite(.timeLimit(.minutes(3))) struct RunCommandTests {
-    @Test func constantRateAnswersEveryCall() throws {
+    @Test func constantRateAnswersEveryCall() async throws {
         let scenario = try RunScenario("{ name: 'constant', \(RunScenario.twoSims) load: { rate: 20, limit: 50, duration: 1, run_time: 2 } }")
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         let (summary, rows) = try scenario.reports()
         #expect(summary["offered"] as? Int == 40, "⌊20 × 2⌋, the call due exactly at the end included")
@@ -17,9 +17,9 @@ import Testing
         #expect(result.stderr.contains("answered 40"))
     }
 
-    @Test func callsDueAtTheLimitAreBlockedNotMade() throws {
+    @Test func callsDueAtTheLimitAreBlockedNotMade() async throws {
         let scenario = try RunScenario("{ name: 'limit', \(RunScenario.twoSims) load: { rate: 40, limit: 4, duration: 2, run_time: 2 } }")
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         let (summary, _) = try scenario.reports()
         let offered = try #require(summary["offered"] as? Int)
@@ -30,9 +30,9 @@ import Testing
 
     /// `duration: "auto"` = limit / rate (Erlang): here 20 / 20 = 1 s, enforced by the
     /// server (`execute_on_answer=sched_hangup:+1`, cause ALLOTTED_TIMEOUT).
-    @Test func durationAutoHoldsLimitOverRate() throws {
+    @Test func durationAutoHoldsLimitOverRate() async throws {
         let scenario = try RunScenario("{ name: 'auto', \(RunScenario.twoSims) load: { rate: 20, limit: 20, duration: 'auto', run_time: 1 } }")
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         let (summary, rows) = try scenario.reports()
         let load = (summary["profile"] as? [String: Any])?["load"] as? [String: Any]
@@ -40,40 +40,40 @@ import Testing
         #expect(!rows.isEmpty && rows.allSatisfy { $0["hangup_cause"] == "ALLOTTED_TIMEOUT" })
     }
 
-    @Test func maxOfferedStopsTheRun() throws {
+    @Test func maxOfferedStopsTheRun() async throws {
         let scenario = try RunScenario("{ name: 'max', \(RunScenario.twoSims) load: { rate: 50, limit: 50, duration: 1, max_offered: 7 } }")
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try scenario.reports().summary["offered"] as? Int == 7)
     }
 
     /// `max_offered` counts calls sent: with the limit blocking most due calls, the run
     /// goes on until 20 were offered, the blocked ones apart.
-    @Test func blockedCallsDoNotCountAgainstMaxOffered() throws {
+    @Test func blockedCallsDoNotCountAgainstMaxOffered() async throws {
         let scenario = try RunScenario("{ name: 'cap', \(RunScenario.twoSims) load: { rate: 40, limit: 2, duration: 1, max_offered: 20 } }")
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         let (summary, rows) = try scenario.reports()
         #expect(summary["offered"] as? Int == 20 && rows.count == 20)
         #expect(try #require(summary["blocked"] as? Int) > 0, "calls due at the limit were blocked, and not counted")
     }
 
-    @Test func stagedRampOffersTheIntegral() throws {
+    @Test func stagedRampOffersTheIntegral() async throws {
         let scenario = try RunScenario("""
             { name: 'ramp', \(RunScenario.twoSims)
               load: { ramp: { stages: [{ rate: 10, for: 1 }, { rate: 30, for: 1 }] }, limit: 100, duration: 1 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try scenario.reports().summary["offered"] as? Int == 40, "10 + 30, the call due at the very end included")
     }
 
-    @Test func aFailedThresholdExitsOneAndShowsInJUnit() throws {
+    @Test func aFailedThresholdExitsOneAndShowsInJUnit() async throws {
         let scenario = try RunScenario("""
             { name: 'th', \(RunScenario.twoSims) load: { rate: 10, limit: 50, duration: 1, run_time: 1 },
               thresholds: ["asr >= 0.99"] }
             """)
-        let result = try scenario.run(["--threshold", "answer_ms.p99 < 0"])
+        let result = try await scenario.run(["--threshold", "answer_ms.p99 < 0"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("verdict: FAIL"))
         let (summary, _) = try scenario.reports()
@@ -87,12 +87,12 @@ import Testing
     /// Issue 14 §3: every call rejected (`nosuchuser`: 404) and no thresholds. The
     /// default rules (SIPp's: every call answered, none dropped or lost) fail it, and
     /// every report says which rules judged it.
-    @Test func anAllRejectedRunWithoutThresholdsDoesNotPass() throws {
+    @Test func anAllRejectedRunWithoutThresholdsDoesNotPass() async throws {
         let scenario = try RunScenario("""
             { name: 'nosuchuser', slaves: [{ sim: { answer_delay: 0.1, sps: 200 } }], call: { dest: "nosuchuser@{sip}" },
               load: { rate: 10, limit: 50, duration: 1, run_time: 1 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("no thresholds: judged by the default rules"))
         #expect(result.stderr.contains("✗ asr == 1  (asr was 0, expected == 1)"))
@@ -109,44 +109,44 @@ import Testing
         #expect(html.contains(">FAIL</div>") && !html.contains(">PASS</div>"))
     }
 
-    @Test func aBadThresholdExitsTwoBeforeAnyCall() throws {
+    @Test func aBadThresholdExitsTwoBeforeAnyCall() async throws {
         let scenario = try RunScenario("""
             { name: 'badth', \(RunScenario.twoSims) load: { rate: 10, limit: 50, run_time: 1 }, thresholds: ["asr >= 0.9", "asrr > 1"] }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 2)
         #expect(result.stderr.contains("thresholds[1]") && result.stderr.contains("unknown metric \"asrr\""))
         #expect(!FileManager.default.fileExists(atPath: scenario.results.path))
     }
 
-    @Test func aSlaveDownAtStartExitsThreeNamingIt() throws {
+    @Test func aSlaveDownAtStartExitsThreeNamingIt() async throws {
         let closed = try ScriptedPeer(steps: [])
         closed.stop()
         let scenario = try RunScenario("""
             { name: 'down', slaves: [{ sim: {} }, { host: "127.0.0.1", port: \(closed.port) }],
               call: { dest: "echo@{sip}" }, load: { rate: 5, limit: 5, run_time: 1 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 3)
         #expect(result.stderr.contains("127.0.0.1:\(closed.port)") && result.stderr.contains("connection refused"))
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: scenario.results.path)) ?? []
         #expect(leftovers.isEmpty, "no empty results folder is left behind")
     }
 
-    @Test func anUnwritableResultsFolderExitsTwoBeforeAnyCall() throws {
+    @Test func anUnwritableResultsFolderExitsTwoBeforeAnyCall() async throws {
         let scenario = try RunScenario("{ name: 'ro', \(RunScenario.twoSims) load: { rate: 5, limit: 5, run_time: 1 } }")
         // A results "folder" under a regular file cannot be created.
         let file = scenario.folder.appendingPathComponent("not-a-folder")
         try "x".write(to: file, atomically: true, encoding: .utf8)
-        let result = try CLIRunner.run(["run", scenario.profile.path, "--out", file.appendingPathComponent("results").path])
+        let result = try await CLIRunner.run(["run", scenario.profile.path, "--out", file.appendingPathComponent("results").path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("not-a-folder") && result.stderr.contains("cannot write the results folder"))
         #expect(!result.stderr.contains("target"), "no call was offered")
     }
 
-    @Test func aBadProfileExitsTwoNamingTheField() throws {
+    @Test func aBadProfileExitsTwoNamingTheField() async throws {
         let scenario = try RunScenario("{ name: 'bad', \(RunScenario.twoSims) load: { rate: -5, limit: 5, run_time: 1 } }")
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 2)
         #expect(result.stderr.contains("load.rate"))
         #expect(result.stderr.contains(scenario.profile.lastPathComponent))
@@ -157,12 +157,12 @@ import Testing
     /// sim-2 drops its event connection once it has sent it 150 events (about seven
     /// calls in, whatever the machine's speed) and accepts new ones: it is reconnected,
     /// subscribed again, and answers the calls offered after that.
-    @Test func aSlaveDroppingMidRunLosesItsCallsAndTheRunGoesOn() throws {
+    @Test func aSlaveDroppingMidRunLosesItsCallsAndTheRunGoesOn() async throws {
         let scenario = try RunScenario("""
             { name: 'drop', slaves: [{ sim: { sps: 100 } }, { sim: { sps: 100, faults: { drop_once_after_events: 150 } } }],
               call: { dest: "echo@{sip}" }, load: { rate: 20, limit: 100, duration: 5, run_time: 3 }, }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 1, "the default threshold lost == 0 fails: \(result.stderr)")
         #expect(result.stderr.contains("✗ lost == 0"))
         #expect(result.stderr.contains("sim-2 went down"))
@@ -185,7 +185,7 @@ import Testing
     /// `prepare` sets the limits of each remote slave for the run (and preflight reads
     /// them back), then puts the slave's own back and says so; a simulated slave keeps
     /// the limits of its own `sim` options.
-    @Test func prepareSetsTheLimitsOfRemoteSlavesOnly() throws {
+    @Test func prepareSetsTheLimitsOfRemoteSlavesOnly() async throws {
         var configuration = SimConfiguration()
         configuration.switchname = "remote"
         configuration.timing.sessionsPerSecond = 30
@@ -197,7 +197,7 @@ import Testing
               call: { dest: "echo@192.0.2.1" }, load: { rate: 10, limit: 20, duration: 1, run_time: 1 },
               prepare: { sps: 777, max_sessions: 4321 } }
             """)
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 0, "\(result.stderr)")
         let slaves = try #require(try scenario.reports().summary["slaves"] as? [String: [String: Any]])
         let remoteFacts = try #require(slaves["127.0.0.1:\(remote.port)"], "\(slaves.keys)")
@@ -212,15 +212,15 @@ import Testing
         #expect(result.stderr.contains("fsctl sps 30 → 777 for the run, put back"))
     }
 
-    @Test func sigintMidRunWritesCompleteReportsAndExitsFour() throws {
+    @Test func sigintMidRunWritesCompleteReportsAndExitsFour() async throws {
         let scenario = try RunScenario("{ name: 'int', \(RunScenario.twoSims) load: { rate: 20, limit: 100, duration: 30, run_time: 60 } }")
         let running = try CLIRunner.start(["run", scenario.profile.path, "--out", scenario.results.path])
         // The first progress line comes after a second of offering.
-        #expect(running.waitForError(containing: "target"))
+        #expect(await running.waitForError(containing: "target"))
         running.signal(SIGINT)
-        #expect(running.waitForError(containing: "stopping"))
+        #expect(await running.waitForError(containing: "stopping"))
         running.signal(SIGINT)  // the second one hangs up at once
-        let result = running.wait()
+        let result = await running.finished()
         #expect(result.status == 4, "\(result.stderr)")
         let (summary, rows) = try scenario.reports()
         #expect(summary["interrupted"] as? Bool == true)

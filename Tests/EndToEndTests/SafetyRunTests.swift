@@ -16,9 +16,9 @@ import Testing
 
     // MARK: A slave over its sessions-per-second
 
-    @Test func overSessionsPerSecondOnPurposeFailsCallsWithDestinationOutOfOrder() throws {
+    @Test func overSessionsPerSecondOnPurposeFailsCallsWithDestinationOutOfOrder() async throws {
         let scenario = try RunScenario("{ name: 'sps', \(Self.overSPS) preflight: 'warn' }")
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 1, "the default threshold failed == 0 fails: \(result.stderr)")
         #expect(result.stderr.contains("warning: sim-1:") && result.stderr.contains("sessions-per-second limit (5)"))
         let (summary, rows) = try scenario.reports()
@@ -35,9 +35,9 @@ import Testing
         #expect(result.stderr.contains("DESTINATION_OUT_OF_ORDER \(failed.count)"), "in the summary table")
     }
 
-    @Test func overSessionsPerSecondIsRefusedBeforeAnyCallByDefault() throws {
+    @Test func overSessionsPerSecondIsRefusedBeforeAnyCallByDefault() async throws {
         let scenario = try RunScenario("{ name: 'spsrefused', \(Self.overSPS) }")
-        let result = try scenario.run()
+        let result = try await scenario.run()
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("sim-1") && result.stderr.contains("sessions-per-second limit (5)"))
         #expect(result.stderr.contains("raise it with its sim.sps"))
@@ -51,12 +51,12 @@ import Testing
     static let interruptible = "load: { rate: 20, limit: 100, duration: 1, run_time: 60 } }"
 
     @Test(arguments: [SIGINT, SIGTERM])
-    func oneSignalMidRunDrainsAndExitsFour(signal: Int32) throws {
+    func oneSignalMidRunDrainsAndExitsFour(signal: Int32) async throws {
         let scenario = try RunScenario("{ name: 'drain', \(RunScenario.twoSims) \(Self.interruptible)")
         let running = try CLIRunner.start(["run", scenario.profile.path, "--out", scenario.results.path])
-        #expect(running.waitForError(containing: "target"))
+        #expect(await running.waitForError(containing: "target"))
         running.signal(signal)
-        let result = running.wait()
+        let result = await running.finished()
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("stopping: no more calls; waiting for calls to end"))
         #expect(!result.stderr.contains("hanging up"), "one signal drains, it does not hang up")
@@ -83,16 +83,16 @@ import Testing
         #expect(html.contains(">INTERRUPTED</div>") && !html.contains(">PASS</div>"))
     }
 
-    @Test func sigtermThenSigintHangsUpAtOnceAndExitsFour() throws {
+    @Test func sigtermThenSigintHangsUpAtOnceAndExitsFour() async throws {
         let scenario = try RunScenario("""
             { name: 'termint', \(RunScenario.twoSims) load: { rate: 20, limit: 100, duration: 30, run_time: 60 } }
             """)
         let running = try CLIRunner.start(["run", scenario.profile.path, "--out", scenario.results.path])
-        #expect(running.waitForError(containing: "target"))
+        #expect(await running.waitForError(containing: "target"))
         running.signal(SIGTERM)
-        #expect(running.waitForError(containing: "stopping"))
+        #expect(await running.waitForError(containing: "stopping"))
         running.signal(SIGINT)
-        let result = running.wait()
+        let result = await running.finished()
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("hanging up the calls of this run now"))
         let (summary, rows) = try scenario.reports()
@@ -102,18 +102,18 @@ import Testing
 
     // MARK: The results folder
 
-    @Test func resultsFolderRemovedMidRunGoesToTheFallbackWithEveryRow() throws {
+    @Test func resultsFolderRemovedMidRunGoesToTheFallbackWithEveryRow() async throws {
         let scenario = try RunScenario("{ name: 'vanish', \(RunScenario.twoSims) \(Self.interruptible)")
         let temporary = scenario.folder.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
         let running = try CLIRunner.start(
             ["run", scenario.profile.path, "--out", scenario.results.path], environment: ["TMPDIR": temporary.path])
-        #expect(running.waitForError(containing: "target"))
+        #expect(await running.waitForError(containing: "target"))
         try FileManager.default.removeItem(at: scenario.results)
         // Seen by the next per-second check, while calls are still being offered.
-        #expect(running.waitForError(containing: "was removed during the run"))
+        #expect(await running.waitForError(containing: "was removed during the run"))
         running.signal(SIGINT)
-        let result = running.wait()
+        let result = await running.finished()
         #expect(result.status == 4, "the run's own verdict (here: interrupted): \(result.stderr)")
         let fallback = temporary.appendingPathComponent("switchy-results")
         let folder = try scenario.runFolder(under: fallback)
@@ -136,19 +136,19 @@ import Testing
         let running: CLIRunner.Running
         let port: Int
 
-        init(password: String) throws {
+        init(password: String) async throws {
             running = try CLIRunner.start(["sim", "--port", "0", "--password", password])
             // The notice comes after the slave's line.
-            guard running.waitForError(containing: "loopback only"),
-                let output = running.waitForOutput(containing: "\n"),
+            guard await running.waitForError(containing: "loopback only"),
+                let output = await running.waitForOutput(containing: "\n"),
                 let port = output.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
             else { throw SimFailed() }
             self.port = port
         }
 
+        /// Stops it (SIGINT); it exits at once, and its end is not waited for.
         func stop() {
             running.signal(SIGINT)
-            _ = running.wait()
         }
 
         struct SimFailed: Error {}
@@ -165,17 +165,17 @@ import Testing
         return outputs
     }
 
-    @Test func passwordsNeverAppearInAnyOutputOrReport() throws {
+    @Test func passwordsNeverAppearInAnyOutputOrReport() async throws {
         let password = "Pw-\(UUID().uuidString.prefix(13))-secret"
         let wrong = "Wrong-\(UUID().uuidString.prefix(13))-secret"
-        let sim = try SimProcess(password: password)
+        let sim = try await SimProcess(password: password)
         defer { sim.stop() }
         let slave = "host: '127.0.0.1', port: \(sim.port)"
         let load = "call: { dest: 'echo@192.0.2.10' }, load: { rate: 10, limit: 20, duration: 1, run_time: 1 }"
 
         // 1. env:VAR in the profile.
         let viaEnv = try RunScenario("{ name: 'pwenv', slaves: [{ \(slave), password: 'env:SWITCHY_TEST_PW' }], \(load) }")
-        let envRun = try CLIRunner.run(
+        let envRun = try await CLIRunner.run(
             ["run", viaEnv.profile.path, "--out", viaEnv.results.path], environment: ["SWITCHY_TEST_PW": password])
         #expect(envRun.status == 0, "\(envRun.stderr)")
         let (envSummary, _) = try viaEnv.reports()
@@ -185,13 +185,13 @@ import Testing
         // 2. file:PATH in the profile, relative to it.
         let viaFile = try RunScenario("{ name: 'pwfile', slaves: [{ \(slave), password: 'file:lab.pw' }], \(load) }")
         try (password + "\n").write(to: viaFile.folder.appendingPathComponent("lab.pw"), atomically: true, encoding: .utf8)
-        let fileRun = try CLIRunner.run(["run", viaFile.profile.path, "--out", viaFile.results.path])
+        let fileRun = try await CLIRunner.run(["run", viaFile.profile.path, "--out", viaFile.results.path])
         #expect(fileRun.status == 0, "\(fileRun.stderr)")
         _ = try viaFile.reports()
 
         // 3. --password-env for --slave.
         let viaOption = try RunScenario("{ name: 'pwopt', slaves: [{ host: 'unused' }], \(load) }")
-        let optionRun = try CLIRunner.run(
+        let optionRun = try await CLIRunner.run(
             ["run", viaOption.profile.path, "--out", viaOption.results.path, "--slave", "127.0.0.1:\(sim.port)",
              "--password-env", "LAB_PW"],
             environment: ["LAB_PW": password])
@@ -200,7 +200,7 @@ import Testing
 
         // 4. A slave refusing the password: the error path prints, the password does not.
         let refused = try RunScenario("{ name: 'pwbad', slaves: [{ \(slave), password: 'env:SWITCHY_TEST_PW' }], \(load) }")
-        let refusedRun = try CLIRunner.run(
+        let refusedRun = try await CLIRunner.run(
             ["run", refused.profile.path, "--out", refused.results.path], environment: ["SWITCHY_TEST_PW": wrong])
         #expect(refusedRun.status == 3, "\(refusedRun.stderr)")
         #expect(refusedRun.stderr.contains("127.0.0.1:\(sim.port)") && refusedRun.stderr.contains("authentication failed"))
@@ -214,13 +214,13 @@ import Testing
 
     // MARK: switchy sim
 
-    @Test func simListensOnLoopbackOnlyByDefaultAndSaysSo() throws {
-        let sim = try SimProcess(password: "ClueCon")
+    @Test func simListensOnLoopbackOnlyByDefaultAndSaysSo() async throws {
+        let sim = try await SimProcess(password: "ClueCon")
         // /proc/net/tcp: the listening socket's local address is 127.0.0.1 (0100007F).
         let table = Self.procNetTCP()
         let port = String(format: "%04X", sim.port)
         sim.running.signal(SIGINT)
-        let result = sim.running.wait()
+        let result = await sim.running.finished()
         let listening = table.split(separator: "\n").filter { $0.contains(":\(port) ") && $0.contains(" 0A ") }
         #expect(listening.count == 1 && listening.allSatisfy { $0.contains(" 0100007F:\(port) ") }, "\(listening)")
         #expect(result.status == 0)
@@ -238,11 +238,11 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test func simOnAnotherAddressWarnsThatItIsExposed() throws {
+    @Test func simOnAnotherAddressWarnsThatItIsExposed() async throws {
         let running = try CLIRunner.start(["sim", "--port", "0", "--host", "0.0.0.0"])
-        #expect(running.waitForError(containing: "warning"))
+        #expect(await running.waitForError(containing: "warning"))
         running.signal(SIGINT)
-        let result = running.wait()
+        let result = await running.finished()
         #expect(result.status == 0)
         #expect(result.stderr.contains("switchy sim: warning: listening on 0.0.0.0: anyone who can reach this machine can connect"))
     }

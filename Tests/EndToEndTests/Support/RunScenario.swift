@@ -24,8 +24,8 @@ struct RunScenario {
         try text.write(to: profile, atomically: true, encoding: .utf8)
     }
 
-    func run(_ extra: [String] = []) throws -> CLIRunner.Result {
-        try CLIRunner.run(["run", profile.path, "--out", results.path, "--quiet"] + extra)
+    func run(_ extra: [String] = []) async throws -> CLIRunner.Result {
+        try await CLIRunner.run(["run", profile.path, "--out", results.path, "--quiet"] + extra)
     }
 
     /// The only run folder (under `base`, by default ``results``).
