@@ -23,7 +23,7 @@ import ESL
 /// name and `Unique-ID` are read as bytes, legs and calls are keyed by a uuid's 128
 /// bits (``UUIDKey``), and the leg is updated in place in its dictionary.
 struct CallTracker {
-    private(set) var sessions: [UUIDKey: Session] = [:]
+    private(set) var sessions = LegTable()
     /// Call key → the call's uuid and its legs' keys, originating leg first.
     private(set) var calls: [UUIDKey: Legs] = [:]
     private var ended = RecentSet(capacity: 65_536)
@@ -86,21 +86,27 @@ struct CallTracker {
     /// Applies one event (see ``apply(_:kind:now:)``), leaving the leg in place.
     mutating func update(with event: Event, kind: Kind, now: Int64) -> Update? {
         guard kind.isChannel, let key = UUIDKey(event, "Unique-ID") else { return nil }
-        if let index = sessions.index(forKey: key) {
+        if let slot = sessions.slot(of: key) {
             // A tracked leg is never among the ended ones (`forget` moves it there),
             // unless its ended call is kept; only a destroyed leg can belong to one.
-            let callKey = sessions.values[index].callKey
-            if sessions.values[index].state == .destroyed, calls[callKey]?.ended == true { return nil }
-            Self.update(&sessions.values[index], kind: kind, event: event, now: now, keepVariables: keepVariables)
-            let destroyed = sessions.values[index].state == .destroyed
+            let callKey = sessions[slot: slot].callKey
+            if sessions[slot: slot].state == .destroyed, calls[callKey]?.ended == true { return nil }
+            Self.update(&sessions[slot: slot], kind: kind, event: event, now: now, keepVariables: keepVariables)
+            let destroyed = sessions[slot: slot].state == .destroyed
             return Update(key: key, callKey: callKey, endedCall: destroyed ? endCall(callKey) : nil)
         }
         guard !ended.contains(key) else { return nil }
         // Only an event with channel variables says which call a leg belongs to;
         // CHANNEL_STATE, CODEC and the like (no variables) wait for one.
         guard event.contains("variable_uuid"), let uuid = event.uniqueID else { return nil }
-        let callUUID = event["variable_sip_h_X-switchy_orig"] ?? uuid
-        let callKey = UUIDKey(callUUID)
+        // One `String` per call where it can be: the originating leg's call uuid is its
+        // own, and a later leg takes its call's.
+        var callUUID = uuid
+        var callKey = key
+        if let named = event["variable_sip_h_X-switchy_orig"], named != uuid {
+            callKey = UUIDKey(named)
+            callUUID = calls[callKey]?.uuid ?? named
+        }
         // A late leg of a call that is over (or given up on) does not bring it back.
         guard !ended.contains(callKey) else { return nil }
         let direction: Session.Direction = event["Call-Direction"] == "inbound" ? .inbound : .outbound
@@ -263,7 +269,7 @@ struct CallTracker {
     /// Drops every call (their connection is gone).
     mutating func forgetAll() {
         for key in sessions.keys { ended.insert(key) }
-        sessions = [:]
+        sessions.removeAll()
         calls = [:]
     }
 

@@ -238,7 +238,7 @@ public final class EventListener: Sendable {
         let listener: EventListener
         public subscript(uuid: String) -> Session? { listener.tracker.withLock { $0.session(uuid) } }
         public var count: Int { listener.tracker.withLock { $0.sessions.count } }
-        public var all: [Session] { listener.tracker.withLock { Array($0.sessions.values) } }
+        public var all: [Session] { listener.tracker.withLock { $0.sessions.values } }
     }
 
     /// A read-only view of the waiting jobs.
