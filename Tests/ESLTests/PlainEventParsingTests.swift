@@ -2,9 +2,9 @@ import ESL
 import TestSupport
 import Testing
 
-/// `Event.parsePlain` cuts lines from 64-byte LF and colon masks; these tests hold it
-/// to a plain line-by-line reading of the same bytes (``Reference``), on every plain
-/// event of every capture and on lines built to end on every side of a block edge.
+/// `Event.parsePlain` reads lines eight bytes at a time; these tests hold it to a plain
+/// byte-by-byte reading of the same bytes (``Reference``), on every plain event of every
+/// capture and on lines built to end at every offset of a word and of a 64-byte block.
 @Suite struct PlainEventParsingTests {
     @Test func everyCapturedPlainEventReadsAsLineByLine() throws {
         var events = 0
@@ -24,7 +24,7 @@ import Testing
 
     /// Lines of every length from 1 to 140 bytes with the colon at its start, middle or
     /// end, after a prefix of every length up to 63, so each line end and colon falls on
-    /// every position of a 64-byte block and lines straddle block edges.
+    /// every position of a word and of a 64-byte block, and lines straddle both.
     @Test func linesEndingAnywhereInABlockReadAsLineByLine() throws {
         for prefix in 0..<64 {
             var text = "P: " + String(repeating: "p", count: prefix) + "\n"

@@ -54,20 +54,6 @@ public struct Event: Sendable {
             self.init(nameStart: nameStart, nameEnd: nameEnd, valueStart: valueStart, valueEnd: valueEnd, tag: tag)
         }
 
-        /// The field of the line `lineStart..<lineEnd` whose first colon is at `colon`
-        /// (blanks after the colon are not part of the value).
-        @inline(__always)
-        init(_ base: UnsafePointer<UInt8>, lineStart: Int, colon: Int, lineEnd: Int) {
-            var valueStart = colon &+ 1
-            while valueStart < lineEnd, base[valueStart] == 0x20 || base[valueStart] == 0x09 {
-                valueStart &+= 1
-            }
-            self.init(
-                nameStart: Int32(truncatingIfNeeded: lineStart), nameEnd: Int32(truncatingIfNeeded: colon),
-                valueStart: Int32(truncatingIfNeeded: valueStart), valueEnd: Int32(truncatingIfNeeded: lineEnd),
-                tag: Field.tag(base + lineStart, count: colon &- lineStart))
-        }
-
         /// `length (16 bits, saturated) | lower(first) << 8 | lower(last)`: equal names
         /// (ignoring ASCII case) have equal tags.
         @inline(__always)
