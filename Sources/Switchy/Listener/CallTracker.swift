@@ -21,7 +21,7 @@ import ESL
 ///
 /// The hot path (an event of a leg already tracked) makes no `String`: the event's
 /// name and `Unique-ID` are read as bytes, legs and calls are keyed by a uuid's 128
-/// bits (``UUIDKey``), and the leg is updated in place in its dictionary.
+/// bits (``UUIDKey``), and the leg is updated in place in its table (``LegTable``).
 struct CallTracker {
     private(set) var sessions = LegTable()
     /// Call key → the call's uuid and its legs' keys, originating leg first.
