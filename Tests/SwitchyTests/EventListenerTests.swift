@@ -161,6 +161,50 @@ import Testing
         #expect(listener.heartbeat?.coreUUID == "5e52bd42-615e-4b08-ab2f-f77a450c0f0a")
     }
 
+    /// The review finding: a call whose last event calls no callback was forgotten on
+    /// the reader at once, while a callback of its earlier events could still be queued
+    /// and then found the call gone. It is now forgotten after those callbacks.
+    @Test func aCallEndingWithoutACallbackIsForgottenAfterItsEarlierCallbacks() throws {
+        let listener = EventListener()
+        let events = try CaptureFrames.events("02")
+        let uuid = "8d4a2dec-b5ae-4266-b912-b89c78b05e3e"
+        let gate = DispatchSemaphore(value: 0)
+        let foundAtAnswer = Mutex<Bool?>(nil)
+        listener.on("CHANNEL_ANSWER") { _, _ in
+            gate.wait()
+            foundAtAnswer.withLock { $0 = listener.calls[uuid] != nil }
+        }
+        for event in events { listener.handle(event) }
+        #expect(listener.calls[uuid] != nil, "the ANSWER callback is still queued")
+        gate.signal()
+        listener.drainCallbacks()
+        #expect(foundAtAnswer.withLock { $0 } == true)
+        #expect(listener.calls[uuid] == nil, "forgotten once the callbacks before its end ran")
+        #expect(listener.calls.count == 0 && listener.sessions.count == 0)
+    }
+
+    /// With no callback queued, an ended call is forgotten on the reader at once,
+    /// without waking the callback thread.
+    @Test func aCallEndingWithNothingQueuedIsForgottenAtOnce() throws {
+        let listener = EventListener()
+        for event in try CaptureFrames.events("06") { listener.handle(event) }
+        #expect(listener.calls.count == 0 && listener.sessions.count == 0)
+        #expect(listener.callbackBacklog.highWaterMark == 0, "nothing was queued")
+    }
+
+    /// Events are told apart by one reading of `Event-Name`: jobs and heartbeats go
+    /// where they belong, channel events to the tracker, the rest nowhere.
+    @Test(arguments: [
+        ("BACKGROUND_JOB", CallTracker.Kind.backgroundJob), ("HEARTBEAT", .heartbeat),
+        ("CHANNEL_HANGUP_COMPLETE", .hangup), ("CHANNEL_STATE", .otherChannel), ("CALL_UPDATE", .otherChannel),
+        ("RE_SCHEDULE", .notChannel), ("CHANNEL_", .otherChannel),
+    ])
+    func eventNamesAreClassifiedOnce(_ name: String, _ kind: CallTracker.Kind) {
+        var name = name
+        #expect(name.withUTF8 { CallTracker.Kind(name: $0) } == kind)
+        #expect(kind.isChannel == ![.backgroundJob, .heartbeat, .notChannel].contains(kind))
+    }
+
     @Test func localTimesComeFromTheInjectedClock() throws {
         let ticks = Mutex<Int64>(0)
         let listener = EventListener(clock: { ticks.withLock { $0 += 1_000; return $0 } })

@@ -186,9 +186,9 @@ public final class Connection: Sendable {
             case .authRequest:
                 break
             case .rudeRejection:
-                throw ESLError.rejectedByACL(endpoint: endpoint, message: trimmed(greeting.bodyText))
+                throw ESLError.rejectedByACL(endpoint: endpoint, message: greeting.bodyText.trimmed)
             case .disconnectNotice:
-                throw ESLError.disconnected(endpoint: endpoint, reason: trimmed(greeting.bodyText))
+                throw ESLError.disconnected(endpoint: endpoint, reason: greeting.bodyText.trimmed)
             default:
                 throw ESLError.protocolViolation("\(endpoint) greeted with \(greeting.contentType), not auth/request")
             }
@@ -286,7 +286,7 @@ public final class Connection: Sendable {
             }
             handler.complete(.success(frame))
         case .disconnectNotice:
-            let text = trimmed(frame.bodyText)
+            let text = frame.bodyText.trimmed
             state.withLock { $0.notice = text.isEmpty ? "disconnect notice" : text }
         default:
             // log/data, a second auth/request, or a type this version does not know.
@@ -318,8 +318,4 @@ public final class Connection: Sendable {
         for handler in waiting { handler.complete(.failure(error)) }
         onClose(error)
     }
-}
-
-private func trimmed(_ text: String) -> String {
-    text.trimmed
 }

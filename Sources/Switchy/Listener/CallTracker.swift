@@ -21,9 +21,9 @@ import ESL
 ///
 /// The hot path (an event of a leg already tracked) makes no `String`: the event's
 /// name and `Unique-ID` are read as bytes, legs and calls are keyed by a uuid's 128
-/// bits (``UUIDKey``), and the leg is updated in place in its dictionary.
+/// bits (``UUIDKey``), and the leg is updated in place in its table (``LegTable``).
 struct CallTracker {
-    private(set) var sessions: [UUIDKey: Session] = [:]
+    private(set) var sessions = LegTable()
     /// Call key → the call's uuid and its legs' keys, originating leg first.
     private(set) var calls: [UUIDKey: Legs] = [:]
     private var ended = RecentSet(capacity: 65_536)
@@ -58,45 +58,72 @@ struct CallTracker {
         var endedCall: Call?
     }
 
-    /// Applies one event.
+    /// What one event changed, without copying the leg out: the listener's hot path,
+    /// which reads the leg (``sessions``) or its call (``call(_:)``) only when a
+    /// callback wants them.
+    struct Update {
+        /// The leg's key in ``sessions``.
+        var key: UUIDKey
+        /// Its call's key in ``calls``.
+        var callKey: UUIDKey
+        /// The call, once it has ended with this event.
+        var endedCall: Call?
+    }
+
+    /// Applies one event and returns the leg as it left it.
     /// - Parameters:
     ///   - kind: what the event's `Event-Name` says (``Kind/init(_:)``).
     ///   - now: the local monotonic time of arrival, in ns.
     /// - Returns: the change, or nil when the event is not about a leg we track.
     mutating func apply(_ event: Event, kind: Kind, now: Int64) -> Change? {
-        guard kind != .notChannel, let key = UUIDKey(event, "Unique-ID") else { return nil }
-        if let index = sessions.index(forKey: key) {
+        let previous = UUIDKey(event, "Unique-ID").flatMap { sessions[$0]?.state }
+        guard let update = update(with: event, kind: kind, now: now) else { return nil }
+        // Without `keepsEndedCalls` an ended call's legs are gone from `sessions`.
+        let session = sessions[update.key] ?? update.endedCall?.sessions.first { UUIDKey($0.uuid) == update.key }
+        return session.map { Change(session: $0, previousState: previous, endedCall: update.endedCall) }
+    }
+
+    /// Applies one event (see ``apply(_:kind:now:)``), leaving the leg in place.
+    mutating func update(with event: Event, kind: Kind, now: Int64) -> Update? {
+        guard kind.isChannel, let key = UUIDKey(event, "Unique-ID") else { return nil }
+        if let slot = sessions.slot(of: key) {
             // A tracked leg is never among the ended ones (`forget` moves it there),
             // unless its ended call is kept; only a destroyed leg can belong to one.
-            let previous = sessions.values[index].state
-            if previous == .destroyed, calls[sessions.values[index].callKey]?.ended == true { return nil }
-            Self.update(&sessions.values[index], kind: kind, event: event, now: now, keepVariables: keepVariables)
-            return finish(Change(session: sessions.values[index], previousState: previous))
+            let callKey = sessions[slot: slot].callKey
+            if sessions[slot: slot].state == .destroyed, calls[callKey]?.ended == true { return nil }
+            Self.update(&sessions[slot: slot], kind: kind, event: event, now: now, keepVariables: keepVariables)
+            let destroyed = sessions[slot: slot].state == .destroyed
+            return Update(key: key, callKey: callKey, endedCall: destroyed ? endCall(callKey) : nil)
         }
         guard !ended.contains(key) else { return nil }
         // Only an event with channel variables says which call a leg belongs to;
         // CHANNEL_STATE, CODEC and the like (no variables) wait for one.
         guard event.contains("variable_uuid"), let uuid = event.uniqueID else { return nil }
-        let callUUID = event["variable_sip_h_X-switchy_orig"] ?? uuid
-        let callKey = UUIDKey(callUUID)
+        // One `String` per call where it can be: the originating leg's call uuid is its
+        // own, and a later leg takes its call's.
+        var callUUID = uuid
+        var callKey = key
+        if let named = event["variable_sip_h_X-switchy_orig"], named != uuid {
+            callKey = UUIDKey(named)
+            callUUID = calls[callKey]?.uuid ?? named
+        }
         // A late leg of a call that is over (or given up on) does not bring it back.
         guard !ended.contains(callKey) else { return nil }
         let direction: Session.Direction = event["Call-Direction"] == "inbound" ? .inbound : .outbound
         var session = Session(uuid: uuid, callUUID: callUUID, direction: direction, control: control)
         attach(key, uuid: uuid, to: callKey, callUUID: callUUID)
         Self.update(&session, kind: kind, event: event, now: now, keepVariables: keepVariables)
+        let destroyed = session.state == .destroyed
         sessions[key] = session
-        return finish(Change(session: session, previousState: nil))
+        return Update(key: key, callKey: callKey, endedCall: destroyed ? endCall(callKey) : nil)
     }
 
-    /// Ends and forgets the change's call when this event destroyed its last leg.
-    private mutating func finish(_ change: Change) -> Change {
-        let callKey = change.session.callKey
-        guard change.session.state == .destroyed, let legs = calls[callKey] else { return change }
+    /// Ends the call `callKey` when a leg of it was just destroyed and it was the last
+    /// one: returns the ended call, kept as ended (`keepsEndedCalls`) or forgotten.
+    private mutating func endCall(_ callKey: UUIDKey) -> Call? {
+        guard let legs = calls[callKey] else { return nil }
         let call = self.call(legs)
-        guard call.isEnded else { return change }
-        var change = change
-        change.endedCall = call
+        guard call.isEnded else { return nil }
         if keepsEndedCalls {
             calls[callKey]?.ended = true
             // New legs of it are ignored from now on, as if it were forgotten.
@@ -104,7 +131,7 @@ struct CallTracker {
         } else {
             forget(call)
         }
-        return change
+        return call
     }
 
     /// What the tracker does with an event, read from its `Event-Name` bytes.
@@ -112,8 +139,20 @@ struct CallTracker {
         case create, progress, progressMedia, answer, hangup, destroy
         /// Another channel event, CALL_UPDATE or DTMF: tracked, marks nothing.
         case otherChannel
-        /// Not about a channel.
+        /// BACKGROUND_JOB: a `bgapi` result, for the job table.
+        case backgroundJob
+        /// HEARTBEAT: the slave's figures.
+        case heartbeat
+        /// Anything else.
         case notChannel
+
+        /// True for the events the tracker applies.
+        var isChannel: Bool {
+            switch self {
+            case .backgroundJob, .heartbeat, .notChannel: false
+            default: true
+            }
+        }
 
         init(_ event: Event) {
             self = event.withRawValue(of: "Event-Name") { name in Kind(name: name) } ?? .notChannel
@@ -122,7 +161,16 @@ struct CallTracker {
         init(name: UnsafeBufferPointer<UInt8>) {
             let prefix: StaticString = "CHANNEL_"
             guard name.starts(with: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)) else {
-                self = Kind.equals(name, "CALL_UPDATE") || Kind.equals(name, "DTMF") ? .otherChannel : .notChannel
+                self =
+                    if Kind.equals(name, "CALL_UPDATE") || Kind.equals(name, "DTMF") {
+                        .otherChannel
+                    } else if Kind.equals(name, "BACKGROUND_JOB") {
+                        .backgroundJob
+                    } else if Kind.equals(name, "HEARTBEAT") {
+                        .heartbeat
+                    } else {
+                        .notChannel
+                    }
                 return
             }
             let rest = UnsafeBufferPointer(rebasing: name[prefix.utf8CodeUnitCount...])
@@ -175,7 +223,7 @@ struct CallTracker {
             if session.state < .hungUp { mark(.hungUp, \.hungUp, "Caller-Channel-Hangup-Time") }
             readHangup(event, into: &session)
             session.state = .destroyed
-        case .otherChannel, .notChannel:
+        case .otherChannel, .backgroundJob, .heartbeat, .notChannel:
             break
         }
         if keepVariables, event.contains("variable_uuid") {
@@ -189,9 +237,10 @@ struct CallTracker {
     func session(_ uuid: String) -> Session? { sessions[UUIDKey(uuid)] }
 
     /// A snapshot of the call `uuid`.
-    func call(_ uuid: String) -> Call? {
-        calls[UUIDKey(uuid)].map(call)
-    }
+    func call(_ uuid: String) -> Call? { call(UUIDKey(uuid)) }
+
+    /// A snapshot of the call keyed `key`.
+    func call(_ key: UUIDKey) -> Call? { calls[key].map(call) }
 
     /// Every call tracked, as snapshots.
     var allCalls: [Call] { calls.values.map(call) }
@@ -220,7 +269,7 @@ struct CallTracker {
     /// Drops every call (their connection is gone).
     mutating func forgetAll() {
         for key in sessions.keys { ended.insert(key) }
-        sessions = [:]
+        sessions.removeAll()
         calls = [:]
     }
 

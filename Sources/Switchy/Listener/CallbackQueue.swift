@@ -53,6 +53,15 @@ final class CallbackQueue: Sendable {
         put(Entry(run: item, counted: true))
     }
 
+    /// Runs `item` after everything queued before it: at once, on this thread, when
+    /// nothing is queued or running (the common case, without waking the callback
+    /// thread), else queued like ``put(_:)``. Only for the thread that puts the items,
+    /// so nothing can be queued between the check and the run.
+    func runInOrder(_ item: @escaping Item) {
+        let idle = state.withLock { $0.depth == 0 }
+        if idle { item() } else { put(item) }
+    }
+
     private func put(_ entry: Entry) {
         let (start, signal): (Bool, Bool) = state.withLock { state in
             state.items.append(entry)

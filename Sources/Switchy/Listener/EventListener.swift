@@ -44,6 +44,10 @@ public final class EventListener: Sendable {
     private let connection = Mutex<Connection?>(nil)
     private let tracker: Mutex<CallTracker>
     private let registry = Mutex(Registry())
+    /// Whether the registry holds a callback or an app an event could go to, kept
+    /// with every change of it (``changeRegistry(_:)``), so a listener without any
+    /// never takes the registry's lock on the reader.
+    private let hasCallbacks = Atomic<Bool>(false)
     package let jobTable = JobTable()
     private let latestHeartbeat = Mutex<Heartbeat?>(nil)
     private let handled = Atomic<Int>(0)
@@ -65,14 +69,17 @@ public final class EventListener: Sendable {
         /// Subscriptions added for apps, replayed when the listener connects again.
         var extraSubscriptions: [(names: [String], byName: Bool)] = []
 
-        /// Who an event goes to; nil when nobody could want it (then its name is never
-        /// made into a `String`).
-        func delivery(for event: Event, endedCall: Call?) -> Delivery? {
-            guard !handlers.isEmpty || !apps.isEmpty || (endedCall != nil && !callEnded.isEmpty) else { return nil }
+        /// True when some event could call a callback or reach an app.
+        var hasCallbacks: Bool {
+            !apps.isEmpty || !callEnded.isEmpty || handlers.values.contains { !$0.isEmpty }
+        }
+
+        /// Who an event may go to (the call-ended callbacks only if it ends a call);
+        /// nil when it has no name.
+        func delivery(for event: Event) -> Delivery? {
             guard let name = event.name else { return nil }
             return Delivery(
-                name: name, named: handlers[name] ?? [], all: handlers["*"] ?? [], apps: apps,
-                ended: endedCall == nil ? [] : callEnded)
+                name: name, named: handlers[name] ?? [], all: handlers["*"] ?? [], apps: apps, ended: callEnded)
         }
     }
 
@@ -83,6 +90,9 @@ public final class EventListener: Sendable {
         var all: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
         var apps: [AppID: (app: any CallApp, context: AppContext)]
         var ended: [(id: Int, handler: @Sendable (Call) -> Void)]
+
+        /// The event's callbacks need the leg it concerns.
+        var wantsSession: Bool { !named.isEmpty || !all.isEmpty || !apps.isEmpty }
     }
 
     /// - Parameters:
@@ -229,7 +239,7 @@ public final class EventListener: Sendable {
         let listener: EventListener
         public subscript(uuid: String) -> Session? { listener.tracker.withLock { $0.session(uuid) } }
         public var count: Int { listener.tracker.withLock { $0.sessions.count } }
-        public var all: [Session] { listener.tracker.withLock { Array($0.sessions.values) } }
+        public var all: [Session] { listener.tracker.withLock { $0.sessions.values } }
     }
 
     /// A read-only view of the waiting jobs.
@@ -255,7 +265,7 @@ public final class EventListener: Sendable {
     /// the event). Returns an id for ``removeCallback(_:)``.
     @discardableResult
     public func on(_ eventName: String, _ handler: @escaping @Sendable (Event, Session?) -> Void) -> Int {
-        registry.withLock { registry in
+        changeRegistry { registry in
             registry.nextID += 1
             registry.handlers[eventName, default: []].append((registry.nextID, handler))
             return registry.nextID
@@ -265,7 +275,7 @@ public final class EventListener: Sendable {
     /// Calls `handler` on the callback thread when a call ends (every leg destroyed).
     @discardableResult
     public func onCallEnded(_ handler: @escaping @Sendable (Call) -> Void) -> Int {
-        registry.withLock { registry in
+        changeRegistry { registry in
             registry.nextID += 1
             registry.callEnded.append((registry.nextID, handler))
             return registry.nextID
@@ -287,7 +297,7 @@ public final class EventListener: Sendable {
     /// ``onDisconnect(_:)``. Events read before still call it: which callbacks an event
     /// gets is decided when it is read.
     public func removeCallback(_ id: Int) {
-        registry.withLock { registry in
+        changeRegistry { registry in
             for name in registry.handlers.keys { registry.handlers[name]?.removeAll { $0.id == id } }
             registry.callEnded.removeAll { $0.id == id }
             registry.disconnected.removeAll { $0.id == id }
@@ -301,14 +311,24 @@ public final class EventListener: Sendable {
     }
 
     func register(_ app: any CallApp, context: AppContext) throws(ClientError) {
-        try registry.withLock { registry throws(ClientError) in
+        try changeRegistry { registry throws(ClientError) in
             guard registry.apps[context.appID] == nil else { throw .appAlreadyLoaded(context.appID) }
             registry.apps[context.appID] = (app, context)
         }
     }
 
     func unregister(_ id: AppID) -> (app: any CallApp, context: AppContext)? {
-        registry.withLock { $0.apps.removeValue(forKey: id) }
+        changeRegistry { $0.apps.removeValue(forKey: id) }
+    }
+
+    /// Changes the registry and keeps ``hasCallbacks`` in step, under its lock.
+    private func changeRegistry<Result, Failure: Error>(
+        _ body: (inout Registry) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try registry.withLock { registry throws(Failure) in
+            defer { hasCallbacks.store(registry.hasCallbacks, ordering: .releasing) }
+            return try body(&registry)
+        }
     }
 
     /// Subscribes to more event names (for an app); with `byName`, a filter lets them
@@ -334,39 +354,48 @@ public final class EventListener: Sendable {
     /// can feed captured events without a socket.
     package func handle(_ event: Event) {
         handled.add(1, ordering: .relaxed)
-        var session: Session?
-        var endedCall: Call?
-        // The name is matched as bytes: most events are tracked without a `String`.
+        // The name is matched as bytes, once: most events are tracked without a `String`.
         let kind = CallTracker.Kind(event)
-        if kind != .notChannel {
-            let now = clock()
-            (session, endedCall) = tracker.withLock { tracker in
-                guard let change = tracker.apply(event, kind: kind, now: now) else { return (nil, nil) }
-                return (change.session, change.endedCall)
-            }
-        } else if event.withRawValue(of: "Event-Name", { Self.equals($0, "BACKGROUND_JOB") }) == true {
+        // Who the event may go to is decided first, so the tracker copies out only what
+        // those callbacks need; with none registered, the registry is not even locked.
+        let delivery =
+            hasCallbacks.load(ordering: .acquiring) ? registry.withLock { $0.delivery(for: event) } : nil
+        var session: Session?
+        var call: Call?
+        var endedCall: Call?
+        switch kind {
+        case .backgroundJob:
             jobTable.deliver(event)
-        } else if event.withRawValue(of: "Event-Name", { Self.equals($0, "HEARTBEAT") }) == true {
+        case .heartbeat:
             let figures = Heartbeat(event)
             latestHeartbeat.withLock { $0 = figures }
+        case .notChannel:
+            break
+        default:
+            let now = clock()
+            let wantsSession = delivery?.wantsSession ?? false
+            // The call's snapshot (an array of its legs) is only needed to find and feed
+            // an app. Taken here, under the same lock, it is the call as this event left it.
+            let wantsCall = delivery.map { !$0.apps.isEmpty } ?? false
+            (session, call, endedCall) = tracker.withLock { tracker in
+                guard let update = tracker.update(with: event, kind: kind, now: now) else { return (nil, nil, nil) }
+                return (
+                    wantsSession ? tracker.sessions[update.key] : nil,
+                    wantsCall ? update.endedCall ?? tracker.call(update.callKey) : nil,
+                    update.endedCall
+                )
+            }
         }
-        guard let delivery = registry.withLock({ $0.delivery(for: event, endedCall: endedCall) }) else {
-            if let endedCall { tracker.withLock { $0.forget(endedCall) } }
-            return
-        }
-        // The call's snapshot (an array of its legs) is only needed to find and feed an
-        // app, so a listener without apps never makes one. Taken here, on the reader, it
-        // is the call as this event left it.
-        var call: Call?
-        if !delivery.apps.isEmpty, let session {
-            call = endedCall ?? tracker.withLock { $0.call(session.callUUID) }
-        }
-        let app = (call?.appID ?? session?.appID).flatMap { delivery.apps[AppID(rawValue: $0)] }
-        guard app != nil || !delivery.named.isEmpty || !delivery.all.isEmpty || !delivery.ended.isEmpty else {
-            if let endedCall { tracker.withLock { $0.forget(endedCall) } }
+        let app = (call?.appID ?? session?.appID).flatMap { delivery?.apps[AppID(rawValue: $0)] }
+        guard let delivery,
+            app != nil || !delivery.named.isEmpty || !delivery.all.isEmpty
+                || (endedCall != nil && !delivery.ended.isEmpty)
+        else {
+            if let endedCall { forgetInOrder(endedCall) }
             return
         }
         let name = delivery.name
+        let ended = endedCall == nil ? [] : delivery.ended
         callbacks.put { [self, session, call, endedCall] in
             // An ended call is forgotten once its end is being delivered: callbacks of
             // its earlier events still find it in `calls`.
@@ -378,13 +407,16 @@ public final class EventListener: Sendable {
             for (_, handler) in delivery.all { handler(event, session) }
             if let endedCall {
                 app?.app.callEnded(endedCall, context: app!.context)
-                for (_, handler) in delivery.ended { handler(endedCall) }
+                for (_, handler) in ended { handler(endedCall) }
             }
         }
     }
 
-    private static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
-        bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    /// Forgets an ended call whose end calls no callback, after the callbacks queued
+    /// before (those of its earlier events still find it in `calls`): at once when
+    /// none is queued or running, else on the callback thread.
+    private func forgetInOrder(_ call: Call) {
+        callbacks.runInOrder { [self] in tracker.withLock { $0.forget(call) } }
     }
 
     private func connectionEnded(_ error: ESLError) {

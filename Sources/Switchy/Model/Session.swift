@@ -71,13 +71,42 @@ public struct Session: Sendable, Identifiable, CustomStringConvertible {
     }
 
     /// Milestone times of a leg; nil until reached.
+    ///
+    /// Kept as plain `Int64`s with `Int64.min` for "not reached" (40 bytes instead of the
+    /// 80 five optionals take): the listener holds one pair per leg in flight. Setting
+    /// `Int64.min` reads back as nil.
     public struct Times: Sendable, Equatable {
-        public var created: Int64?
-        public var ringing: Int64?
-        public var earlyMedia: Int64?
-        public var answered: Int64?
-        public var hungUp: Int64?
+        private var storage = (created: Int64.min, ringing: Int64.min, earlyMedia: Int64.min, answered: Int64.min,
+            hungUp: Int64.min)
+
+        public var created: Int64? {
+            get { Self.value(storage.created) }
+            set { storage.created = newValue ?? .min }
+        }
+        public var ringing: Int64? {
+            get { Self.value(storage.ringing) }
+            set { storage.ringing = newValue ?? .min }
+        }
+        public var earlyMedia: Int64? {
+            get { Self.value(storage.earlyMedia) }
+            set { storage.earlyMedia = newValue ?? .min }
+        }
+        public var answered: Int64? {
+            get { Self.value(storage.answered) }
+            set { storage.answered = newValue ?? .min }
+        }
+        public var hungUp: Int64? {
+            get { Self.value(storage.hungUp) }
+            set { storage.hungUp = newValue ?? .min }
+        }
+
         public init() {}
+
+        public static func == (lhs: Times, rhs: Times) -> Bool {
+            lhs.storage == rhs.storage
+        }
+
+        private static func value(_ stored: Int64) -> Int64? { stored == .min ? nil : stored }
     }
 
     init(uuid: String, callUUID: String, direction: Direction, control: SessionControl?) {
