@@ -21,6 +21,8 @@ final class Originator: Sendable {
     /// Per slave: how long after sending a call it is lost if no end was seen, and the
     /// `error` it is then recorded with (nil without a hold time: no bound).
     private let bounds: [(nanoseconds: Int64, reason: String)?]
+    /// The hold each answered call gets (ns), nil without one.
+    private let plannedHold: Int64?
 
     init(plan: RunPlan, links: [SlaveLink], ledger: CallLedger, clock: any RunClock, counters: RunCounters) {
         self.plan = plan
@@ -29,6 +31,9 @@ final class Originator: Sendable {
         self.clock = clock
         self.counters = counters
         self.choice = Mutex((SlavePool(), WeightedRotation(weights: plan.apps.map(\.weight))))
+        self.plannedHold = plan.holdSeconds.map { Int64($0) * 1_000_000_000 }
+        // The server's safety-net hangup (HoldTimers.safetyMarginSeconds) comes within
+        // this bound when lost_after allows it (5 s past the hold by default, 30 s).
         self.bounds = links.map { link in
             plan.holdSeconds.map { hold in
                 let timeout = link.spec.call.originateTimeout
@@ -64,7 +69,8 @@ final class Originator: Sendable {
         }
         let link = links[slaveIndex]
         let slave = link.name
-        let record = CallRecord(seq: launch.index, callUUID: uuid, slave: slave, app: app?.name, scheduledAt: launch.scheduledAt)
+        var record = CallRecord(seq: launch.index, callUUID: uuid, slave: slave, app: app?.name, scheduledAt: launch.scheduledAt)
+        record.plannedHold = plannedHold
         let now = clock.now()
         // A call must conclude by: originate timeout + hold + lost_after. Without a
         // hold time (the app or the far end hangs up) there is no bound before the end
