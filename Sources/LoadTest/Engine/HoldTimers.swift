@@ -114,6 +114,8 @@ final class HoldTimers: Sendable {
                     due.append(entry.due)
                 }
             }
+            // Cancelled entries at the head would only wake the timer for nothing.
+            while let first = state.heap.first, state.live[first.due.callUUID] != first.id { _ = state.popFirst() }
             if !state.stopped, let next = state.heap.first?.deadline {
                 state.armedAt = next
                 timer.withLock { $0 }?.arm(at: next)
