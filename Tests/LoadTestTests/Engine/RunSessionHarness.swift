@@ -17,19 +17,27 @@ final class RunSessionHarness: Sendable {
         var finished: Int { state.withLock { $0.finished } }
     }
 
-    let clock = ManualRunClock()
+    let clock: ManualRunClock
     let collector = Collector()
+    /// The simulators, once the run has started them.
+    let sims = SimList()
     let session: RunSession
     let results: URL
 
     /// - Parameters:
     ///   - profile: JSON5 profile text with `sim` slaves.
     ///   - faults: the faults of the slave at each index.
-    init(_ profile: String, faults: [Int: SimFaults] = [:]) throws {
+    ///   - clock: the run's clock.
+    ///   - simClock: the simulators' clock (their own real clock if nil).
+    init(
+        _ profile: String, faults: [Int: SimFaults] = [:], clock: ManualRunClock = ManualRunClock(),
+        simClock: (any SimClock)? = nil
+    ) throws {
+        self.clock = clock
         results = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-session-\(UUID().uuidString)")
         let parsed = try Profile.parse(
             Array(profile.utf8), file: "session.json5", overrides: Profile.Overrides(outputDirectory: results.path))
-        let box = SimList()
+        let box = sims
         session = RunSession(
             profile: parsed, clock: clock, sinks: [collector],
             startSimulators: { profile, password in
@@ -44,6 +52,7 @@ final class RunSessionHarness: Sendable {
                     configuration.timing.ringDelay = .fixed(options.ringDelay)
                     configuration.timing.sessionsPerSecond = options.sps
                     configuration.faults = faults[index] ?? SimFaults()
+                    if let simClock { configuration.clock = simClock }
                     let sim = try SimSlave.start(configuration)
                     box.add(sim)
                     addresses[index] = ("127.0.0.1", sim.port)
@@ -81,4 +90,5 @@ final class SimList: Sendable {
     private let sims = Mutex<[SimSlave]>([])
     func add(_ sim: SimSlave) { sims.withLock { $0.append(sim) } }
     func stopAll() { for sim in sims.withLock({ $0 }) { sim.stop() } }
+    var all: [SimSlave] { sims.withLock { $0 } }
 }

@@ -70,13 +70,15 @@ import Testing
         let harness = try RunSessionHarness(
             "{ name: 'drain', slaves: \(Self.slaves), call: { dest: 'echo@{sip}' }, load: { rate: 10, limit: 100, duration: 600, run_time: 1, grace: 2 } }")
         let outcome = try await harness.run(offering: 1) { clock in
-            await clock.waitForArmedTimers(2)  // the sweeper and the drain's grace
+            await clock.waitForArmedTimers(3)  // the sweeper, the calls' hold timer and the drain's grace
             clock.advance(by: 2_000_000_000)
         }
         let records = harness.collector.records
         #expect(records.count >= 9 && records.count == outcome.result.offered)
         #expect(Set(records.map(\.callUUID)).count == records.count)
         #expect(records.allSatisfy { $0.hangupCause == "MANAGER_REQUEST" && $0.outcome != .lost })
+        // The run cut them: each is marked as hung up by the run (not dropped).
+        #expect(records.allSatisfy { $0.hangupRequestedAt != nil })
         #expect(outcome.result.offeringSeconds == 1)
     }
 }
