@@ -116,8 +116,9 @@ struct BenchRunner {
                 goal: .init(direction: .atMost, value: 2048)))
     }
 
-    /// Hold precision at 1,000 calls/s, with a low rate run beside each repetition as
-    /// the baseline (logged). The figures are |median| and p99 of |hold − duration|.
+    /// Hold precision at 1,000 calls/s, with a low rate (the baseline) and one past the
+    /// e2e knee run beside each repetition (logged). The figures are |median| and p99
+    /// of |hold − duration|.
     private func holdFigures(into figures: inout [Figure]) async throws {
         let hold = options.holdDuration
         log(
@@ -126,7 +127,7 @@ struct BenchRunner {
         var local: (median: [Double], p99: [Double]) = ([], [])
         var server: (median: [Double], p99: [Double]) = ([], [])
         for rep in 1...options.holdRepetitions {
-            for rate in [options.holdBaselineRate, options.holdRate] {
+            for rate in [options.holdLoggedRates[0], options.holdRate] + options.holdLoggedRates.dropFirst() {
                 let result = try await HoldBenchmark.run(rate: rate, seconds: options.holdSeconds, holdSeconds: hold)
                 log(
                     "  rep \(rep), \(Format.number(rate)) calls/s: \(result.answered) answered "

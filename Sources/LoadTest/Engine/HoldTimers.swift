@@ -60,6 +60,10 @@ final class HoldTimers: Sendable {
         timer.withLock { $0 = made }
     }
 
+    deinit {
+        timer.withLock { $0 }?.cancel()
+    }
+
     /// Hangs up `uuid` (on slave `slave`) at `deadline` (ns of the run clock; at once if
     /// it has passed). Scheduling a call again replaces its deadline.
     func schedule(_ uuid: String, slave: Int, at deadline: Int64) {
