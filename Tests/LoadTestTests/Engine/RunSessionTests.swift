@@ -6,15 +6,17 @@ import Testing
 /// Whole runs — preflight, schedule, originate, track, drain, reports — against
 /// in-process simulators, on a ``ManualRunClock``: the run's time moves only when the
 /// test says, so the schedule and the drain's deadlines are exact and nothing sleeps.
-/// The simulators answer at once (zero delays) on their own clock, in real time; their
-/// shortest hold (1 s: `sched_hangup` takes whole seconds) is the only real wait, in
-/// the runs whose calls end by themselves. The run waits for their events (it ends
-/// as soon as the last call does), never for time.
+/// The simulators answer at once (zero delays) on their own clock, in real time. The
+/// run's own hold timers are on the run clock, which these tests do not move past the
+/// holds, so in the runs whose calls end by themselves the slaves' safety net ends them
+/// (`sched_hangup` hold + 5 s, whole seconds: 5–6 s), the only real wait (``HoldRunTests``
+/// share one clock with the simulator and test the run's hangups). The run waits for
+/// their events (it ends as soon as the last call does), never for time.
 @Suite(.timeLimit(.minutes(1))) struct RunSessionTests {
     static let slaves = "[{ sim: { answer_delay: 0, ring_delay: 0, sps: 1000 } }, { sim: { answer_delay: 0, ring_delay: 0, sps: 1000 } }]"
 
     /// 10 calls/s for one second of run clock: the pacer's calls on its schedule, split
-    /// between the slaves, all answered and hung up by the slaves (hold 1 s), every one
+    /// between the slaves, all answered and hung up by the slaves (safety net), every one
     /// a record in the sinks and a row in the reports; the run ends as soon as the last
     /// call does, its 30 s grace never reached on the run clock.
     @Test func aRunOffersOnScheduleAndEveryAnsweredCallIsRecordedOnce() async throws {
