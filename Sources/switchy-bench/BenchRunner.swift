@@ -133,7 +133,8 @@ struct BenchRunner {
                     "  rep \(rep), \(Format.number(rate)) calls/s: \(result.answered) answered "
                         + "(\(result.notEndedByRun) not ended by the run); hold_ms \(Format.number(result.holdMedian)) / "
                         + "\(Format.number(result.holdP99)), server_hold_ms \(Format.number(result.serverHoldMedian)) / "
-                        + "\(Format.number(result.serverHoldP99))")
+                        + "\(Format.number(result.serverHoldP99)); kill requested \(Format.number(result.requestedMedian)) ms "
+                        + "from the answer seen + hold")
                 guard rate == options.holdRate else { continue }
                 local.median.append(abs(result.holdMedian))
                 local.p99.append(result.holdP99)

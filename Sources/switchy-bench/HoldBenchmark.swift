@@ -10,7 +10,10 @@ import Synchronization
 ///                             CHANNEL_HANGUP, in 20 ms steps)
 ///
 /// For each, the median of the signed deviation (a bias) and the 99th percentile of its
-/// absolute value (the spread).
+/// absolute value (the spread). Beside them, where a miss comes from: the median of
+/// (hangup requested − answer seen − hold), ≈ 0 when the hold timer fired on time for
+/// the answer as switchy read it (a late kill then waited on its way to the slave), and
+/// grown when the answer's callback ran late.
 enum HoldBenchmark {
     /// Deviations from the planned hold, ms.
     struct Result: Sendable {
@@ -22,13 +25,16 @@ enum HoldBenchmark {
         var holdP99: Double
         var serverHoldMedian: Double
         var serverHoldP99: Double
+        /// Median of hangup requested − answer seen − hold, ms.
+        var requestedMedian: Double
     }
 
     static func run(rate: Double, seconds: Double, holdSeconds: Int) async throws -> Result {
         let password = "bench"
         let sims = try EndToEndBenchmark.startSlaves(password: password)
         defer { for sim in sims { sim.stop() } }
-        let deviations = Mutex<(local: [Double], server: [Double], notEndedByRun: Int)>(([], [], 0))
+        let deviations = Mutex<(local: [Double], server: [Double], requested: [Double], notEndedByRun: Int)>(
+            ([], [], [], 0))
         let hold = Double(holdSeconds) * 1000
         let plan = EndToEndBenchmark.plan(
             rate: rate, seconds: seconds, holdSeconds: holdSeconds, limit: Int(rate * Double(holdSeconds + 4)) + 1000,
@@ -40,7 +46,11 @@ enum HoldBenchmark {
                 deviations.withLock { deviations in
                     if let local = record.holdMs { deviations.local.append(local - hold) }
                     if let server = record.serverHoldMs { deviations.server.append(server - hold) }
-                    if record.hangupRequestedAt == nil { deviations.notEndedByRun += 1 }
+                    if let requested = record.hangupRequestedAt, let answered = record.answeredAt {
+                        deviations.requested.append(Double(requested - answered) / 1e6 - hold)
+                    } else {
+                        deviations.notEndedByRun += 1
+                    }
                 }
             })])
         do {
@@ -48,11 +58,14 @@ enum HoldBenchmark {
         } catch {
             throw BenchError("hold at \(rate)/s: \(error)")
         }
-        let (local, server, notEndedByRun) = deviations.withLock { ($0.local, $0.server, $0.notEndedByRun) }
+        let (local, server, requested, notEndedByRun) = deviations.withLock {
+            ($0.local, $0.server, $0.requested, $0.notEndedByRun)
+        }
         return Result(
             rate: rate, answered: local.count, notEndedByRun: notEndedByRun,
             holdMedian: median(local), holdP99: percentile99(ofAbsolute: local),
-            serverHoldMedian: median(server), serverHoldP99: percentile99(ofAbsolute: server))
+            serverHoldMedian: median(server), serverHoldP99: percentile99(ofAbsolute: server),
+            requestedMedian: median(requested))
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -11,6 +11,10 @@ final class SlaveLink: Sendable {
     let spec: RunPlan.Slave
     let client: Client
     let listener: EventListener
+    /// A control connection of its own for the hold timers' `uuid_kill`s: FreeSWITCH
+    /// runs each connection's commands in order, so on the originates' connections a
+    /// kill would wait behind every originate queued there.
+    let hangups: Client
     /// The slave's clock mapped onto the run clock, from its events' timestamps.
     let serverClock = ServerClock()
     private let state = Mutex(State())
@@ -31,6 +35,7 @@ final class SlaveLink: Sendable {
         self.client = Client(
             host: spec.host, port: spec.port, password: spec.password, listener: listener,
             connections: controlConnections)
+        self.hangups = Client(host: spec.host, port: spec.port, password: spec.password)
     }
 
     var name: String { spec.name }
@@ -45,13 +50,13 @@ final class SlaveLink: Sendable {
     }
 
     /// Ends the call `uuid` now (`uuid_kill <uuid> ALLOTTED_TIMEOUT`, the cause
-    /// `sched_hangup` gives) on a control connection, never the event connection,
-    /// without waiting for the reply: `-ERR No such channel!` only means the call
+    /// `sched_hangup` gives) on the hangups' control connection, never the event
+    /// connection, without waiting for the reply: `-ERR No such channel!` only means the call
     /// ended meanwhile, and a connection that is gone is the slave's loss, recorded
     /// elsewhere.
     func hangUp(_ uuid: String) {
         guard let command = try? Command.api("uuid_kill \(uuid) ALLOTTED_TIMEOUT") else { return }
-        client.send(command) { _ in }
+        hangups.send(command) { _ in }
     }
 
     /// Connects both sides and subscribes.
@@ -59,9 +64,11 @@ final class SlaveLink: Sendable {
         let options = Connection.Options(connectTimeout: timeout)
         try await client.connect(options: options)
         do {
+            try await hangups.connect(options: options)
             try await listener.connect(options: options)
         } catch {
             client.close()
+            hangups.close()
             throw error
         }
     }
@@ -122,6 +129,7 @@ final class SlaveLink: Sendable {
     func close() {
         state.withLock { $0.healthy = false }
         client.close()
+        hangups.close()
         listener.stop()
     }
 }
