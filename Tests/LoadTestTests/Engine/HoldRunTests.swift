@@ -15,7 +15,7 @@ import Testing
     static let profile = """
         { name: 'hold', slaves: [{ sim: { answer_delay: 0, ring_delay: 0, sps: 1000 } }],
           call: { dest: 'echo@192.0.2.9:5060' },
-          load: { rate: 10, limit: 10, duration: 2, run_time: 0.2, grace: 30 } }
+          load: { rate: 10, limit: 10, duration: 2, run_time: 0.15, grace: 30 } }
         """
 
     /// The answer read at once: the run's `uuid_kill` comes exactly 2 s after it, and
@@ -54,7 +54,7 @@ import Testing
         var stall = SimFaults()
         stall.stallAfterEvents = 6
         stall.stallSeconds = 0.3
-        let profile = Self.profile.replacingOccurrences(of: "run_time: 0.2", with: "run_time: 0.3")
+        let profile = Self.profile.replacingOccurrences(of: "run_time: 0.15", with: "run_time: 0.25")
         let harness = try RunSessionHarness(profile, faults: [0: stall], clock: clock, simClock: simClock)
         let outcome = try await harness.run(offering: 0.1) { clock in
             let sim = harness.sims.all.first
@@ -96,7 +96,7 @@ import Testing
         let sim = "{ sim: { answer_delay: 0, ring_delay: 0, sps: 1000 } }"
         let profile = Self.profile
             .replacingOccurrences(of: "slaves: [\(sim)]", with: "slaves: [\(sim), \(sim)]")
-            .replacingOccurrences(of: "run_time: 0.2", with: "run_time: 0.3")
+            .replacingOccurrences(of: "run_time: 0.15", with: "run_time: 0.25")
         let harness = try RunSessionHarness(profile, clock: clock, simClock: simClock)
         let outcome = try await harness.run(offering: 0.1) { clock in
             let sims = harness.sims.all
