@@ -6,7 +6,7 @@ struct BenchOptions: Sendable {
     var only: Set<Benchmark> = []
 
     enum Benchmark: String, CaseIterable, Sendable {
-        case decode, socket, scheduler, e2e, memory
+        case decode, socket, scheduler, e2e, memory, hold
     }
 
     func runs(_ benchmark: Benchmark) -> Bool { only.isEmpty || only.contains(benchmark) }
@@ -21,8 +21,9 @@ struct BenchOptions: Sendable {
           --quick    Fewer repetitions and shorter runs (under 2 minutes).
           --json     Print only one JSON object with the median of each figure.
           --only NAME
-                     Run one benchmark: decode (with scan), socket, scheduler, e2e or
-                     memory (repeatable; for profiling; the JSON then has only its keys).
+                     Run one benchmark: decode (with scan), socket, scheduler, e2e,
+                     memory or hold (repeatable; for profiling; the JSON then has only
+                     its keys).
           -h, --help Show this help.
         """
 
@@ -66,4 +67,12 @@ struct BenchOptions: Sendable {
     var memoryCalls: Int { 50_000 }
     var memoryRate: Double { 5_000 }
     var memoryRepetitions: Int { quick ? 1 : 3 }
+    /// The hold-precision runs: the rate of the figures, the rates logged beside it (a
+    /// baseline, and one past the e2e knee), the seconds each is offered, the hold,
+    /// and repetitions.
+    var holdRate: Double { 1000 }
+    var holdLoggedRates: [Double] { [50, 3000] }
+    var holdSeconds: Double { quick ? 3 : 10 }
+    var holdDuration: Int { 2 }
+    var holdRepetitions: Int { quick ? 1 : 3 }
 }

@@ -13,6 +13,7 @@ struct BenchRunner {
         if options.runs(.scheduler) { await schedulerFigures(into: &figures) }
         if options.runs(.e2e) { try await endToEndFigure(into: &figures) }
         if options.runs(.memory) { try memoryFigure(into: &figures) }
+        if options.runs(.hold) { try await holdFigures(into: &figures) }
         return figures
     }
 
@@ -113,6 +114,45 @@ struct BenchRunner {
             Figure(
                 key: "bytes_per_active_call", unit: "B", stats: Stats(perCall),
                 goal: .init(direction: .atMost, value: 2048)))
+    }
+
+    /// Hold precision at 1,000 calls/s, with a low rate (the baseline) and one past the
+    /// e2e knee run beside each repetition (logged). The figures are |median| and p99
+    /// of |hold − duration|.
+    private func holdFigures(into figures: inout [Figure]) async throws {
+        let hold = options.holdDuration
+        log(
+            "hold: two in-process simulated slaves, hold \(hold) s, \(Format.number(options.holdSeconds)) s per run, "
+                + "deviation from the hold in ms (median signed / p99 absolute)")
+        var local: (median: [Double], p99: [Double]) = ([], [])
+        var server: (median: [Double], p99: [Double]) = ([], [])
+        for rep in 1...options.holdRepetitions {
+            for rate in [options.holdLoggedRates[0], options.holdRate] + options.holdLoggedRates.dropFirst() {
+                let result = try await HoldBenchmark.run(rate: rate, seconds: options.holdSeconds, holdSeconds: hold)
+                log(
+                    "  rep \(rep), \(Format.number(rate)) calls/s: \(result.answered) answered "
+                        + "(\(result.notEndedByRun) not ended by the run); hold_ms \(Format.number(result.holdMedian)) / "
+                        + "\(Format.number(result.holdP99)), server_hold_ms \(Format.number(result.serverHoldMedian)) / "
+                        + "\(Format.number(result.serverHoldP99)); kill requested \(Format.number(result.requestedMedian)) ms "
+                        + "from the answer seen + hold")
+                guard rate == options.holdRate else { continue }
+                local.median.append(abs(result.holdMedian))
+                local.p99.append(result.holdP99)
+                server.median.append(abs(result.serverHoldMedian))
+                server.p99.append(result.serverHoldP99)
+            }
+        }
+        figures.append(
+            Figure(key: "hold_median_dev_ms", unit: "ms", stats: Stats(local.median), goal: .init(direction: .atMost, value: 20)))
+        figures.append(
+            Figure(key: "hold_p99_dev_ms", unit: "ms", stats: Stats(local.p99), goal: .init(direction: .atMost, value: 50)))
+        figures.append(
+            Figure(
+                key: "server_hold_median_dev_ms", unit: "ms", stats: Stats(server.median),
+                goal: .init(direction: .atMost, value: 20)))
+        figures.append(
+            Figure(
+                key: "server_hold_p99_dev_ms", unit: "ms", stats: Stats(server.p99), goal: .init(direction: .atMost, value: 50)))
     }
 
     func log(_ text: String) {

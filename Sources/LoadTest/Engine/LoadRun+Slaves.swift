@@ -2,14 +2,40 @@ import ESL
 import Switchy
 
 extension LoadRun {
-    /// Routes a slave's events: a call ending closes it in the ledger (its job's
-    /// result comes through the ``Job`` the originator made); SHUTDOWN takes the slave
-    /// out of the rotation; a disconnect marks it down.
+    /// Routes a slave's events: an answer is counted and starts the call's hold; a
+    /// call ending closes it in the ledger (its job's result comes through the ``Job``
+    /// the originator made) and drops its hold timer; SHUTDOWN takes the slave out of
+    /// the rotation; a disconnect marks it down.
     func wire(_ link: SlaveLink) {
         let ledger = self.ledger
         let clock = self.clock
         let slave = link.name
-        link.listener.onCallEnded { call in ledger.callEnded(call, on: slave, at: clock.now()) }
+        let index = links.firstIndex { $0 === link } ?? 0
+        let counters = self.counters
+        let holdTimers = self.holdTimers
+        let hold = plan.holdSeconds.map { Int64($0) * 1_000_000_000 }
+        link.listener.on("CHANNEL_ANSWER") { event, session in
+            // Our call's originating leg only (its uuid is the call's), not the far leg.
+            guard let session, session.uuid == session.callUUID else { return }
+            counters.answerSeen()
+            let localAnswer = session.localTimes.answered ?? clock.now()
+            if let stamp = event["Event-Date-Timestamp"].flatMap({ Int64($0) }) {
+                link.serverClock.observe(local: localAnswer, server: stamp)
+            }
+            if let created = session.localTimes.created, let server = session.serverTimes.created {
+                link.serverClock.observe(local: created, server: server)
+            }
+            guard let hold else { return }
+            // Aimed at the server's answer (the hold the callee has), mapped onto our
+            // clock: under load the answer reaches us late, our own receive time would
+            // cut the call short by that much.
+            let answered = session.serverTimes.answered.flatMap { link.serverClock.local(server: $0) } ?? localAnswer
+            holdTimers.schedule(session.uuid, slave: index, at: answered + hold)
+        }
+        link.listener.onCallEnded { call in
+            holdTimers.cancel(call.uuid)
+            ledger.callEnded(call, on: slave, at: clock.now())
+        }
         link.listener.on("SHUTDOWN") { [weak self] _, _ in self?.slaveShuttingDown(link) }
         link.listener.onDisconnect { [weak self] error in self?.slaveDown(link, reason: error.description) }
     }

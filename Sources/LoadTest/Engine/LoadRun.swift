@@ -14,12 +14,15 @@ import Synchronization
 ///    them; the listeners' events and the jobs' results close them in the
 ///    ``CallLedger``, which puts each finished ``CallRecord`` on the ``RecordQueue``,
 ///    the one serial path to the sinks. A sweep every second (a timer of the run
-///    clock) closes overdue calls and queues a progress snapshot.
+///    clock) closes overdue calls and queues a progress snapshot. With a hold time,
+///    the run ends each answered call itself at the server's answer time + hold
+///    (``HoldTimers``: `uuid_kill` on a control connection).
 /// 3. Drain: after the last offer, wait on the run clock up to `grace` for calls to
 ///    end (woken as soon as none is left), then hang up what remains (`hupall …
-///    switchy_run <run id>`: ours only), wait up to 5 s more, and record the rest; put
-///    back what `prepare` changed; the run returns once every record has been through
-///    every sink.
+///    switchy_run <run id>`: ours only; each call marked as hung up by the run, the
+///    pending holds dropped), wait up to 5 s more, and record the rest; put back what
+///    `prepare` changed; the run returns once every record has been through every
+///    sink.
 ///
 /// A slave that drops is marked down (its calls in flight are `lost`), the run goes on
 /// with the others, and the slave is reconnected with backoff on the run clock; one
@@ -34,7 +37,9 @@ public final class LoadRun: Sendable {
     private let listeners: [String: EventListener]
     let ledger: CallLedger
     let records: RecordQueue
-    private let counters: RunCounters
+    let counters: RunCounters
+    /// When each answered call's hold is over (see ``wire(_:)``).
+    let holdTimers: HoldTimers
     private let whenEmpty: WakerSlot
     /// Woken when the run stops: ends the reconnects' waits.
     let stopped = Waker()
@@ -67,7 +72,9 @@ public final class LoadRun: Sendable {
     ) {
         self.plan = plan
         self.clock = clock
-        let links = plan.slaves.map { SlaveLink(spec: $0, runID: plan.runID, controlConnections: plan.controlConnections) }
+        let links = plan.slaves.map {
+            SlaveLink(spec: $0, runID: plan.runID, controlConnections: plan.controlConnections, clock: clock)
+        }
         self.links = links
         self.listeners = Dictionary(links.map { ($0.name, $0.listener) }, uniquingKeysWith: { first, _ in first })
         let counters = RunCounters()
@@ -82,6 +89,12 @@ public final class LoadRun: Sendable {
             records.add(record)
         }
         self.warn = warn
+        let ledger = self.ledger
+        self.holdTimers = HoldTimers(clock: clock) { due, now in
+            let link = links[due.slave]
+            ledger.hangupRequested(due.callUUID, on: link.name, at: now)
+            link.hangUp(due.callUUID)
+        }
     }
 
     /// Runs to the end.
@@ -113,6 +126,7 @@ public final class LoadRun: Sendable {
         if interruptedEarly { offeringFinished() } else { scheduler.start() }
         await offeringDone.wait()
         await drain()
+        holdTimers.stop()
         await restorePrepared()
         let sweeper = state.withLock { state in
             state.running = false
@@ -169,6 +183,7 @@ public final class LoadRun: Sendable {
     /// revive them nor stay in memory.
     func forget(_ lost: [CallLedger.Lost]) {
         for call in lost {
+            holdTimers.cancel(call.callUUID)
             guard let listener = listeners[call.slave] else { continue }
             listener.forgetCall(call.callUUID)
             listener.jobTable.remove(call.callUUID)
@@ -217,6 +232,11 @@ public final class LoadRun: Sendable {
             // every call on the box). On every control connection, so that it comes after
             // each originate already sent on any of them (an originate still queued
             // behind it on another connection would outlive it).
+            // The run ends these calls: they were not cut by anyone else. Holds still
+            // pending are moot.
+            holdTimers.stop()
+            let now = clock.now()
+            for link in links { ledger.hangupRequestedForAll(on: link.name, at: now) }
             for link in links where link.isHealthy {
                 await link.client.apiOnEveryConnection("hupall MANAGER_REQUEST switchy_run \(plan.runID)")
             }

@@ -21,6 +21,8 @@ final class Originator: Sendable {
     /// Per slave: how long after sending a call it is lost if no end was seen, and the
     /// `error` it is then recorded with (nil without a hold time: no bound).
     private let bounds: [(nanoseconds: Int64, reason: String)?]
+    /// The hold each answered call gets (ns), nil without one.
+    private let plannedHold: Int64?
 
     /// Forgets calls given up on in their listener (``LoadRun/forget(_:)``).
     private let forget: @Sendable ([CallLedger.Lost]) -> Void
@@ -36,6 +38,9 @@ final class Originator: Sendable {
         self.clock = clock
         self.counters = counters
         self.choice = Mutex((SlavePool(), WeightedRotation(weights: plan.apps.map(\.weight))))
+        self.plannedHold = plan.holdSeconds.map { Int64($0) * 1_000_000_000 }
+        // The server's safety-net hangup (HoldTimers.safetyMarginSeconds) comes within
+        // this bound when lost_after allows it (5 s past the hold by default, 30 s).
         self.bounds = links.map { link in
             plan.holdSeconds.map { hold in
                 let timeout = link.spec.call.originateTimeout
@@ -90,7 +95,9 @@ final class Originator: Sendable {
     ) -> Bool {
         let link = links[slaveIndex]
         let slave = link.name
-        let record = CallRecord(seq: launch.index, callUUID: uuid, slave: slave, app: app, scheduledAt: launch.scheduledAt)
+        var draft = CallRecord(seq: launch.index, callUUID: uuid, slave: slave, app: app, scheduledAt: launch.scheduledAt)
+        draft.plannedHold = plannedHold
+        let record = draft
         let now = clock.now()
         // A call must conclude by: originate timeout + hold + lost_after. Without a
         // hold time (the app or the far end hangs up) there is no bound before the end

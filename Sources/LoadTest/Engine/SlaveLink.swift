@@ -4,12 +4,19 @@ import Switchy
 import Synchronization
 
 /// One slave during a run: its control connections (a ``Client``), its event
-/// connection (an ``EventListener``), the originate command of each app, and whether
-/// it can take calls.
+/// connection (an ``EventListener``, whose local times are the run clock's), the
+/// mapping of its clock onto ours, the originate command of each app, and whether it
+/// can take calls.
 final class SlaveLink: Sendable {
     let spec: RunPlan.Slave
     let client: Client
     let listener: EventListener
+    /// A control connection of its own for the hold timers' `uuid_kill`s: FreeSWITCH
+    /// runs each connection's commands in order, so on the originates' connections a
+    /// kill would wait behind every originate queued there.
+    let hangups: Client
+    /// The slave's clock mapped onto the run clock, from its events' timestamps.
+    let serverClock = ServerClock()
     private let state = Mutex(State())
 
     /// Whether a slave takes calls.
@@ -34,13 +41,15 @@ final class SlaveLink: Sendable {
         var status: SlaveFacts.Status?
     }
 
-    init(spec: RunPlan.Slave, runID: String, controlConnections: Int) {
+    init(spec: RunPlan.Slave, runID: String, controlConnections: Int, clock: any RunClock) {
         self.spec = spec
         self.listener = EventListener(
-            host: spec.host, port: spec.port, password: spec.password, runID: runID, keepVariables: false)
+            host: spec.host, port: spec.port, password: spec.password, runID: runID, keepVariables: false,
+            clock: { clock.now() })
         self.client = Client(
             host: spec.host, port: spec.port, password: spec.password, listener: listener,
             connections: controlConnections)
+        self.hangups = Client(host: spec.host, port: spec.port, password: spec.password)
     }
 
     var name: String { spec.name }
@@ -55,20 +64,34 @@ final class SlaveLink: Sendable {
         state.withLock { index < $0.commands.count ? $0.commands[index] : nil }
     }
 
+    /// Ends the call `uuid` now (`uuid_kill <uuid> ALLOTTED_TIMEOUT`, the cause
+    /// `sched_hangup` gives) on the hangups' control connection, never the event
+    /// connection, without waiting for the reply: `-ERR No such channel!` only means the call
+    /// ended meanwhile, and a connection that is gone is the slave's loss, recorded
+    /// elsewhere.
+    func hangUp(_ uuid: String) {
+        guard let command = try? Command.api("uuid_kill \(uuid) ALLOTTED_TIMEOUT") else { return }
+        hangups.send(command) { _ in }
+    }
+
     /// Connects both sides and subscribes.
     func connect(timeout: Double) async throws(ESLError) {
         let options = Connection.Options(connectTimeout: timeout)
         try await client.connect(options: options)
         do {
+            try await hangups.connect(options: options)
             try await listener.connect(options: options)
         } catch {
             client.close()
+            hangups.close()
             throw error
         }
     }
 
     /// Reads limits and, when `dest` needs it, the profile's SIP address; then builds
-    /// the originate command of every app.
+    /// the originate command of every app. With a hold time, each originate carries the
+    /// server-side safety net: `sched_hangup` a few seconds after the hold
+    /// (``HoldTimers/safetyMarginSeconds(lostAfter:)``), for calls the run cannot end.
     func prepare(plan: RunPlan) async throws {
         let status = SlaveFacts.status(try await client.cmd("status"))
         var sip: String?
@@ -90,7 +113,8 @@ final class SlaveLink: Sendable {
                     endpoint: spec.call.gateway.map { .gateway($0, number: dest) } ?? .profile(spec.call.profile, dest: dest),
                     proxy: spec.call.proxy, target: target, runID: plan.runID, appID: app.name,
                     timeout: spec.call.originateTimeout, ignoreEarlyMedia: spec.call.ignoreEarlyMedia,
-                    holdSeconds: plan.holdSeconds, variables: spec.call.variables))
+                    holdSeconds: plan.holdSeconds.map { $0 + HoldTimers.safetyMarginSeconds(lostAfter: plan.lostAfter) },
+                    variables: spec.call.variables))
         }
         state.withLock {
             $0.commands = commands
@@ -170,6 +194,7 @@ final class SlaveLink: Sendable {
     func close() {
         state.withLock { $0.health = .down }
         client.close()
+        hangups.close()
         listener.stop()
     }
 }

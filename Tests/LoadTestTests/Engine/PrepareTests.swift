@@ -39,7 +39,9 @@ import Testing
         let during = Mutex<(sessionsPerSecond: Int, maxSessions: Int)?>(nil)
         let outcome = try await harness.run(offering: 1) { clock in
             during.withLock { $0 = slave.limits }
-            await clock.waitForArmedTimers(2)  // the sweeper and the drain's grace
+            // The sweeper, the hold timer of the calls held (armed once their answers are
+            // in) and the drain's grace.
+            await clock.waitForArmedTimers(3)
             clock.advance(by: 2_000_000_000)
         }
         let applied = try #require(during.withLock { $0 })
@@ -80,7 +82,7 @@ import Testing
         defer { slave.stop() }
         let harness = try RunSessionHarness(Self.profile(port: slave.port, prepare: "{ sps: 50, max_sessions: 200 }"))
         let outcome = try await harness.run(offering: 1) { clock in
-            await clock.waitForArmedTimers(2)
+            await clock.waitForArmedTimers(3)  // the sweeper, the hold timer, the drain's grace
             clock.advance(by: 2_000_000_000)
         }
         #expect(outcome.result.prepared.map(\.setting) == ["max_sessions"])

@@ -43,7 +43,7 @@ final class RunSessionHarness: Sendable {
         }
     }
 
-    let clock = ManualRunClock()
+    let clock: ManualRunClock
     let collector = Collector()
     let warnings = Warnings()
     let session: RunSession
@@ -54,7 +54,13 @@ final class RunSessionHarness: Sendable {
     /// - Parameters:
     ///   - profile: JSON5 profile text with `sim` slaves.
     ///   - faults: the faults of the slave at each index.
-    init(_ profile: String, faults: [Int: SimFaults] = [:]) throws {
+    ///   - clock: the run's clock.
+    ///   - simClock: the simulators' clock (their own real clock if nil).
+    init(
+        _ profile: String, faults: [Int: SimFaults] = [:], clock: ManualRunClock = ManualRunClock(),
+        simClock: (any SimClock)? = nil
+    ) throws {
+        self.clock = clock
         results = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-session-\(UUID().uuidString)")
         let parsed = try Profile.parse(
             Array(profile.utf8), file: "session.json5", overrides: Profile.Overrides(outputDirectory: results.path))
@@ -74,6 +80,7 @@ final class RunSessionHarness: Sendable {
                     configuration.timing.ringDelay = .fixed(options.ringDelay)
                     configuration.timing.sessionsPerSecond = options.sps
                     configuration.faults = faults[index] ?? SimFaults()
+                    if let simClock { configuration.clock = simClock }
                     let sim = try SimSlave.start(configuration)
                     box.add(sim)
                     addresses[index] = ("127.0.0.1", sim.port)
@@ -113,4 +120,5 @@ final class SimList: Sendable {
     func add(_ sim: SimSlave) { sims.withLock { $0.append(sim) } }
     subscript(index: Int) -> SimSlave { sims.withLock { $0[index] } }
     func stopAll() { for sim in sims.withLock({ $0 }) { sim.stop() } }
+    var all: [SimSlave] { sims.withLock { $0 } }
 }

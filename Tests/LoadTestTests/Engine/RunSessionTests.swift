@@ -6,16 +6,18 @@ import Testing
 /// Whole runs — preflight, schedule, originate, track, drain, reports — against
 /// in-process simulators, on a ``ManualRunClock``: the run's time moves only when the
 /// test says, so the schedule and the drain's deadlines are exact and nothing sleeps.
-/// The simulators answer at once (zero delays) on their own clock, in real time; their
-/// shortest hold (1 s: `sched_hangup` takes whole seconds) is the only real wait, in
-/// the runs whose calls end by themselves. The run waits for their events (it ends
-/// as soon as the last call does), never for time.
+/// The simulators answer at once (zero delays) on their own clock, in real time. The
+/// run's own hold timers are on the run clock, which these tests do not move past the
+/// holds, so in the runs whose calls end by themselves the slaves' safety net ends them
+/// (`sched_hangup` hold + 5 s, whole seconds: 5–6 s), the only real wait (``HoldRunTests``
+/// share one clock with the simulator and test the run's hangups). The run waits for
+/// their events (it ends as soon as the last call does), never for time.
 @Suite(.timeLimit(.minutes(1))) struct RunSessionTests {
     static let slaves = "[{ sim: { answer_delay: 0, ring_delay: 0, sps: 1000 } }, { sim: { answer_delay: 0, ring_delay: 0, sps: 1000 } }]"
 
     /// 10 calls/s for one second of run clock: the pacer's 10 calls (the one due at
     /// exactly 1 s, the end, included) on its schedule, split
-    /// between the slaves, all answered and hung up by the slaves (hold 1 s), every one
+    /// between the slaves, all answered and hung up by the slaves (safety net), every one
     /// a record in the sinks and a row in the reports; the run ends as soon as the last
     /// call does, its 30 s grace never reached on the run clock.
     @Test func aRunOffersOnScheduleAndEveryAnsweredCallIsRecordedOnce() async throws {
@@ -115,13 +117,15 @@ import Testing
         let harness = try RunSessionHarness(
             "{ name: 'drain', slaves: \(Self.slaves), call: { dest: 'echo@{sip}' }, load: { rate: 10, limit: 100, duration: 600, run_time: 1, grace: 2 } }")
         let outcome = try await harness.run(offering: 1) { clock in
-            await clock.waitForArmedTimers(2)  // the sweeper and the drain's grace
+            await clock.waitForArmedTimers(3)  // the sweeper, the calls' hold timer and the drain's grace
             clock.advance(by: 2_000_000_000)
         }
         let records = harness.collector.records
         #expect(records.count >= 9 && records.count == outcome.result.offered)
         #expect(Set(records.map(\.callUUID)).count == records.count)
         #expect(records.allSatisfy { $0.hangupCause == "MANAGER_REQUEST" && $0.outcome != .lost })
+        // The run cut them: each is marked as hung up by the run (not dropped).
+        #expect(records.allSatisfy { $0.hangupRequestedAt != nil })
         #expect(outcome.result.offeringSeconds == 1)
     }
 
