@@ -98,6 +98,15 @@ public struct CallRecord: Sendable, Equatable {
         return hangupAt - answeredAt
     }
 
+    /// How far a call held as planned (`answered`, with a planned hold) was from its
+    /// planned hold, ms, whichever way: |``held`` − ``plannedHold``|. Nil for any other
+    /// call (a dropped call was cut on purpose by someone else: its shortfall is not
+    /// drift).
+    public var holdDriftMs: Double? {
+        guard outcome == .answered, let plannedHold, let held else { return nil }
+        return Double(abs(held - plannedHold)) / 1_000_000
+    }
+
     /// Server clock: created → first progress.
     public var serverPddMs: Double? { serverMs(serverCreated, serverProgress) }
     /// Server clock: created → answered.

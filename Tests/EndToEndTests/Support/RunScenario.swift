@@ -78,6 +78,18 @@ struct RunScenario {
             let acd = try #require(summary["acd_s"] as? Double)
             #expect(abs(acd - holds.reduce(0, +) / Double(holds.count)) < 1e-5, "acd_s = mean hold of answered calls")
         }
+        // Hold drift: |hold − planned hold| of each call held as planned (answered, with a
+        // planned hold), on the server's clock when known; nothing for any other call.
+        for row in rows {
+            let planned = row["planned_hold_ms"].flatMap(Double.init)
+            let held = row["server_hold_ms"].flatMap(Double.init) ?? row["hold_ms"].flatMap(Double.init)
+            let drift = row["hold_drift_ms"].flatMap(Double.init)
+            if row["outcome"] == "answered", let planned, let held {
+                #expect(drift.map { abs($0 - abs(held - planned)) < 0.002 } == true, "hold_drift_ms of \(row)")
+            } else {
+                #expect(drift == nil, "no hold drift for \(row)")
+            }
+        }
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("timeline.csv").path))
         return (summary, rows)
     }

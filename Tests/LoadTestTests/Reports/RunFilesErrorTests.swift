@@ -47,7 +47,7 @@ import Testing
             name: "calls.csv without an outcome column", file: "calls.csv", reason: "missing column(s): outcome",
             apply: edit("calls.csv") { $0.replacingOccurrences(of: ",outcome,", with: ",result,") }),
         .init(
-            name: "a short calls.csv row", file: "calls.csv", reason: "line 3: 3 fields, the header has 24",
+            name: "a short calls.csv row", file: "calls.csv", reason: "line 3: 3 fields, the header has \(CallsCSVWriter.columns.count)",
             apply: edit("calls.csv") { text in
                 var lines = text.split(separator: "\n").map(String.init)
                 lines[2] = "1,2,3"

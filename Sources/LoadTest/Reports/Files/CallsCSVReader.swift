@@ -76,6 +76,7 @@ struct CallsCSVReader {
             record.answeredAt = try monotonic("answered_at")
             record.jobDoneAt = try monotonic("job_done_at")
             record.hangupAt = try monotonic("hangup_at")
+            record.plannedHold = try milliseconds("planned_hold_ms").map { Int64(($0 * 1_000_000).rounded()) }
             try Self.restoreServerTimes(
                 &record, pdd: milliseconds("server_pdd_ms"), answer: milliseconds("server_answer_ms"),
                 hold: milliseconds("server_hold_ms"))
