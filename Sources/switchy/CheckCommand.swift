@@ -7,8 +7,9 @@ enum CheckCommand {
 
         Reads and validates PROFILE (a JSON5 file, see README "Profiles") with the
         overrides below applied, and prints the effective scenario. Nothing is
-        contacted: env: and file: passwords are resolved, but no slave is connected
-        to. --threshold rules are checked and listed.
+        contacted: env: and file: passwords are resolved where they can be (one that
+        cannot is a warning: run will need it), but no slave is connected to.
+        --threshold rules are checked and listed.
 
         OPTIONS:
         \(ProfileOptions.help)
@@ -32,7 +33,14 @@ enum CheckCommand {
             return .success
         }
         do {
-            let profile = try Profile.load(path: options.path, overrides: options.overrides)
+            let profile: Profile
+            do {
+                profile = try Profile.load(path: options.path, overrides: options.overrides)
+            } catch where error.kind == .unresolvedSecret {
+                // Linting needs no secrets: say what `run` will need, check the rest.
+                Output.error("switchy check: warning: \(error); switchy run will need it")
+                profile = try Profile.load(path: options.path, overrides: options.overrides, resolvingSecrets: false)
+            }
             try SimulatedSlaves.checkFaults(profile)
             Output.print(profile.summary.joined(separator: "\n"))
             for threshold in options.thresholds { Output.print("threshold (--threshold): \(threshold)") }

@@ -17,7 +17,8 @@ enum EventsCommand {
         --count events or on Ctrl-C.
 
         OPTIONS:
-          --format plain|json    The event format to ask for (default plain).
+          --format plain|json    The event format to ask for (default plain); json
+                                 prints one JSON object per event and line (jq).
           --filter HEADER VALUE  A FreeSWITCH filter (repeatable; ORed; an event
                                  without the header is not sent).
           --count N              Stop after N events.
@@ -71,6 +72,7 @@ enum EventsCommand {
         let counter = Counter(limit: options.count)
         let done = Done()
         let stats = options.stats
+        let json = options.format == .json
         let connection: Connection
         do {
             connection = try await Connection.connect(
@@ -78,7 +80,7 @@ enum EventsCommand {
                 options: Connection.Options(connectTimeout: options.timeout),
                 onEvent: { event in
                     guard counter.add(event.byteCount) else { return }
-                    if !stats { Output.write(render(event)) }
+                    if !stats { Output.write(json ? renderJSONLine(event) : render(event)) }
                     if counter.reachedLimit { done.finish() }
                 },
                 onClose: { _ in done.finish() })
@@ -113,6 +115,17 @@ enum EventsCommand {
                     Double(bytes) / seconds / 1_000_000))
         }
         return .success
+    }
+
+    /// An event as one line of JSON (for `jq`): an object of its headers (values
+    /// URL-decoded; the first of a repeated name), its body as `_body`, keys sorted.
+    static func renderJSONLine(_ event: Event) -> String {
+        var object: [String: String] = [:]
+        for header in event.headers where object[header.name] == nil { object[header.name] = header.value }
+        if let body = event.body, !body.isEmpty { object["_body"] = body }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     /// An event as text: `Name: value` lines, the body, a blank line.

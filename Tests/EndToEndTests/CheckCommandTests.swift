@@ -66,9 +66,6 @@ import Testing
         // An unknown app.
         ("{ slaves: [{ sim: {} }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 }, apps: [{ name: 'bogus' }] }",
          "apps[0].name", "unknown app"),
-        // A password from an unset variable.
-        ("{ slaves: [{ host: 'fs', password: 'env:SWITCHY_CHECK_UNSET' }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }",
-         "slaves[0].password", "SWITCHY_CHECK_UNSET is not set"),
         // Not JSON5 at all.
         ("\u{1}\u{2}binary", "1:1", "unexpected"),
         // A simulator fault it does not know (a typo).
@@ -107,6 +104,26 @@ import Testing
         let line = String(lines.first ?? "")
         #expect(line.hasPrefix("switchy check: \(path):"))
         #expect(line.contains(field) && line.contains(message), "\(line)")
+    }
+
+    /// Linting needs no secrets (issue 16): a password from an unset variable is a
+    /// warning of `check`, which still checks everything else, and an error of `run`.
+    @Test func anUnsetPasswordVariableIsAWarningOfCheckAndAnErrorOfRun() async throws {
+        let text = "{ slaves: [{ host: 'fs', password: 'env:SWITCHY_CHECK_UNSET' }], call: { dest: 'x' }, load: { rate: 1, limit: 1, run_time: 1 } }"
+        let path = try Self.temporaryProfile(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let check = try await CLIRunner.run(["check", path])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stderr.contains("warning:") && check.stderr.contains("slaves[0].password"))
+        #expect(check.stderr.contains("SWITCHY_CHECK_UNSET is not set") && check.stderr.contains("switchy run will need it"))
+        #expect(check.stdout.contains("password env:SWITCHY_CHECK_UNSET") && check.stdout.contains("is valid"))
+        let broken = try Self.temporaryProfile(text.replacingOccurrences(of: "rate: 1,", with: "rate: -1,"))
+        defer { try? FileManager.default.removeItem(atPath: broken) }
+        let invalid = try await CLIRunner.run(["check", broken])
+        #expect(invalid.status == 2 && invalid.stderr.contains("load.rate"), "the rest is still checked: \(invalid.stderr)")
+        let run = try await CLIRunner.run(["run", path, "--out", FileManager.default.temporaryDirectory.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("SWITCHY_CHECK_UNSET is not set"))
     }
 
     /// Bytes that are not UTF-8 text at all: one line, exit 2, never a crash.

@@ -21,6 +21,20 @@ import Testing
         #expect(events.allSatisfy { $0.hasPrefix("Event-Name: HEARTBEAT\n") && $0.contains("\nSession-Count: ") })
     }
 
+    /// `--format json`: one JSON object per event and line, as `jq` reads them.
+    @Test func jsonFormatPrintsOneObjectPerLine() async throws {
+        let sim = try slave()
+        defer { sim.stop() }
+        let result = try await CLIRunner.run(["events", "127.0.0.1:\(sim.port)", "HEARTBEAT", "--count=2", "--format=json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+            #expect(object["Event-Name"] == "HEARTBEAT" && object["Session-Count"] != nil)
+        }
+    }
+
     @Test func statsPrintOnlyTheRates() async throws {
         let sim = try slave()
         defer { sim.stop() }

@@ -60,10 +60,13 @@ public struct Profile: Sendable, Equatable {
     ///   - overrides: command-line changes (see ``applying(_:)``). When they replace the
     ///     slaves, the file's slaves are still checked but their passwords are not
     ///     resolved (an `env:` variable only the replaced slaves needed may be unset).
+    ///   - resolvingSecrets: false to check `env:`/`file:` passwords' form only, not
+    ///     read them (a lint that needs no secrets: `switchy check`); their values are
+    ///     then empty.
     /// - Throws: ``ProfileError`` naming the file, the field path and what was expected.
     public static func load(
         path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        overrides: Overrides = Overrides()
+        overrides: Overrides = Overrides(), resolvingSecrets: Bool = true
     ) throws(ProfileError) -> Profile {
         let bytes: [UInt8]
         do {
@@ -75,7 +78,7 @@ public struct Profile: Sendable, Equatable {
         let directory = (path as NSString).deletingLastPathComponent
         return try parse(
             bytes, file: path, environment: environment, baseDirectory: directory.isEmpty ? "." : directory,
-            overrides: overrides)
+            overrides: overrides, resolvingSecrets: resolvingSecrets)
     }
 
     /// Parses and validates profile text.
@@ -85,10 +88,11 @@ public struct Profile: Sendable, Equatable {
     ///   - file: the name used in messages; the default `name` is its base name.
     ///   - environment: where `env:VAR` passwords are looked up.
     ///   - baseDirectory: where relative `file:PATH` passwords are read from.
-    ///   - overrides: command-line changes, as for ``load(path:environment:overrides:)``.
+    ///   - overrides: command-line changes, as for ``load(path:environment:overrides:resolvingSecrets:)``.
+    ///   - resolvingSecrets: as for ``load(path:environment:overrides:resolvingSecrets:)``.
     public static func parse(
         _ bytes: [UInt8], file: String, environment: [String: String] = [:], baseDirectory: String = ".",
-        overrides: Overrides = Overrides()
+        overrides: Overrides = Overrides(), resolvingSecrets: Bool = true
     ) throws(ProfileError) -> Profile {
         let root: JSON5.Node
         do {
@@ -98,7 +102,8 @@ public struct Profile: Sendable, Equatable {
                 file: file, line: error.line, column: error.column, path: "", kind: .syntax, message: error.message)
         }
         let reader = ProfileReader(
-            file: file, environment: environment, baseDirectory: baseDirectory, resolvesSecrets: overrides.slaves == nil)
+            file: file, environment: environment, baseDirectory: baseDirectory,
+            resolvesSecrets: resolvingSecrets && overrides.slaves == nil)
         let top = ProfileReader.Field(reader: reader, node: root, path: "")
         let object = try top.object("a JSON5 object with the profile's fields", keys: keys)
         return try Profile(object, file: file).applying(overrides)
