@@ -33,14 +33,7 @@ enum CheckCommand {
             return .success
         }
         do {
-            let profile: Profile
-            do {
-                profile = try Profile.load(path: options.path, overrides: options.overrides)
-            } catch where error.kind == .unresolvedSecret {
-                // Linting needs no secrets: say what `run` will need, check the rest.
-                Output.error("switchy check: warning: \(error); switchy run will need it")
-                profile = try Profile.load(path: options.path, overrides: options.overrides, resolvingSecrets: false)
-            }
+            let profile = try lint(options)
             try SimulatedSlaves.checkFaults(profile)
             Output.print(profile.summary.joined(separator: "\n"))
             for threshold in options.thresholds { Output.print("threshold (--threshold): \(threshold)") }
@@ -49,6 +42,18 @@ enum CheckCommand {
         } catch {
             Output.error("switchy check: \(error)")
             return .usage
+        }
+    }
+
+    /// The profile; a password it cannot resolve is a warning (linting needs no
+    /// secrets), and the rest is checked without it.
+    static func lint(_ options: ProfileOptions) throws(ProfileError) -> Profile {
+        do throws(ProfileError) {
+            return try Profile.load(path: options.path, overrides: options.overrides)
+        } catch {
+            guard error.kind == .unresolvedSecret else { throw error }
+            Output.error("switchy check: warning: \(error); switchy run will need it")
+            return try Profile.load(path: options.path, overrides: options.overrides, resolvingSecrets: false)
         }
     }
 }
