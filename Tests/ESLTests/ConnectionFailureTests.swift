@@ -11,10 +11,12 @@ import Testing
             .utf8)
 
     @Test func connectionRefusedNamesHostAndPort() async throws {
-        let port = try freePort()
+        let refusing = try RefusingPort()
+        let port = refusing.port
         await #expect(throws: ESLError.connectionRefused(endpoint: "127.0.0.1:\(port)")) {
             _ = try await Connection.connect(host: "127.0.0.1", port: port, password: "ClueCon")
         }
+        withExtendedLifetime(refusing) {}
     }
 
     @Test func silentServerTimesOutDuringTheGreeting() async throws {
@@ -105,12 +107,5 @@ import Testing
         await #expect(throws: closedByUs) { _ = try await pending.value }
         #expect(await recorder.waitForClose() == closedByUs)
         await #expect(throws: closedByUs) { _ = try await connection.send(.api("status")) }
-    }
-
-    /// A port nothing listens on: bind one, then close it.
-    private func freePort() throws -> Int {
-        let peer = try ScriptedPeer(steps: [])
-        peer.stop()
-        return peer.port
     }
 }

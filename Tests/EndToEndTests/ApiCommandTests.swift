@@ -19,8 +19,8 @@ import Testing
     }
 
     @Test func serverDownExitsThreeWithOneLineNamingHostAndPort() async throws {
-        let peer = try ScriptedPeer(steps: [])
-        peer.stop()  // nothing listens on this port any more
+        let peer = try RefusingPort()
+        defer { withExtendedLifetime(peer) {} }
         let result = try await CLIRunner.run(["api", "127.0.0.1:\(peer.port)", "status"])
         #expect(result.status == 3)
         #expect(result.stdout.isEmpty)

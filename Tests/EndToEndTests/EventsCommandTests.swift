@@ -44,10 +44,10 @@ import Testing
     }
 
     @Test func aDownServerExitsThree() async throws {
-        let closed = try ScriptedPeer(steps: [])
-        closed.stop()
+        let closed = try RefusingPort()
         let result = try await CLIRunner.run(["events", "127.0.0.1:\(closed.port)", "--count", "1"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("127.0.0.1:\(closed.port)"))
+        withExtendedLifetime(closed) {}
     }
 }

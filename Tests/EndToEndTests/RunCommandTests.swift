@@ -120,8 +120,7 @@ import Testing
     }
 
     @Test func aSlaveDownAtStartExitsThreeNamingIt() async throws {
-        let closed = try ScriptedPeer(steps: [])
-        closed.stop()
+        let closed = try RefusingPort()
         let scenario = try RunScenario("""
             { name: 'down', slaves: [{ sim: {} }, { host: "127.0.0.1", port: \(closed.port) }],
               call: { dest: "echo@{sip}" }, load: { rate: 5, limit: 5, run_time: 1 } }
@@ -131,6 +130,7 @@ import Testing
         #expect(result.stderr.contains("127.0.0.1:\(closed.port)") && result.stderr.contains("connection refused"))
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: scenario.results.path)) ?? []
         #expect(leftovers.isEmpty, "no empty results folder is left behind")
+        withExtendedLifetime(closed) {}
     }
 
     @Test func anUnwritableResultsFolderExitsTwoBeforeAnyCall() async throws {
