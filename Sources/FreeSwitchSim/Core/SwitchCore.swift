@@ -39,6 +39,9 @@ final class SwitchCore: @unchecked Sendable {
     var random: SimRandom
     var timers = TimerQueue()
     var channels: [String: Channel] = [:]
+    /// Tasks waiting for the channel count to reach a condition (``SimSlave/waitUntil(channelCount:)``),
+    /// checked each time the lock is released after a change.
+    var channelWatchers: [(ready: @Sendable (Int) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
     /// Channel uuids in creation order (for `show channels`).
     var channelOrder: [String] = []
     var sinks: [ObjectIdentifier: any EventSink] = [:]
@@ -112,8 +115,23 @@ final class SwitchCore: @unchecked Sendable {
     /// Runs `body` with the lock held.
     func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
-        defer { lock.unlock() }
+        defer {
+            notifyChannelWatchers()
+            lock.unlock()
+        }
         return try body()
+    }
+
+    /// Resumes the watchers whose condition the channel count now meets (lock held;
+    /// resuming only schedules their tasks).
+    func notifyChannelWatchers() {
+        guard !channelWatchers.isEmpty else { return }
+        let count = channels.count
+        channelWatchers.removeAll { watcher in
+            guard watcher.ready(count) else { return false }
+            watcher.continuation.resume()
+            return true
+        }
     }
 
     // MARK: Time
@@ -149,6 +167,7 @@ final class SwitchCore: @unchecked Sendable {
             let current = now
             if let entry = timers.popDue(now: current) {
                 entry.action()
+                notifyChannelWatchers()
                 continue
             }
             if let next = timers.nextDeadline {

@@ -136,6 +136,15 @@ public final class SimSlave: Sendable {
     /// Channels currently up (both legs of a loop-back call count).
     public var channelCount: Int { core.locked { core.channels.count } }
 
+    /// Returns once the number of channels up meets `condition` (at once if it does):
+    /// for tests that must know a command has reached the simulator before they move
+    /// its clock. Woken by the simulator's own changes, never by polling.
+    public func waitUntil(channelCount condition: @escaping @Sendable (Int) -> Bool) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            core.locked { core.channelWatchers.append((condition, continuation)) }
+        }
+    }
+
     /// Open ESL connections.
     public var connectionCount: Int { server.withLock { $0 }.connectionCount }
 

@@ -25,7 +25,7 @@ import Testing
         let simClock = LinkedSimClock(run: clock)
         let harness = try RunSessionHarness(Self.profile, clock: clock, simClock: simClock)
         let outcome = try await harness.run(offering: 0.1) { clock in
-            await waitUntil { harness.sims.all.first?.channelCount == 1 }  // the originate, at 0.1 s
+            await harness.sims.all[0].waitUntil { $0 == 1 }  // the originate, at 0.1 s
             simClock.runTimers()  // the answer, at 0.1 s
             await clock.waitForArmedTimers(3)  // the scheduler's end, the sweeper, the hold
             clock.advance(by: 2_000_000_000)  // to 2.1 s: the hold is over
@@ -57,19 +57,19 @@ import Testing
         let profile = Self.profile.replacingOccurrences(of: "run_time: 0.15", with: "run_time: 0.25")
         let harness = try RunSessionHarness(profile, faults: [0: stall], clock: clock, simClock: simClock)
         let outcome = try await harness.run(offering: 0.1) { clock in
-            let sim = harness.sims.all.first
-            await waitUntil { sim?.channelCount == 1 }
+            let sim = harness.sims.all[0]
+            await sim.waitUntil { $0 == 1 }
             simClock.runTimers()  // the first answer, at 0.1 s, read at once
             await clock.waitForArmedTimers(3)  // the scheduler, the sweeper, the first hold
             clock.advance(by: 100_000_000)  // 0.2 s: the second call
-            await waitUntil { sim?.channelCount == 2 }
+            await sim.waitUntil { $0 == 2 }
             simClock.runTimers()  // the second answer, at 0.2 s, held back until 0.5 s
             clock.advance(by: 300_000_000)
             simClock.runTimers()  // the held events go out
             // 2.1 s: the first hold is over. Its end comes on the same connection after
             // the second answer, so once it is recorded the second hold is set.
             clock.advance(by: 1_600_000_000)
-            await waitUntil { harness.collector.records.count == 1 }
+            await harness.collector.waitForRecords(1)
             clock.advance(by: 100_000_000)  // 2.2 s: the second hold is over
         }
         let records = harness.collector.records.sorted { $0.scheduledAt < $1.scheduledAt }
@@ -100,12 +100,12 @@ import Testing
         let harness = try RunSessionHarness(profile, clock: clock, simClock: simClock)
         let outcome = try await harness.run(offering: 0.1) { clock in
             let sims = harness.sims.all
-            let total: @Sendable () -> Int = { sims.reduce(0) { $0 + $1.channelCount } }
-            await waitUntil { total() == 1 }
+            // Equal slaves take turns from the second one (SlavePool's round-robin).
+            await sims[1].waitUntil { $0 == 1 }
             simClock.runTimers()
             await clock.waitForArmedTimers(3)  // the scheduler, the sweeper, the first hold
             clock.advance(by: 100_000_000)
-            await waitUntil { total() == 2 }
+            await sims[0].waitUntil { $0 == 1 }
             simClock.runTimers()
             // Someone else ends the first slave's call.
             let other = sims[0]
@@ -113,7 +113,7 @@ import Testing
             try? await client.connect()
             _ = try? await client.api("hupall NORMAL_CLEARING")
             client.close()
-            await waitUntil { harness.collector.records.count == 1 }
+            await harness.collector.waitForRecords(1)
             clock.advance(by: 2_000_000_000)  // 2.2 s: every hold is over
         }
         let records = harness.collector.records
@@ -146,13 +146,5 @@ final class LinkedSimClock: SimClock {
     /// Runs the simulators' timers due at the run clock's time.
     func runTimers() {
         for callback in callbacks.withLock({ $0 }) { callback() }
-    }
-}
-
-/// Waits (polling every millisecond, at most 10 s) until `condition` holds: for state
-/// another process-like party (a simulator's thread) reaches in its own time.
-func waitUntil(_ condition: @Sendable () -> Bool) async {
-    for _ in 0..<10_000 where !condition() {
-        try? await Task.sleep(nanoseconds: 1_000_000)
     }
 }

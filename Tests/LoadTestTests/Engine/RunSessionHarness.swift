@@ -8,8 +8,30 @@ import Synchronization
 final class RunSessionHarness: Sendable {
     /// Keeps every record and snapshot (on the record queue), for the assertions.
     final class Collector: RecordSink {
-        private let state = Mutex<(records: [CallRecord], snapshots: [LoadRun.Progress], finished: Int)>(([], [], 0))
-        func add(_ record: CallRecord) { state.withLock { $0.records.append(record) } }
+        private typealias Waiter = (count: Int, continuation: CheckedContinuation<Void, Never>)
+        private let state = Mutex<(records: [CallRecord], snapshots: [LoadRun.Progress], finished: Int, waiters: [Waiter])>(
+            ([], [], 0, []))
+        func add(_ record: CallRecord) {
+            let ready = state.withLock { state in
+                state.records.append(record)
+                let count = state.records.count
+                let ready = state.waiters.filter { $0.count <= count }
+                state.waiters.removeAll { $0.count <= count }
+                return ready
+            }
+            for waiter in ready { waiter.continuation.resume() }
+        }
+        /// Returns once at least `count` records have arrived.
+        func waitForRecords(_ count: Int) async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let done = state.withLock { state in
+                    if state.records.count >= count { return true }
+                    state.waiters.append((count, continuation))
+                    return false
+                }
+                if done { continuation.resume() }
+            }
+        }
         func progress(_ snapshot: LoadRun.Progress) { state.withLock { $0.snapshots.append(snapshot) } }
         func finish() { state.withLock { $0.finished += 1 } }
         var records: [CallRecord] { state.withLock { $0.records } }
