@@ -141,7 +141,23 @@ import Testing
         let result = try await CLIRunner.run(["run", scenario.profile.path, "--out", file.appendingPathComponent("results").path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("not-a-folder") && result.stderr.contains("cannot write the results folder"))
+        #expect(result.stderr.contains("not-a-folder is a file, not a folder"), "\(result.stderr)")
+        #expect(!result.stderr.contains("NSCocoaErrorDomain") && !result.stderr.contains("could not be completed"))
         #expect(!result.stderr.contains("target"), "no call was offered")
+    }
+
+    /// Without a terminal (a CI log) the progress is one plain line every
+    /// `--progress-interval` seconds: no colour, no carriage return, no escape.
+    @Test func withoutATerminalProgressIsAPlainLineEveryInterval() async throws {
+        let scenario = try RunScenario("{ name: 'plain', \(RunScenario.twoSims) load: { rate: 5, limit: 50, duration: 1, run_time: 3 } }")
+        let result = try await CLIRunner.run(["run", scenario.profile.path, "--out", scenario.results.path, "--progress-interval=1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").filter { $0.contains("(target ") }
+        #expect(lines.count >= 3, "one a second while offering (3 s): \(result.stderr)")
+        #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("\r"))
+        #expect(lines.first?.contains("/ 3s  [") == true, "elapsed / planned and a bar: \(lines.first ?? "")")
+        let bad = try await scenario.run(["--progress-interval", "0"])
+        #expect(bad.status == 2 && bad.stderr.contains("--progress-interval expects a number of seconds > 0"))
     }
 
     @Test func aBadProfileExitsTwoNamingTheField() async throws {

@@ -72,7 +72,7 @@ public struct Profile: Sendable, Equatable {
         do {
             bytes = try readFile(path)
         } catch {
-            let reason = (error as? ReadError)?.text ?? "cannot be read (\(error.localizedDescription))"
+            let reason = (error as? ReadError)?.text ?? "cannot be read (\(PathProblem.describe(error, at: URL(fileURLWithPath: path))))"
             throw ProfileError(file: path, path: "", kind: .unreadable, message: reason)
         }
         let directory = (path as NSString).deletingLastPathComponent

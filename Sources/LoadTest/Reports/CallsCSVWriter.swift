@@ -74,7 +74,7 @@ public final class CallsCSVWriter: Sendable {
                 state.written += bytes.count
             } catch {
                 buffer.withLock { $0.insert(contentsOf: bytes, at: 0) }
-                state.failure = "cannot be written (\(error.localizedDescription))"
+                state.failure = "cannot be written (\(PathProblem.describe(error, at: url)))"
                 throw ReportError(path: url.path, reason: state.failure ?? "")
             }
         }

@@ -38,7 +38,7 @@ extension RunReport {
         for file in files {
             let url = folder.appendingPathComponent(file.name)
             do { try file.data.write(to: url, options: .atomic) } catch {
-                throw ReportError(path: url.path, reason: "cannot be written (\(error.localizedDescription))")
+                throw ReportError(path: url.path, reason: "cannot be written (\(PathProblem.describe(error, at: url)))")
             }
         }
     }

@@ -34,7 +34,7 @@ public final class RunReport: RecordSink {
         } catch let error as ReportError {
             throw error
         } catch {
-            throw ReportError(path: candidate.path, reason: "cannot write the results folder (\(error.localizedDescription))")
+            throw ReportError(path: candidate.path, reason: "cannot write the results folder (\(PathProblem.describe(error, at: candidate)))")
         }
         directory = candidate
         csv = CallsCSVSink(writer: calls)
