@@ -4,6 +4,7 @@ import Glibc
 import Dispatch
 import ESL
 import Foundation
+import LoadTest
 import Synchronization
 
 /// `switchy events HOST[:PORT]`: prints a slave's events as they come, like fs_cli's
@@ -46,6 +47,33 @@ enum EventsCommand {
 
     typealias UsageError = ArgumentScanner.UsageError
 
+    /// The first word that names no event type: FreeSWITCH would answer a subscription
+    /// of only such words with a bare `-ERR no keywords supplied`, and silently drop
+    /// them among good ones. Words after `CUSTOM` are its subclasses, never checked.
+    static func unknownEventName(_ words: [String]) -> String? {
+        for word in words {
+            let upper = word.uppercased()
+            if upper == "CUSTOM" { return nil }
+            if upper != "ALL", EventNames.canonical(word) == nil { return word }
+        }
+        return nil
+    }
+
+    /// `words` on lines of at most `width` columns, each line starting with `indent`.
+    static func wrapped(_ words: [String], width: Int, indent: String) -> String {
+        var lines: [String] = []
+        var line = indent
+        for word in words {
+            if line.count > indent.count, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = indent
+            }
+            line += (line.count > indent.count ? " " : "") + word
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
+    }
+
     static func run(_ arguments: [String]) async -> ExitCode {
         let options: Options
         do {
@@ -56,6 +84,15 @@ enum EventsCommand {
             options = parsed
         } catch {
             Output.error("switchy events: \(error) (see switchy events --help)")
+            return .usage
+        }
+        if let unknown = unknownEventName(options.events) {
+            var message = "switchy events: unknown event '\(unknown)'"
+            if let suggestion = Suggestion.closest(to: unknown, in: EventNames.all) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            Output.error(message + "\nValid names (any case), besides ALL and CUSTOM <subclass>...:")
+            Output.error(wrapped(EventNames.all, width: 80, indent: "  "))
             return .usage
         }
         let password: String

@@ -43,6 +43,23 @@ import Testing
         #expect(result.stdout.hasPrefix("3 events in ") && result.stdout.contains("events/s") && result.stdout.contains("MB/s"))
     }
 
+    /// A misspelt event name is refused by switchy, before connecting, with the valid
+    /// names (FreeSWITCH would say only `-ERR no keywords supplied`); words after
+    /// CUSTOM are subclasses and pass as they are.
+    @Test func anUnknownEventNameIsRefusedWithTheValidNames() async throws {
+        let closed = try RefusingPort()
+        let result = try await CLIRunner.run(["events", "127.0.0.1:\(closed.port)", "HEARTBEAT", "CHANNEL_ANSWR"])
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first == "switchy events: unknown event 'CHANNEL_ANSWR'; did you mean 'CHANNEL_ANSWER'?")
+        #expect(result.stderr.contains(" CHANNEL_HANGUP_COMPLETE ") && result.stderr.contains("BACKGROUND_JOB"))
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(!result.stderr.contains("no keywords"))
+        let custom = try await CLIRunner.run(["events", "127.0.0.1:\(closed.port)", "custom", "sofia::register"])
+        #expect(custom.status == 3, "a subclass is no event name to check: the run gets as far as connecting")
+        withExtendedLifetime(closed) {}
+    }
+
     @Test func aDownServerExitsThree() async throws {
         let closed = try RefusingPort()
         let result = try await CLIRunner.run(["events", "127.0.0.1:\(closed.port)", "--count", "1"])

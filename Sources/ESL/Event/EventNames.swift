@@ -1,6 +1,7 @@
-/// FreeSWITCH's event type names (ev.c `EVENT_NAMES`, esl-protocol.md §4.6).
-enum EventNames {
-    static let all = [
+/// FreeSWITCH's event type names (ev.c `EVENT_NAMES`, esl-protocol.md §4.6): what an
+/// `event` command may subscribe to, besides `ALL` and `CUSTOM` with its subclasses.
+public enum EventNames {
+    public static let all = [
         "CUSTOM", "CLONE", "CHANNEL_CREATE", "CHANNEL_DESTROY", "CHANNEL_STATE", "CHANNEL_CALLSTATE",
         "CHANNEL_ANSWER", "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE", "CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE",
         "CHANNEL_HOLD", "CHANNEL_UNHOLD", "CHANNEL_BRIDGE", "CHANNEL_UNBRIDGE", "CHANNEL_PROGRESS",
@@ -21,7 +22,7 @@ enum EventNames {
     private static let set = Set(all)
 
     /// The type named `token` (any case, optional `SWITCH_EVENT_` prefix), or nil.
-    static func canonical(_ token: String) -> String? {
+    public static func canonical(_ token: String) -> String? {
         let upper = token.uppercased()
         if set.contains(upper) { return upper }
         if upper.count > 13, set.contains(String(upper.dropFirst(13))) { return String(upper.dropFirst(13)) }

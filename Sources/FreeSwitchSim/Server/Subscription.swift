@@ -1,3 +1,4 @@
+import ESL
 import Foundation
 
 /// What one ESL connection receives: its event format, subscribed types and filters,
