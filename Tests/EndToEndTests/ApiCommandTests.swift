@@ -1,3 +1,4 @@
+import FreeSwitchSim
 import TestSupport
 import Testing
 
@@ -28,6 +29,27 @@ import Testing
         #expect(lines.count == 1)
         #expect(lines.first?.contains("127.0.0.1:\(peer.port)") == true)
         #expect(lines.first?.contains("connection refused") == true)
+    }
+
+    /// `bgapi` as fs_cli runs it: the job's uuid at once; with `--wait`, then the job's
+    /// result (a failing job's `-ERR` exits 1).
+    @Test func bgapiPrintsTheJobAndWithWaitItsResult() async throws {
+        let sim = try SimSlave.start()
+        defer { sim.stop() }
+        let address = "127.0.0.1:\(sim.port)"
+        let plain = try await CLIRunner.run(["api", address, "bgapi", "status"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout.hasPrefix("+OK Job-UUID: ") && plain.stdout.split(separator: "\n").count == 1)
+        let waited = try await CLIRunner.run(["api", address, "bgapi", "status", "--wait"])
+        #expect(waited.status == 0, "\(waited.stderr)")
+        let lines = waited.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first?.hasPrefix("+OK Job-UUID: ") == true)
+        #expect(lines.dropFirst().first?.hasPrefix("UP ") == true, "the result of `status`: \(waited.stdout)")
+        let failing = try await CLIRunner.run(["api", address, "bgapi", "originate", "sofia/external/nobody@192.0.2.1", "&park()", "--wait"])
+        #expect(failing.status == 1, "\(failing.stdout)\(failing.stderr)")
+        #expect(failing.stdout.contains("\n-ERR "))
+        let misplaced = try await CLIRunner.run(["api", address, "status", "--wait"])
+        #expect(misplaced.status == 2 && misplaced.stderr.contains("--wait is for bgapi"))
     }
 
     @Test func printsTheBodyLikeFsCli() async throws {
