@@ -37,6 +37,7 @@ enum SimulatedSlaves {
             configuration.heartbeatInterval = options.heartbeat
             configuration.timing.answerDelay = .fixed(options.answerDelay)
             configuration.timing.ringDelay = .fixed(options.ringDelay)
+            configuration.timing.ringsBeforeAnswer = true
             configuration.timing.failureRatio = options.failureRatio
             configuration.timing.sessionsPerSecond = options.sps
             configuration.timing.maxSessions = options.maxSessions

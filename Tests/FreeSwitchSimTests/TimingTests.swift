@@ -30,6 +30,36 @@ import Testing
         #expect(stamps.allSatisfy { ($0 - stamps[0]) % 20_000 == 0 })
     }
 
+    /// A profile's far end (`ringsBeforeAnswer`): `echo` rings at the ring delay, then
+    /// answers at the answer delay; `ringanswer` answers at the answer delay too, not
+    /// the lab's 1 s after its ring.
+    @Test func aProfilesFarEndRingsThenAnswersAtItsDelays() async throws {
+        let sim = try await SimHarness.start { configuration in
+            configuration.timing.ringsBeforeAnswer = true
+            configuration.timing.ringDelay = .fixed(0.1)
+            configuration.timing.answerDelay = .fixed(0.4)
+        }
+        defer { sim.stop() }
+        for user in ["echo", "ringanswer"] {
+            _ = try await sim.bgapi(Self.originate(user, user), jobUUID: "job-\(user)")
+        }
+        _ = try await sim.api("status")
+        sim.clock.advance(by: 0.1)
+        for user in ["echo", "ringanswer"] {
+            let progress = try #require(await sim.collector.next("CHANNEL_PROGRESS") { $0.uniqueID == user })
+            #expect(progress["Caller-Channel-Progress-Time"] != "0")
+        }
+        #expect(!sim.collector.events.contains { $0.name == "CHANNEL_ANSWER" })
+        sim.clock.advance(by: 0.3)
+        for user in ["echo", "ringanswer"] {
+            let answer = try #require(await sim.collector.next("CHANNEL_ANSWER") { $0.uniqueID == user })
+            let created = try #require(Int64(answer["Caller-Channel-Created-Time"] ?? ""))
+            let progress = try #require(Int64(answer["Caller-Channel-Progress-Time"] ?? ""))
+            let answered = try #require(Int64(answer["Caller-Channel-Answered-Time"] ?? ""))
+            #expect(progress - created == 100_000 && answered - created == 400_000, "\(user)")
+        }
+    }
+
     @Test func failureRatioUsesTheCauseMix() async throws {
         let sim = try await SimHarness.start { configuration in
             configuration.timing.failureRatio = 1

@@ -147,7 +147,12 @@ extension SwitchCore {
         }
         switch channel.call.behaviour {
         case .answer:
-            later(timing.answerDelay.draw(&random)) { $0.answer($1) }
+            let answer = timing.answerDelay.draw(&random)
+            if timing.ringsBeforeAnswer {
+                let ring = timing.ringDelay.draw(&random)
+                if ring < answer { later(ring) { $0.ringing($1) } }
+            }
+            later(answer) { $0.answer($1) }
         case .reject(let cause, let status, let phrase):
             later(timing.ringDelay.draw(&random)) { $0.reject($1, cause: cause, sipStatus: status, phrase: phrase) }
         case .park:
@@ -156,15 +161,20 @@ extension SwitchCore {
             later(timing.ringDelay.draw(&random)) { $0.ringing($1) }
         case .ringAnswer:
             let ring = timing.ringDelay.draw(&random)
-            let answer = ring + timing.progressToAnswer.draw(&random)
+            let answer = answerAfterProgress(ring)
             later(ring) { $0.ringing($1) }
             later(answer) { $0.answer($1) }
         case .earlyMedia:
             let ring = timing.ringDelay.draw(&random)
-            let answer = ring + timing.progressToAnswer.draw(&random)
+            let answer = answerAfterProgress(ring)
             later(ring) { $0.earlyMedia($1) }
             later(answer) { $0.answer($1) }
         }
+    }
+
+    /// When a destination that rings first answers, for a 180/183 at `ring` s.
+    private func answerAfterProgress(_ ring: Double) -> Double {
+        timing.ringsBeforeAnswer ? max(ring, timing.answerDelay.draw(&random)) : ring + timing.progressToAnswer.draw(&random)
     }
 
     /// Sets the variables of the peer's first SIP response.

@@ -44,6 +44,12 @@ public struct SimTiming: Sendable, Equatable {
     public var ringDelay: SimDelay = .fixed(0)
     /// Time from the 180/183 to the 200 for `ringanswer` and `earlymedia` (1 s in the lab).
     public var progressToAnswer: SimDelay = .fixed(1)
+    /// The far end as a profile's `sim` describes it: every answering destination rings
+    /// (180) at ``ringDelay`` when that comes before its answer, and answers at
+    /// ``answerDelay``; `ringanswer` and `earlymedia` also answer at ``answerDelay`` (at
+    /// their ring at the earliest) instead of 1 s after it. False (the default): the lab
+    /// dialplan of the captures, where `echo` answers without ringing.
+    public var ringsBeforeAnswer = false
     /// Fraction (0…1) of calls to answering destinations that fail instead.
     public var failureRatio: Double = 0
     /// Causes for those failures, with a SIP status each; drawn uniformly.

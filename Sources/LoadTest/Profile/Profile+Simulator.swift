@@ -3,9 +3,10 @@ extension Profile.Slave {
     /// on loopback for the run. Every field is optional; `sim: {}` is a fast, healthy
     /// server with FreeSWITCH's default limits.
     ///
-    /// Its dialplan mirrors a lab's: `echo`, `park` and `9196` answer, `busy` is
-    /// rejected with 486 `USER_BUSY`, `ring` rings until `originate_timeout`, anything
-    /// else is `NO_ROUTE_DESTINATION`.
+    /// Its dialplan mirrors a lab's: `echo`, `park` and `9196` answer (ringing at
+    /// `ring_delay` first when that comes before `answer_delay`), `ringanswer` rings then
+    /// answers, `busy` is rejected with 486 `USER_BUSY` at `ring_delay`, `ring` rings
+    /// until `originate_timeout`, anything else is `NO_ROUTE_DESTINATION`.
     public struct Simulator: Sendable, Equatable, Encodable {
         /// `ring_delay`: seconds from the originate to ringing (180,
         /// `CHANNEL_PROGRESS`). Default: 0.05, or `answer_delay` if that is smaller.

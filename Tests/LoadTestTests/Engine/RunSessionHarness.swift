@@ -100,6 +100,7 @@ final class RunSessionHarness: Sendable {
                     configuration.profiles = [SofiaProfile(name: "external", sipIP: "127.0.0.1", sipPort: 5080 + index)]
                     configuration.timing.answerDelay = .fixed(options.answerDelay)
                     configuration.timing.ringDelay = .fixed(options.ringDelay)
+                    configuration.timing.ringsBeforeAnswer = true
                     configuration.timing.sessionsPerSecond = options.sps
                     configuration.faults = faults[index] ?? SimFaults()
                     if let simClock { configuration.clock = simClock }
