@@ -9,7 +9,9 @@ enum CheckCommand {
         overrides below applied, and prints the effective scenario. Nothing is
         contacted: env: and file: passwords are resolved where they can be (one that
         cannot is a warning: run will need it), but no slave is connected to.
-        --threshold rules are checked and listed.
+        --threshold rules are checked and listed. Each slave's share of the load is
+        checked against the limits known without connecting (a sim's sps and
+        max_sessions, or prepare's), as run's preflight will.
 
         OPTIONS:
         \(ProfileOptions.help)
@@ -35,6 +37,18 @@ enum CheckCommand {
         do {
             let profile = try lint(options)
             try SimulatedSlaves.checkFaults(profile)
+            if let problem = PathProblem.resultsFolder(profile.report.directory) {
+                Output.error("switchy check: report.dir \(profile.report.directory): \(problem); switchy run could not write its results there")
+                return .usage
+            }
+            for (slave, problems) in profile.knownCapacityProblems {
+                let text = problems.joined(separator: "; ")
+                guard profile.preflight == .warn else {
+                    Output.error("switchy check: \(slave): \(text); switchy run's preflight will refuse it (preflight: \"refuse\")")
+                    return .usage
+                }
+                Output.error("switchy check: warning: \(slave): \(text)")
+            }
             Output.print(profile.summary.joined(separator: "\n"))
             for threshold in options.thresholds { Output.print("threshold (--threshold): \(threshold)") }
             Output.print("OK: \(options.path) is valid")

@@ -126,6 +126,43 @@ import Testing
         #expect(run.stderr.contains("SWITCHY_CHECK_UNSET is not set"))
     }
 
+    /// `--out` (or `report.dir`) naming a file, or a folder under one: check says so,
+    /// as run would, before anything runs.
+    @Test func aResultsFolderThatIsAFileIsRefused() async throws {
+        let file = try Self.temporaryProfile("not a folder")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        for out in [file, file + "/results"] {
+            let check = try await CLIRunner.run(["check", Self.profiles.appendingPathComponent("demo.json5").path, "--out", out])
+            #expect(check.status == 2, "\(check.stdout)")
+            #expect(check.stderr == "switchy check: report.dir \(out): \(file) is a file, not a folder; switchy run could not write its results there\n")
+        }
+    }
+
+    /// What preflight will say where check can know it: a sim's own limits, or the
+    /// ones `prepare` sets on a remote slave (refused by default, a warning with
+    /// `preflight: "warn"`).
+    @Test func aShareOverAKnownLimitIsWhatPreflightWillSay() async throws {
+        let sim = "{ slaves: [{ sim: { sps: 30 } }], call: { dest: 'echo@{sip}' }, load: { rate: 20, limit: 100, run_time: 5 } }"
+        let remote = "{ slaves: [{ host: 'fs' }], call: { dest: 'echo@{sip}' }, load: { rate: 200, limit: 100, run_time: 5 }, prepare: { sps: 250 } }"
+        for text in [sim, remote] {
+            let path = try Self.temporaryProfile(text)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let check = try await CLIRunner.run(["check", path])
+            #expect(check.status == 2, "\(check.stdout)")
+            #expect(check.stderr.contains("needs 40 sessions/s (a call to itself is 2 sessions)") || check.stderr.contains("needs 400 sessions/s"))
+            #expect(check.stderr.contains("preflight will refuse it"))
+            let warned = try Self.temporaryProfile(text.replacingOccurrences(of: "call:", with: "preflight: 'warn', call:"))
+            defer { try? FileManager.default.removeItem(atPath: warned) }
+            let warning = try await CLIRunner.run(["check", warned])
+            #expect(warning.status == 0 && warning.stderr.contains("warning:") && warning.stderr.contains("sessions-per-second limit"))
+        }
+        let unknown = try Self.temporaryProfile(
+            "{ slaves: [{ host: 'fs' }], call: { dest: 'echo@{sip}' }, load: { rate: 200, limit: 100, run_time: 5 } }")
+        defer { try? FileManager.default.removeItem(atPath: unknown) }
+        let check = try await CLIRunner.run(["check", unknown])
+        #expect(check.status == 0 && check.stderr.isEmpty, "a remote slave's own limits are for preflight to read")
+    }
+
     /// Bytes that are not UTF-8 text at all: one line, exit 2, never a crash.
     @Test func binaryGarbageExitsTwoWithOneLine() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-check-\(UUID()).json5")

@@ -53,31 +53,14 @@ extension LoadRun {
             if setting == "sps" { status.maxSessionsPerSecond = value } else { status.maxSessions = value }
         }
         let totalWeight = Double(links.reduce(0) { $0 + max(0, $1.spec.weight) })
-        let share = totalWeight > 0 ? Double(link.spec.weight) / totalWeight : 1
-        // A call to the slave's own SIP address ({sip}) is two sessions on it: the
-        // outbound leg and the inbound one (FreeSWITCH counts both).
-        let sessionsPerCall = link.spec.call.dest.contains("{sip}") ? 2.0 : 1.0
-        let peakSessions = plan.pacer.curve.peak * share * sessionsPerCall
-        var problems: [String] = []
-        if let sps = status.maxSessionsPerSecond, peakSessions > Double(sps) * 0.95 {
-            problems.append(
-                "its share of the peak rate needs \(format(peakSessions)) sessions/s"
-                    + (sessionsPerCall > 1 ? " (a call to itself is 2 sessions)" : "")
-                    + ", over its sessions-per-second limit (\(sps)); raise it with "
-                    + (link.spec.simulated ? "its sim.sps" : "prepare.sps or `fsctl sps`"))
-        }
-        if let max = status.maxSessions, let limit = plan.limit, Double(limit) * share * sessionsPerCall > Double(max) {
-            problems.append(
-                "its share of the call limit needs \(format(Double(limit) * share * sessionsPerCall)) sessions, "
-                    + "over its max-sessions (\(max))")
-        }
+        let capacity = SlaveCapacity(
+            share: totalWeight > 0 ? Double(link.spec.weight) / totalWeight : 1,
+            sessionsPerCall: SlaveCapacity.sessionsPerCall(dest: link.spec.call.dest), peakRate: plan.pacer.curve.peak,
+            limit: plan.limit, simulated: link.spec.simulated)
+        let problems = capacity.problems(sessionsPerSecond: status.maxSessionsPerSecond, maxSessions: status.maxSessions)
         guard !problems.isEmpty else { return }
         let text = problems.joined(separator: "; ")
         if plan.refuseWhenOverLimits { throw .overLimits(slave: link.name, reason: text) }
         note("\(link.name): \(text)")
-    }
-
-    private func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }
