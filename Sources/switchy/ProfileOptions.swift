@@ -7,7 +7,8 @@ import Glibc
 /// The profile argument and the options shared by `switchy check` and `switchy run`:
 /// `PROFILE [--rate R] [--limit N] [--duration S|auto] [--max-offered N] [--run-time S]
 /// [--slave HOST[:PORT]]... [--password-env VAR] [--out DIR] [--threshold EXPR]...
-/// [--quiet]`, each as `--name value` or `--name=value`.
+/// [--quiet] [--no-color] [--progress-interval S]`, each as `--name value` or
+/// `--name=value` (the last three are `run`'s).
 struct ProfileOptions {
     var path: String
     var overrides: Profile.Overrides
@@ -15,6 +16,10 @@ struct ProfileOptions {
     var thresholds: [Threshold] = []
     /// `--quiet` / `-q`.
     var quiet = false
+    /// `--no-color`.
+    var noColour = false
+    /// `--progress-interval`: seconds between progress lines without a terminal.
+    var progressInterval = 5.0
     /// `-h` / `--help` was given (nothing else is checked then).
     var help = false
 
@@ -37,7 +42,7 @@ struct ProfileOptions {
 
     static let optionNames = [
         "--rate", "--limit", "--duration", "--max-offered", "--run-time", "--slave", "--password-env", "--out",
-        "--threshold",
+        "--threshold", "--progress-interval",
     ]
 
     /// Parses `arguments`.
@@ -48,7 +53,9 @@ struct ProfileOptions {
         var passwordVariable: String?
         var thresholds: [Threshold] = []
         var quiet = false
-        var scanner = ArgumentScanner(arguments, options: optionNames, flags: ["--quiet", "-q"])
+        var noColour = false
+        var progressInterval = 5.0
+        var scanner = ArgumentScanner(arguments, options: optionNames, flags: ["--quiet", "-q", "--no-color"])
         func number(_ option: String, _ what: String) throws(UsageError) -> Double {
             let text = try scanner.value()
             guard let number = Double(text), number.isFinite else {
@@ -97,6 +104,12 @@ struct ProfileOptions {
                 case "--threshold":
                     let text = try scanner.value()
                     do { thresholds.append(try Threshold(text)) } catch { throw UsageError("--threshold: \(error)") }
+                case "--progress-interval":
+                    progressInterval = try number(option, "a number of seconds > 0")
+                    guard progressInterval > 0 else {
+                        throw UsageError("--progress-interval expects a number of seconds > 0, got '\(progressInterval)'")
+                    }
+                case "--no-color": noColour = true
                 default: quiet = true  // --quiet, -q
                 }
             }
@@ -118,6 +131,8 @@ struct ProfileOptions {
         } else if passwordVariable != nil {
             throw UsageError("--password-env applies to --slave; set profile passwords with \"env:VAR\"")
         }
-        return ProfileOptions(path: path, overrides: overrides, thresholds: thresholds, quiet: quiet)
+        return ProfileOptions(
+            path: path, overrides: overrides, thresholds: thresholds, quiet: quiet, noColour: noColour,
+            progressInterval: progressInterval)
     }
 }

@@ -5,56 +5,99 @@ import Foundation
 import LoadTest
 import Synchronization
 
-/// Progress on stderr: one live line on a terminal, a line every 5 s otherwise. A
-/// ``RecordSink`` of the run: it gets the per-second snapshots on the record queue.
+/// Progress on stderr: on a terminal, one live line redrawn in place every second,
+/// sized to the terminal (``ProgressLine``) and coloured unless `NO_COLOR` or
+/// `--no-color` says not to; otherwise (a CI log) one plain line every
+/// `--progress-interval` seconds. A ``RecordSink`` of the run: it gets the per-second
+/// snapshots on the record queue.
 ///
-/// `target` and `achieved` are the summary's `target_rate` and `achieved_rate` over the
-/// offering time so far; while draining they stay at the run's (what summary.json will
-/// say). `answered` counts answers when they happen, `up` the calls answered and not yet
-/// ended (the README's "Counting rules").
+/// `rate` is the calls offered in the last second and `target` what the schedule asked
+/// for in it; `answered` counts answers when they happen, `up` the calls answered and
+/// not yet ended (the README's "Counting rules").
 final class ProgressPrinter: RecordSink {
+    /// How the run says how far it is.
+    struct Plan {
+        /// Planned offering time, s (`run_time` or a ramp's length).
+        var seconds: Double?
+        /// `max_offered`.
+        var calls: Int?
+    }
+
     private let live: Bool
     private let quiet: Bool
-    private let lastLine = Mutex<(printed: Double, width: Int)>((-5, 0))
+    private let colour: Bool
+    private let interval: Double
+    private let plan: Plan
+    private let state = Mutex<(printed: Double, previous: LoadRun.Progress?)>((-.infinity, nil))
 
-    init(quiet: Bool) {
+    init(quiet: Bool, noColour: Bool, interval: Double, plan: Plan) {
         self.quiet = quiet
-        self.live = isatty(2) == 1 && getenv("TERM").map { String(cString: $0) } != "dumb"
+        self.interval = interval
+        self.plan = plan
+        let term = getenv("TERM").map { String(cString: $0) }
+        live = isatty(2) == 1 && term != "dumb"
+        let noColourVariable = getenv("NO_COLOR").map { !String(cString: $0).isEmpty } ?? false
+        colour = live && !noColour && !noColourVariable
     }
 
     func add(_ record: CallRecord) {}
 
     func progress(_ progress: LoadRun.Progress) {
         guard !quiet else { return }
-        // Lost calls (a slave dropped, stalled or lost events) apart from the rest of the
-        // calls not answered.
-        let lost = progress.outcomes[.lost] ?? 0
-        let dropped = progress.outcomes[.dropped] ?? 0
-        let failed = progress.outcomes.filter { ![.answered, .dropped, .lost].contains($0.key) }.values.reduce(0, +)
-        let phase = progress.offering ? "" : " draining"
-        let line = String(
-            format: "%6.1fs  target %6.1f/s  achieved %6.1f/s  active %5d  answered %6d  up %5d  dropped %4d  failed %5d  lost %4d  blocked %5d%@",
-            progress.elapsed, progress.targetRate, progress.achievedRate, progress.inFlight, progress.answersSeen,
-            progress.callsUp, dropped, failed, lost, progress.blocked, phase)
+        let (previous, due) = state.withLock { state in
+            defer { state.previous = progress }
+            // Snapshots come once a second, give or take the clock: half a second of slack.
+            let due = progress.elapsed - state.printed >= interval - 0.5
+            if due && !live { state.printed = progress.elapsed }
+            return (state.previous, due)
+        }
+        let figures = Self.figures(progress, previous: previous, plan: plan)
         if live {
-            let width = lastLine.withLock { state in
-                defer { state.width = line.count }
-                return state.width
-            }
-            let padding = String(repeating: " ", count: max(0, width - line.count))
-            Output.writeError("\r" + line + padding)
-        } else {
-            let due = lastLine.withLock { state in
-                guard progress.elapsed - state.printed >= 5 else { return false }
-                state.printed = progress.elapsed
-                return true
-            }
-            if due { Output.error(line) }
+            // Redraw in place: back to the start of the line, then clear what is left.
+            let line = ProgressLine.render(figures, width: Self.terminalWidth(), colour: colour)
+            Output.writeError("\r" + line + "\u{1B}[K")
+        } else if due {
+            Output.error(ProgressLine.render(figures, width: .max, colour: false))
         }
     }
 
     /// Ends the live line (the run is over, or it failed).
     func finish() {
         if live && !quiet { Output.writeError("\n") }
+    }
+
+    /// The line's figures from this second's snapshot and the one before.
+    static func figures(_ progress: LoadRun.Progress, previous: LoadRun.Progress?, plan: Plan) -> ProgressLine.Figures {
+        let dropped = progress.outcomes[.dropped] ?? 0
+        let lost = progress.outcomes[.lost] ?? 0
+        let failed = progress.outcomes.filter { ![.answered, .dropped, .lost].contains($0.key) }.values.reduce(0, +)
+        // Calls due so far = target_rate so far × offering time; the last second's share
+        // of them is the schedule's rate now.
+        let due = progress.targetRate * progress.offeringSeconds
+        var rate = progress.achievedRate
+        var target = progress.targetRate
+        if let previous, progress.elapsed > previous.elapsed {
+            let span = progress.elapsed - previous.elapsed
+            rate = Double(progress.offered - previous.offered) / span
+            target = (due - previous.targetRate * previous.offeringSeconds) / span
+        }
+        if !progress.offering { (rate, target) = (0, 0) }
+        var fractions: [Double] = []
+        if let seconds = plan.seconds, seconds > 0 { fractions.append(progress.offeringSeconds / seconds) }
+        if let calls = plan.calls, calls > 0 { fractions.append(Double(progress.offered + progress.blocked) / Double(calls)) }
+        var fraction = fractions.max()
+        if !progress.offering, fraction != nil { fraction = 1 }
+        return ProgressLine.Figures(
+            elapsed: progress.elapsed, planned: plan.seconds, fraction: fraction, rate: rate, target: max(0, target),
+            callsUp: progress.callsUp, answered: progress.answersSeen, dropped: dropped, failed: failed, lost: lost,
+            blocked: progress.blocked, draining: !progress.offering)
+    }
+
+    /// The terminal's width: stderr's window size, else `COLUMNS`, else 80.
+    static func terminalWidth() -> Int {
+        var size = winsize()
+        if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
+        return 80
     }
 }

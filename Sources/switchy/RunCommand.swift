@@ -14,6 +14,11 @@ enum RunCommand {
         OPTIONS:
         \(ProfileOptions.help)
           -q, --quiet          Print no progress (errors and the final summary only).
+          --no-color           No colour in the live line (so does NO_COLOR=1).
+          --progress-interval S
+                               Without a terminal (CI logs): a progress line every
+                               S seconds (default 5). On a terminal the live line
+                               is redrawn in place every second.
           -h, --help           Show this help.
 
         Without --threshold or profile thresholds the run passes only when every call
@@ -32,7 +37,7 @@ enum RunCommand {
         """
 
     static func run(_ arguments: [String]) async -> ExitCode {
-        let parsed: (profile: Profile, thresholds: [Threshold], quiet: Bool)
+        let parsed: (profile: Profile, options: ProfileOptions)
         switch parse(arguments) {
         case .success(nil):
             Output.print(usage)
@@ -42,11 +47,14 @@ enum RunCommand {
             Output.error("switchy run: \(message)")
             return .usage
         }
-        let printer = ProgressPrinter(quiet: parsed.quiet)
+        let load = parsed.profile.load
+        let printer = ProgressPrinter(
+            quiet: parsed.options.quiet, noColour: parsed.options.noColour, interval: parsed.options.progressInterval,
+            plan: ProgressPrinter.Plan(seconds: load.effectiveRunTime, calls: load.maxOffered))
         let session = RunSession(
-            profile: parsed.profile, thresholds: parsed.thresholds, sinks: [printer],
+            profile: parsed.profile, thresholds: parsed.options.thresholds, sinks: [printer],
             startSimulators: SimulatedSlaves.starter, fallbackBase: fallbackBase,
-            observer: observer(name: parsed.profile.name, quiet: parsed.quiet))
+            observer: observer(name: parsed.profile.name, quiet: parsed.options.quiet))
         let signals = SignalHandler { count, signal in
             if count == 1 {
                 Output.error("\nswitchy: stopping: no more calls; waiting for calls to end (Ctrl-C again to hang up now)")
@@ -71,9 +79,9 @@ enum RunCommand {
         return outcome.summary.passed ? .success : .commandFailed
     }
 
-    /// The profile (with its overrides), the `--threshold` rules and `--quiet`, nil for
-    /// `--help`, or the message of a usage error.
-    static func parse(_ arguments: [String]) -> Result<(profile: Profile, thresholds: [Threshold], quiet: Bool)?, UsageError> {
+    /// The profile (with its overrides) and the options, nil for `--help`, or the
+    /// message of a usage error.
+    static func parse(_ arguments: [String]) -> Result<(profile: Profile, options: ProfileOptions)?, UsageError> {
         let options: ProfileOptions
         do {
             options = try ProfileOptions.parse(arguments)
@@ -82,7 +90,7 @@ enum RunCommand {
         }
         if options.help { return .success(nil) }
         do {
-            return .success((try Profile.load(path: options.path, overrides: options.overrides), options.thresholds, options.quiet))
+            return .success((try Profile.load(path: options.path, overrides: options.overrides), options))
         } catch {
             return .failure(UsageError("\(error)"))
         }
