@@ -5,18 +5,23 @@ import LoadTest
 /// or merges the runs of several generator hosts into one report.
 enum ReportCommand {
     static let usage = """
-        USAGE: switchy report RUN_FOLDER [RUN_FOLDER...] [--out DIR]
+        USAGE: switchy report RUN_FOLDER [RUN_FOLDER...] [--out DIR] [--align MODE]
 
         Reads each run folder's summary.json, calls.csv and timeline.csv (as
         `switchy run` wrote them) and writes summary.json, timeline.csv, calls.csv and
         report.html again. With several folders (runs of several generator hosts, each
         driving its own slaves) the runs are merged into one: latency histograms merge
         exactly, timelines align on wall-clock seconds (each run's started_at), totals
-        add up, calls.csv is the concatenation.
+        add up, calls.csv is the concatenation, and the merged run is judged again by
+        every rule its runs had. The same run given twice is refused; runs that do
+        not overlap in time get a warning.
 
         OPTIONS:
           --out DIR            Where to write (default: a new folder
                                results/<UTC time>-merged).
+          --align MODE         wall-clock (default): runs that ran together add up
+                               second by second; start: each run from its own
+                               start, laid over the others (runs made apart).
           -h, --help           Show this help.
 
         EXIT CODES:
@@ -27,7 +32,8 @@ enum ReportCommand {
     static func run(_ arguments: [String]) async -> ExitCode {
         var folders: [String] = []
         var out: String?
-        var scanner = ArgumentScanner(arguments, options: ["--out"])
+        var align = RunFiles.Alignment.wallClock
+        var scanner = ArgumentScanner(arguments, options: ["--out", "--align"])
         do throws(ArgumentScanner.UsageError) {
             while let item = try scanner.next() {
                 switch item {
@@ -35,6 +41,12 @@ enum ReportCommand {
                     Output.print(usage)
                     return .success
                 case .positional(let folder): folders.append(folder)
+                case .option("--align"):
+                    let value = try scanner.value()
+                    guard let mode = RunFiles.Alignment(rawValue: value) else {
+                        return usageError("--align expects wall-clock or start, got '\(value)'")
+                    }
+                    align = mode
                 case .option:
                     let value = try scanner.value()
                     guard !value.isEmpty else { return usageError("--out needs a folder") }
@@ -49,7 +61,11 @@ enum ReportCommand {
             let runs = try folders.map { (folder: String) throws(ReportError) in
                 try RunFiles.read(URL(fileURLWithPath: folder))
             }
-            let merged = RunFiles.merge(runs)
+            if let problem = RunFiles.mergeProblem(runs) { throw problem }
+            if align == .wallClock, let warning = RunFiles.overlapWarning(runs) {
+                Output.error("switchy report: warning: \(warning)")
+            }
+            let merged = RunFiles.merge(runs, align: align)
             let destination = out.map { URL(fileURLWithPath: $0) } ?? RunFiles.newFolder(base: "results", date: Date())
             try merged.write(to: destination)
             let summary = merged.summary

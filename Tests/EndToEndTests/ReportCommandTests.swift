@@ -109,7 +109,10 @@ import Testing
     }
 
     @Test func mergesTwoRuns() async throws {
-        let (a, b) = await (try run("host-a", rate: 10), try run("host-b", rate: 6))
+        // Two generator hosts, started together (the runner may still start them apart).
+        async let first = run("host-a", rate: 10)
+        async let second = run("host-b", rate: 6)
+        let (a, b) = try await (first, second)
         let out = folder.appendingPathComponent("merged")
         let result = try await CLIRunner.run(["report", a.path, b.path, "--out", out.path])
         #expect(result.status == 0, "\(result.stderr)")
@@ -123,6 +126,16 @@ import Testing
         #expect(merged["answered"] as? Int == answered)
         #expect((merged["latency_ms"] as? [String: [String: Any]])?["answer_ms"]?["count"] as? Int == answered)
         #expect((merged["merged_from"] as? [Any])?.count == 2)
+        // Warned about exactly when the two runs did not overlap in time.
+        let spans = try [sa, sb].map { summary in
+            try (#require(summary["started_at"] as? String), #require(summary["ended_at"] as? String))
+        }
+        let apart = spans[0].1 <= spans[1].0 || spans[1].1 <= spans[0].0
+        #expect(result.stderr.contains("overlap no other run in time") == apart, "\(spans): \(result.stderr)")
+        let twice = try await CLIRunner.run(["report", a.path, b.path, a.path, "--out", folder.appendingPathComponent("twice").path])
+        #expect(twice.status == 2 && twice.stderr.contains("the same run as"), "\(twice.stderr)")
+        let badAlign = try await CLIRunner.run(["report", a.path, b.path, "--align", "left"])
+        #expect(badAlign.status == 2 && badAlign.stderr.contains("--align expects wall-clock or start"))
     }
 
     @Test func missingFolderIsNamed() async throws {

@@ -10,11 +10,31 @@ public struct ReportData: Sendable {
     public var thresholds: [ThresholdVerdict]
     /// The effective profile as pretty JSON (passwords only as their source).
     public var profileJSON: String
+    /// For a merge (`switchy report` of several runs), the runs it was made of.
+    public var mergedFrom: [MergedRun]
+
+    /// One run of a merge.
+    public struct MergedRun: Sendable, Equatable {
+        public var runID: String
+        public var name: String
+        public var startedAt: String
+        public var offered: Int
+        public var folder: String
+
+        public init(runID: String, name: String, startedAt: String, offered: Int, folder: String) {
+            self.runID = runID
+            self.name = name
+            self.startedAt = startedAt
+            self.offered = offered
+            self.folder = folder
+        }
+    }
 
     public init(
         summary: RunSummary, timeline: [TimelineRow], histograms: [String: LatencyHistogram],
-        thresholds: [ThresholdVerdict], profileJSON: String
+        thresholds: [ThresholdVerdict], profileJSON: String, mergedFrom: [MergedRun] = []
     ) {
+        self.mergedFrom = mergedFrom
         self.summary = summary
         self.timeline = timeline
         self.histograms = histograms

@@ -34,7 +34,7 @@ struct ProfileTests {
             path: ProfileFixtures.profilesDirectory.appendingPathComponent("stress.json5").path, environment: [:])
         #expect(profile.load.rate == .linear(from: 10, to: 200, over: 120))
         #expect(profile.load.rate.peak == 200)
-        #expect(profile.prepare == Profile.Prepare(sps: 250, maxSessions: 5000))
+        #expect(profile.prepare == Profile.Prepare(sps: 500, maxSessions: 10000))
         #expect(profile.slaves.first?.remote?.password == .clueCon)
     }
 

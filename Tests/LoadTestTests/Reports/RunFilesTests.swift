@@ -137,6 +137,63 @@ import Testing
         #expect(bySecond[4]?.offered == (a.timeline.first { $0.second == 4 }?.offered ?? 0) + (b.timeline.first?.offered ?? 0))
     }
 
+    @Test func theSameRunTwiceIsRefused() throws {
+        let a = try RunFiles.read(try runA().directory)
+        let b = try RunFiles.read(try runB().directory)
+        #expect(RunFiles.mergeProblem([a, b]) == nil)
+        let problem = try #require(RunFiles.mergeProblem([a, b, a]))
+        #expect(problem.description.contains("the same run as") && problem.description.contains("run-aaaa"))
+    }
+
+    /// Runs an hour apart: merged by wall clock they warn (the timeline would be an
+    /// hour long); `--align start` lays the second over the first, second by second.
+    @Test func runsApartInTimeWarnAndCanBeAlignedOnTheirStarts() throws {
+        let a = try RunFiles.read(try runA().directory)
+        let clock = WallClockMapping(monotonicStart: 5_000_000_000, unixMicrosecondsStart: 1_800_003_600_000_000)
+        let later = try RunFiles.read(
+            try RunFolderFixture(
+                base: base.appendingPathComponent("c"), name: "host-c", runID: "run-cccc",
+                start: ReportFixtures.start.addingTimeInterval(3_600), clock: clock,
+                records: ReportFixtures.records(count: 60, slaves: ["10.2.0.1:8021"], seqBase: 2_000, clock: clock),
+                slaves: ["10.2.0.1:8021"]
+            ).directory)
+        #expect(RunFiles.overlapWarning([a, try RunFiles.read(try runB().directory)]) == nil, "B overlaps A")
+        let warning = try #require(RunFiles.overlapWarning([a, later]))
+        #expect(warning.contains("run-aaaa") && warning.contains("run-cccc") && warning.contains("--align start"))
+        let overlaid = RunFiles.merge([a, later], align: .start)
+        #expect(overlaid.timeline.count == max(a.timeline.count, later.timeline.count))
+        for row in overlaid.timeline {
+            let fromA = a.timeline.first { $0.second == row.second }
+            let fromC = later.timeline.first { $0.second == row.second }
+            #expect(row.offered == (fromA?.offered ?? 0) + (fromC?.offered ?? 0), "second \(row.second)")
+        }
+        #expect(overlaid.summary.offeringSeconds == max(a.summary.offeringSeconds, later.summary.offeringSeconds))
+        #expect(overlaid.summary.achievedRate > a.summary.achievedRate, "the two runs' rates add up")
+        let byClock = RunFiles.merge([a, later])
+        #expect(byClock.timeline.count > 3_600)
+    }
+
+    /// One rule everywhere: the merged run is judged again over its own figures by its
+    /// runs' rules, and the page, the summary and JUnit say the same; the page says it
+    /// is a merge and of which runs.
+    @Test func aMergeIsJudgedAgainByItsRunsRules() throws {
+        var a = try RunFiles.read(try runA().directory)
+        var b = try RunFiles.read(try runB().directory)
+        a.summary.judge(by: [try Threshold("offered >= 100")])
+        b.summary.judge(by: [try Threshold("offered >= 100"), try Threshold("blocked <= 3")])
+        #expect(!a.summary.passed && !b.summary.passed, "60 and 45 offered: each alone fails")
+        let merged = RunFiles.merge([a, b])
+        #expect(merged.summary.thresholds.map(\.expression) == ["offered >= 100", "blocked <= 3"])
+        #expect(merged.summary.thresholds.map(\.passed) == [true, false], "105 offered, 5 blocked")
+        #expect(!merged.summary.passed && !merged.summary.defaultThresholds)
+        #expect(merged.thresholds == merged.summary.thresholds)
+        let page = HTMLReport.render(merged.reportData)
+        #expect(page.contains(">FAIL</div>") && !page.contains("NO THRESHOLDS"))
+        #expect(page.contains("Merged from 2 runs") && page.contains("run-aaaa") && page.contains("run-bbbb"))
+        let plain = RunFiles.merge([try RunFiles.read(try runA().directory), try RunFiles.read(try runB().directory)])
+        #expect(plain.summary.defaultThresholds && plain.summary.thresholds.map(\.expression) == Threshold.defaultRules)
+    }
+
     @Test func mergedFolderReadsBackToTheSameTotals() throws {
         let merged = RunFiles.merge([try RunFiles.read(try runA().directory), try RunFiles.read(try runB().directory)])
         let out = base.appendingPathComponent("merged")

@@ -2,16 +2,58 @@ import Foundation
 
 /// Merging the runs of several generator hosts, each driving its own slaves, into one.
 extension RunFiles {
+    /// How the runs of a merge are laid on one time axis.
+    public enum Alignment: String, Sendable, CaseIterable {
+        /// By wall-clock time: runs that ran together add up second by second.
+        case wallClock = "wall-clock"
+        /// By offset from each run's start of offering: runs made at different times
+        /// (one scenario run once a day, say) are laid over each other.
+        case start
+    }
+
+    /// Why `runs` cannot be merged: the same run given twice (same run id).
+    public static func mergeProblem(_ runs: [RunFiles]) -> ReportError? {
+        var seen: [String: RunFiles] = [:]
+        for run in runs {
+            if let first = seen[run.summary.runID] {
+                let folder = run.sources.first?.path ?? run.summary.runID
+                let earlier = first.sources.first?.path ?? first.summary.runID
+                return ReportError(
+                    path: folder, reason: "the same run as \(earlier) (run id \(run.summary.runID)); give each run once")
+            }
+            seen[run.summary.runID] = run
+        }
+        return nil
+    }
+
+    /// A warning when, merged by wall-clock time, some run (from its start to its end,
+    /// draining included) overlaps no other run: the merged timeline is then long and
+    /// mostly empty, and its rates low.
+    public static func overlapWarning(_ runs: [RunFiles]) -> String? {
+        guard runs.count > 1 else { return nil }
+        let spans = runs.map { run in (run: run, start: run.summary.startedAt, end: run.summary.endedAt) }
+        let alone = spans.filter { span in
+            !spans.contains { other in other.run.summary.runID != span.run.summary.runID && other.start < span.end && span.start < other.end }
+        }
+        guard !alone.isEmpty else { return nil }
+        let names = alone.map { "\($0.run.summary.runID) (\(HTMLReport.timestamp($0.run.summary.startedAt)))" }
+        return "\(names.joined(separator: ", ")) overlap no other run in time: merged by wall clock, the timeline "
+            + "has gaps and the rates are per second of the whole span; --align start lays the runs over each other"
+    }
+
     /// One run made of `runs`: calls concatenated, histograms merged exactly (counts
-    /// added), timelines aligned on wall-clock seconds from each run's start of
-    /// offering (its rows' target, blocked, failed and active added; the calls' own
-    /// figures recomputed from all the calls, ``Timeline/setCallFigures(_:calls:start:)``),
-    /// totals added. Rates are per second of the merged offering time (from the first
-    /// start to the last end of offering), so simultaneous hosts' rates add up.
+    /// added), timelines aligned on seconds from each run's start of offering — by
+    /// wall-clock time, or laid over each other with `align: .start` — (rows' target,
+    /// blocked, failed and active added; the calls' own figures recomputed from all the
+    /// calls, ``Timeline/setCallFigures(_:calls:start:)``), totals added. Rates are per
+    /// second of the merged offering time (from the first start to the last end of
+    /// offering), so simultaneous hosts' rates add up.
     ///
-    /// Threshold results are not merged: each run's were about its own figures.
-    /// - Precondition: `runs` is not empty.
-    public static func merge(_ runs: [RunFiles]) -> RunFiles {
+    /// The merged run is judged again over its own figures, by every rule any of its
+    /// runs was judged by (once each, in order of first appearance; SIPp's defaults
+    /// when none had rules of its own): `summary.json`, the page and JUnit say the same.
+    /// - Precondition: `runs` is not empty, and ``mergeProblem(_:)`` found none.
+    public static func merge(_ runs: [RunFiles], align: Alignment = .wallClock) -> RunFiles {
         precondition(!runs.isEmpty, "nothing to merge")
         if runs.count == 1 { return runs[0] }
         let ordered = runs.enumerated().sorted {
@@ -29,11 +71,15 @@ extension RunFiles {
         var scheduled = 0.0
         var slaves: [String: RunSummary.SlaveSummary] = [:]
         var warnings: [String] = []
+        var calls: [Timeline.Call] = []
         for run in ordered {
-            let shift = (run.clock.unixMicrosecondsStart - start) * 1_000 - run.clock.monotonicStart
+            // With `.start`, each run is moved back by how much later than the first it began.
+            let moveBack = align == .start ? run.timelineStart - timelineStart : 0
+            let shift = (run.clock.unixMicrosecondsStart - start - moveBack) * 1_000 - run.clock.monotonicStart
             records += run.records.map { $0.shifted(by: shift) }
+            calls += run.timelineCalls.map { $0.shifted(by: -moveBack) }
             for (name, histogram) in run.histograms { histograms[name, default: LatencyHistogram()].merge(histogram) }
-            let offsetSeconds = Double(run.timelineStart - timelineStart) / 1_000_000
+            let offsetSeconds = Double(run.timelineStart - moveBack - timelineStart) / 1_000_000
             let offset = Int(offsetSeconds.rounded())
             for row in run.timeline {
                 let second = row.second + offset
@@ -59,7 +105,6 @@ extension RunFiles {
             }
         }
         var rows = timeline.keys.sorted().compactMap { timeline[$0] }
-        let calls = ordered.flatMap(\.timelineCalls)
         Timeline.setCallFigures(&rows, calls: calls, start: timelineStart)
 
         var names: [String] = []
@@ -68,11 +113,15 @@ extension RunFiles {
         summary.runID = ordered.map(\.summary.runID).joined(separator: "+")
         summary.startedAt = ordered.map(\.summary.startedAt).min() ?? summary.startedAt
         summary.endedAt = ordered.map(\.summary.endedAt).max() ?? summary.endedAt
+        if align == .start {
+            // Laid over each other: as long as the longest run.
+            let longest = ordered.map { $0.summary.endedAt.timeIntervalSince($0.summary.startedAt) }.max() ?? 0
+            summary.endedAt = summary.startedAt.addingTimeInterval(longest)
+        }
         summary.durationSeconds = summary.endedAt.timeIntervalSince(summary.startedAt)
         summary.offeringSeconds = offering
         summary.interrupted = ordered.contains { $0.summary.interrupted }
         summary.interruption = ordered.lazy.compactMap(\.summary.interruption).first
-        summary.passed = ordered.allSatisfy(\.summary.passed)
         summary.offered = ordered.reduce(0) { $0 + $1.summary.offered }
         summary.blocked = ordered.reduce(0) { $0 + $1.summary.blocked }
         summary.callRows = records.count
@@ -82,6 +131,7 @@ extension RunFiles {
         summary.slaves = slaves
         summary.warnings = warnings
         summary.setCounts(from: metrics(records), histograms: histograms)
+        summary.judge(by: rules(of: ordered))
 
         let header = ordered.reduce(into: [String]()) { header, run in
             for column in run.callsHeader where !header.contains(column) { header.append(column) }
@@ -93,12 +143,23 @@ extension RunFiles {
         return RunFiles(
             sources: ordered.flatMap(\.sources), summary: summary, records: records, timelineCalls: calls,
             timelineStart: timelineStart, clock: clock, histograms: histograms,
-            timeline: rows, thresholds: [], callsHeader: header, callRows: callRows, extraJSON: mergedExtra(ordered))
+            timeline: rows, thresholds: summary.thresholds, callsHeader: header, callRows: callRows,
+            extraJSON: mergedExtra(ordered, align: align))
+    }
+
+    /// Every rule the runs were judged by, once each in order of first appearance;
+    /// none (so the defaults) when every run was judged by the defaults.
+    private static func rules(of runs: [RunFiles]) -> [Threshold] {
+        var texts: [String] = []
+        for run in runs where !run.summary.defaultThresholds {
+            for verdict in run.summary.thresholds where !texts.contains(verdict.expression) { texts.append(verdict.expression) }
+        }
+        return texts.compactMap { try? Threshold($0) }
     }
 
     /// `profiles` (each run's profile by run id) and `merged_from` (run id, name, start,
     /// folder of each run).
-    private static func mergedExtra(_ runs: [RunFiles]) -> Data {
+    private static func mergedExtra(_ runs: [RunFiles], align: Alignment) -> Data {
         var profiles: [String: Any] = [:]
         var sources: [[String: Any]] = []
         for run in runs {
@@ -109,7 +170,7 @@ extension RunFiles {
                 "started_at": HTMLReport.timestamp(run.summary.startedAt), "offered": run.summary.offered,
             ])
         }
-        let object: [String: Any] = ["profiles": profiles, "merged_from": sources]
+        let object: [String: Any] = ["profiles": profiles, "merged_from": sources, "merge_alignment": align.rawValue]
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 }
@@ -127,7 +188,20 @@ extension CallRecord {
         record.answeredAt = move(answeredAt)
         record.jobDoneAt = move(jobDoneAt)
         record.hangupAt = move(hangupAt)
+        record.hangupRequestedAt = move(hangupRequestedAt)
         return record
+    }
+}
+
+extension Timeline.Call {
+    /// The call with its times moved by `microseconds`.
+    func shifted(by microseconds: Int64) -> Timeline.Call {
+        guard microseconds != 0 else { return self }
+        var call = self
+        call.offeredAt += microseconds
+        call.answeredAt = answeredAt.map { $0 + microseconds }
+        call.endedAt = endedAt.map { $0 + microseconds }
+        return call
     }
 }
 

@@ -38,7 +38,21 @@ public struct RunFiles: Sendable {
 
     /// The renderers' input. The profile is shown as pretty JSON (each run's, after a merge).
     public var reportData: ReportData {
-        ReportData(summary: summary, timeline: timeline, histograms: histograms, thresholds: thresholds, profileJSON: profileText)
+        ReportData(
+            summary: summary, timeline: timeline, histograms: histograms, thresholds: thresholds, profileJSON: profileText,
+            mergedFrom: mergedFrom)
+    }
+
+    /// The runs a merged run was made of (`merged_from` in `summary.json`), none for a run.
+    var mergedFrom: [ReportData.MergedRun] {
+        let extra = (try? JSONSerialization.jsonObject(with: extraJSON)) as? [String: Any] ?? [:]
+        let sources = extra["merged_from"] as? [[String: Any]] ?? []
+        return sources.map { source in
+            ReportData.MergedRun(
+                runID: source["run_id"] as? String ?? "", name: source["name"] as? String ?? "",
+                startedAt: source["started_at"] as? String ?? "", offered: source["offered"] as? Int ?? 0,
+                folder: source["folder"] as? String ?? "")
+        }
     }
 
     /// Reads a run folder.

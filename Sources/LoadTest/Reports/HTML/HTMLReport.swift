@@ -60,8 +60,19 @@ public enum HTMLReport {
             <dl>\(list)</dl>
             \(verdict)
             </header>
-
+            \(mergeNote(data.mergedFrom))
             """
+    }
+
+    /// For a merge: that it is one, and its runs.
+    static func mergeNote(_ runs: [ReportData.MergedRun]) -> String {
+        guard !runs.isEmpty else { return "" }
+        let items = runs.map { run in
+            "<li>\(HTMLPage.escape(run.runID)) — \(HTMLPage.escape(run.name)), started \(HTMLPage.escape(run.startedAt)), "
+                + "\(run.offered) calls offered<br><small>\(HTMLPage.escape(run.folder))</small></li>"
+        }.joined()
+        return "<section class=\"merge\"><p>Merged from \(runs.count) runs; the thresholds are judged again over "
+            + "the merged figures.</p><ul>\(items)</ul></section>\n"
     }
 
     static func notices(_ summary: RunSummary) -> String {
