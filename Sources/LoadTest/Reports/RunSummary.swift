@@ -111,6 +111,10 @@ public struct RunSummary: Codable, Sendable {
         public var maxSessions: Int?
         public var heartbeatSessionCount: Int?
         public var heartbeatIdleCPU: Double?
+        /// The profile's `limit` for this slave (most of its calls up at once), if any.
+        public var limit: Int? = nil
+        /// The profile's `weight` for this slave (its share of the calls).
+        public var weight: Int? = nil
 
         public struct Event: Codable, Sendable {
             public var atSecond: Double
@@ -182,7 +186,7 @@ public struct RunSummary: Codable, Sendable {
                 maxSessionsPerSecond: result.slaveStatus[slave.name]?.maxSessionsPerSecond,
                 maxSessions: result.slaveStatus[slave.name]?.maxSessions,
                 heartbeatSessionCount: result.heartbeats[slave.name]?.sessionCount,
-                heartbeatIdleCPU: result.heartbeats[slave.name]?.idleCPU)
+                heartbeatIdleCPU: result.heartbeats[slave.name]?.idleCPU, limit: slave.limit, weight: slave.weight)
         }
         self.slaves = slaves
         warnings = result.warnings

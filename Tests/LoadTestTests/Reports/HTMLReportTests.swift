@@ -93,4 +93,94 @@ import Testing
         #expect(html.contains("No latency was measured"))
         #expect(html.contains("No slaves."))
     }
+
+    /// Every latency chart the README promises is drawn, with "no data" when empty
+    /// (a run without ringing has no `pdd_ms`), and the percentile curve is there.
+    @Test func everyPromisedChartAppears() {
+        var data = Self.full
+        data.histograms["pdd_ms"] = LatencyHistogram()
+        let html = HTMLReport.render(data)
+        for name in HTMLReport.histogramNames { #expect(html.contains("\(name) distribution ("), "\(name)") }
+        #expect(html.contains("pdd_ms distribution (0 calls"))
+        #expect(html.contains("Latency by percentile"))
+    }
+
+    /// Each point and bar says its exact value on hover (an SVG `<title>`).
+    @Test func pointsAndBarsCarryTheirExactValues() {
+        let html = HTMLReport.render(Self.full)
+        let rate = Self.full.timeline[0]
+        #expect(html.contains("<title>achieved at 1 s: \(SVGNumber.exact(rate.achievedRate)) calls/s</title>"))
+        let answer = Self.full.histograms["answer_ms"]!
+        let p50 = Double(answer.value(atPercentile: 50)!) / 1_000
+        #expect(html.contains("<title>answer_ms p50: \(SVGNumber.exact(p50)) ms</title>"))
+        #expect(html.contains("<title>answered: "), "outcome bars")
+    }
+
+    /// The percentile axis counts nines; a line stops where its count stops resolving.
+    @Test func percentilesOnANinesAxis() {
+        #expect((0...4).map(PercentileChart.percentileLabel) == ["0%", "90%", "99%", "99.9%", "99.99%"])
+        var histogram = LatencyHistogram()
+        for ms in 1...1_000 { histogram.record(milliseconds: Double(ms)) }
+        let points = PercentileChart.points(histogram)
+        #expect(points.first?.percentile == 0 && points.last?.percentile == 100)
+        #expect(points.map(\.percentile).contains(99.9) && !points.map(\.percentile).contains(99.95), "1,000 calls resolve p99.9")
+        #expect(abs(points.last!.ms - 1_000) < 5 && abs(points.last!.nines - 3) < 1e-9)
+    }
+
+    /// A histogram whose calls all fall in a narrow cluster (every call held 15 s)
+    /// still gets at least two labels on its time axis.
+    @Test func aNarrowClusterGetsAxisLabels() {
+        var histogram = LatencyHistogram()
+        for offset in 0..<50 { histogram.record(milliseconds: 15_000 + Double(offset)) }
+        let svg = HistogramChart(title: "hold", histogram: histogram).svg()
+        let labels = svg.components(separatedBy: "text-anchor=\"middle\">").dropFirst().filter { $0.hasPrefix("1") }
+        #expect(labels.count >= 2, "\(labels)")
+    }
+
+    /// The effective profile is collapsed and compact: no blank lines, a slave's `call`
+    /// only where it differs, JSON5-like keys.
+    @Test func theProfileIsCompactAndCollapsed() {
+        let json = """
+            {
+              "call" : {
+                "dest" : "echo@{sip}"
+              },
+              "name" : "demo",
+              "slaves" : [
+                {
+                  "call" : {
+                    "dest" : "echo@{sip}"
+                  },
+                  "sim" : {}
+                },
+                {
+                  "call" : {
+                    "dest" : "park@{sip}"
+                  },
+                  "sim" : {}
+                }
+              ]
+            }
+            """
+        #expect(
+            CompactJSON5.render(json) == """
+                {
+                  call: { dest: "echo@{sip}" },
+                  name: "demo",
+                  slaves: [{ sim: {} }, { call: { dest: "park@{sip}" }, sim: {} }],
+                }
+                """)
+        let html = HTMLReport.render(Self.full)
+        #expect(html.contains("<details class=\"profile\"><summary>Effective profile</summary>"))
+    }
+
+    /// The per-slave table shows the profile's limits beside the slave's own.
+    @Test func theSlaveTableShowsTheProfilesLimits() {
+        var data = Self.full
+        let name = data.summary.slaves.keys.sorted()[0]
+        data.summary.slaves[name]?.limit = 40
+        data.summary.slaves[name]?.weight = 2
+        data.summary.slaves[name]?.maxSessionsPerSecond = 200
+        #expect(HTMLReport.render(data).contains("limit 40 calls, weight 2, sps 200"))
+    }
 }

@@ -92,6 +92,8 @@ extension RunFiles {
                 merged.events += slave.events.map { .init(atSecond: $0.atSecond + offsetSeconds, up: $0.up, note: $0.note) }
                 merged.maxSessionsPerSecond = merged.maxSessionsPerSecond ?? slave.maxSessionsPerSecond
                 merged.maxSessions = merged.maxSessions ?? slave.maxSessions
+                merged.limit = merged.limit ?? slave.limit
+                merged.weight = merged.weight ?? slave.weight
                 merged.heartbeatSessionCount = merged.heartbeatSessionCount ?? slave.heartbeatSessionCount
                 merged.heartbeatIdleCPU = merged.heartbeatIdleCPU ?? slave.heartbeatIdleCPU
                 slaves[name] = merged

@@ -79,6 +79,9 @@ struct ChartScale {
                 }
                 if ticks.count >= 3 { break }
             }
+            // A narrow cluster (every call held 15 s) holds fewer than two of those:
+            // evenly spaced round values inside it instead.
+            if ticks.count < 2 { return ChartScale.linear(domain.low, domain.high, to: range).ticks(count: 3) }
             return ticks
         }
     }
@@ -119,6 +122,12 @@ enum SVGNumber {
         if magnitude >= 10_000 { return trimmed(value / 1_000, digits: 1) + "k" }
         if magnitude >= 100 || magnitude == 0 { return String(format: "%.0f", value) }
         if magnitude >= 1 { return trimmed(value, digits: 1) }
+        return trimmed(value, digits: 3)
+    }
+
+    /// A value in full for a tooltip: up to three decimals, no unit prefix (`12345.6`).
+    static func exact(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
         return trimmed(value, digits: 3)
     }
 

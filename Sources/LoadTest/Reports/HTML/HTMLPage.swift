@@ -110,7 +110,7 @@ enum HTMLPage {
         svg.chart .axis { stroke: #8c959f; }
         table { border-collapse: collapse; width: 100%; background: #fff; font-variant-numeric: tabular-nums; }
         th, td { padding: 5px 10px; border-bottom: 1px solid #eaeef2; text-align: right; white-space: nowrap; }
-        th { background: #f6f8fa; font-weight: 600; color: #424a53; }
+        th { background: #f6f8fa; font-weight: 600; color: #424a53; white-space: normal; }
         th:first-child, td:first-child, td.text, th.text { text-align: left; }
         td.text { white-space: normal; overflow-wrap: anywhere; }
         td.text:first-child { white-space: nowrap; overflow-wrap: normal; }
@@ -121,6 +121,12 @@ enum HTMLPage {
           font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap;
           overflow-wrap: anywhere; margin: 0; }
         footer { margin-top: 28px; color: #59636e; font-size: 12px; }
+        details.profile > summary { cursor: pointer; font-size: 18px; font-weight: 600; margin: 0 0 10px; }
+        section.merge ul { margin: 6px 0 0; padding-left: 22px; }
+        /* Narrow windows: tighter tables, so their numbers still fit the page. */
+        @media (max-width: 1000px) {
+          th, td { padding: 4px 5px; font-size: 12px; }
+        }
         @media print {
           body { background: #fff; padding: 0; font-size: 11px; }
           main { max-width: none; }

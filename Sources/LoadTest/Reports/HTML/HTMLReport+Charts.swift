@@ -1,8 +1,9 @@
 /// The chart sections of `report.html`.
 extension HTMLReport {
-    /// Latencies drawn as histograms when present; `answer_ms` is always drawn (as
-    /// "no data" when no call was answered).
+    /// Latencies drawn as histograms, each always ("no data" when it has none: a run
+    /// whose destinations never ring has no `pdd_ms`), and together by percentile.
     static let histogramNames = ["answer_ms", "setup_ms_from_schedule", "pdd_ms", "server_answer_ms"]
+    static let percentileColors = [HTMLPage.Color.p50, HTMLPage.Color.p95, HTMLPage.Color.p99, HTMLPage.Color.bar]
 
     static func loadCharts(_ data: ReportData) -> String {
         let rows = data.timeline
@@ -51,7 +52,14 @@ extension HTMLReport {
                 series("p99", HTMLPage.Color.p99, \.answerP99),
             ])
         var cards = card(overTime.svg(), note: "Gaps are seconds in which no call that was sent got answered.")
-        for name in histogramNames where name == "answer_ms" || (data.histograms[name]?.count ?? 0) > 0 {
+        let byPercentile = PercentileChart(
+            title: "Latency by percentile",
+            lines: zip(histogramNames, percentileColors).map { ($0, $1, data.histograms[$0] ?? LatencyHistogram()) })
+        cards += card(
+            byPercentile.svg(),
+            note: "Each latency at every percentile its calls resolve, the tail spread out: 90%, 99%, 99.9% … are "
+                + "equally far apart; the last point of a line is its maximum.")
+        for name in histogramNames {
             let histogram = data.histograms[name] ?? LatencyHistogram()
             let chart = HistogramChart(title: "\(name) distribution (\(histogram.count) calls, log scale)", histogram: histogram)
             cards += card(chart.svg())

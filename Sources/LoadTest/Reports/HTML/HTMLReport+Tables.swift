@@ -37,8 +37,10 @@ extension HTMLReport {
             let asr = RunSummary.answerSeizureRatio(answered: answered, offered: offered).map { fixed($0 * 100, 1) + " %" } ?? "–"
             let downs = slave.events.filter { !$0.up }.count
             let events = slave.events.map { "\($0.up ? "up" : "down") at \(fixed($0.atSecond, 1)) s\($0.note.isEmpty ? "" : " (\($0.note))")" }
+            // The profile's own (limit, weight), then the slave's (sessions-per-second, max-sessions).
             let limits = [
-                slave.maxSessionsPerSecond.map { "\($0)/s" }, slave.maxSessions.map { "max \($0)" },
+                slave.limit.map { "limit \($0) calls" }, slave.weight.flatMap { $0 == 1 ? nil : "weight \($0)" },
+                slave.maxSessionsPerSecond.map { "sps \($0)" }, slave.maxSessions.map { "max \($0) sessions" },
             ].compactMap { $0 }.joined(separator: ", ")
             let heartbeat = [
                 slave.heartbeatSessionCount.map { "\($0) sessions" }, slave.heartbeatIdleCPU.map { "idle \(fixed($0, 1)) %" },

@@ -114,9 +114,11 @@ public enum HTMLReport {
         return "<section>\n<h2>Key figures</h2>\n<div class=\"figures\">\n\(html)\n</div>\n</section>\n"
     }
 
+    /// The effective profile, collapsed (it is reference, not result) and compact.
     static func profileSection(_ json: String) -> String {
-        let text = json.isEmpty ? "(not recorded)" : json
-        return "<section>\n<h2>Effective profile</h2>\n<pre class=\"profile\">\(HTMLPage.escape(text))</pre>\n</section>\n"
+        let text = json.isEmpty ? "(not recorded)" : CompactJSON5.render(json)
+        return "<section>\n<details class=\"profile\"><summary>Effective profile</summary>\n"
+            + "<pre class=\"profile\">\(HTMLPage.escape(text))</pre>\n</details>\n</section>\n"
     }
 
     static func footer(_ summary: RunSummary) -> String {

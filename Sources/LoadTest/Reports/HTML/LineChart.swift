@@ -50,6 +50,10 @@ struct LineChart {
         for line in series.reversed() {
             out += path(line, xScale, yScale)
         }
+        // Each point's exact value, on hover (no script): an invisible dot with a title.
+        for line in series {
+            out += hoverPoints(line, xScale, yScale)
+        }
         if ys.isEmpty {
             out += SVGText.text("no data", x: (left + width - right) / 2, y: (top + height - bottom) / 2, anchor: "middle")
         }
@@ -66,6 +70,21 @@ struct LineChart {
                 attributes: #"stroke="\#(line.color)" stroke-width="2.5"\#(dash)"#)
             out += SVGText.text(line.name, x: x + 23, y: 34, anchor: "start")
             x += 34 + Double(line.name.count) * 6.6
+        }
+        return out
+    }
+
+    /// At most this many hover dots a series (a long run's points are sampled evenly).
+    static let hoverLimit = 1_200
+
+    private func hoverPoints(_ line: Series, _ xScale: ChartScale, _ yScale: ChartScale) -> String {
+        let points = line.points.compactMap { point in point.y.map { (x: point.x, y: $0) } }.filter { $0.x.isFinite && $0.y.isFinite }
+        let stride = Swift.max(1, (points.count + Self.hoverLimit - 1) / Self.hoverLimit)
+        var out = ""
+        for (index, point) in points.enumerated() where index % stride == 0 {
+            let label = "\(line.name) at \(SVGNumber.exact(point.x)) \(xUnit): \(SVGNumber.exact(point.y)) \(yUnit)"
+            out += #"<circle class="hover" cx="\#(SVGNumber.format(xScale.position(point.x)))" cy="\#(SVGNumber.format(yScale.position(point.y)))" r="4" fill="\#(line.color)" fill-opacity="0"><title>\#(HTMLPage.escape(label))</title></circle>"#
+                + "\n"
         }
         return out
     }
