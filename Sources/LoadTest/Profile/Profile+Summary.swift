@@ -65,6 +65,7 @@ extension Profile {
         }
         text += ", originate_timeout \(call.originateTimeout) s"
         if !call.ignoreEarlyMedia { text += ", early media counts as answer" }
+        if call.media != .none { text += ", media \(call.media.rawValue)" }
         if !call.variables.isEmpty { text += ", variables: " + call.variables.map { "\($0.name)=\($0.value)" }.joined(separator: ",") }
         return text
     }

@@ -287,5 +287,6 @@ public final class CallLedger: Sendable {
         record.serverHangup = leg.serverTimes.hungUp
         record.hangupCause = leg.hangupCause
         record.sipStatus = leg.sipStatus ?? call.sessions.lazy.compactMap(\.sipStatus).first
+        if let rtp = leg.rtp { record.setMedia(rtp) }
     }
 }

@@ -11,6 +11,8 @@ extension CallsCSVWriter {
             ms(r.scheduleLagMs), ms(r.pddMs), ms(r.answerMs), ms(r.setupMsFromSchedule), ms(r.originateMs),
             ms(r.holdMs), ms(r.serverPddMs), ms(r.serverAnswerMs), ms(r.serverHoldMs),
             ms(r.plannedHold.map { Double($0) / 1_000_000 }), ms(r.holdDriftMs),
+            r.media.rawValue, r.rtpInPackets.map(String.init) ?? "", r.mos.map { String(format: "%.2f", $0) } ?? "",
+            ms(r.rtpLossPct), ms(r.jitterMs),
         ]
         return fields.map(escape).joined(separator: ",") + "\n"
     }
