@@ -43,7 +43,7 @@ extension SwitchCore {
             channel.variables.set(values)
             return
         }
-        let lost = min(packets, Int((Double(packets) * media.lossPercent / 100 * (0.5 + random.unit())).rounded()))
+        let lost = min(packets, Int((Double(packets) * media.lossPercent / 100 * (0.75 + 0.5 * random.unit())).rounded()))
         let received = packets - lost
         // switch_rtp.c do_mos: flaws that outnumber the packets are forgotten; R is an int.
         let flaws = lost > received ? 0 : lost

@@ -7,8 +7,8 @@
 /// none reports zeros, a `skip_packet_count` of one per 20 ms and `mos` 4.50, as the
 /// real one does.
 public struct SimMedia: Sendable, Equatable {
-    /// Packets lost on the way in, % (0…100): each call loses between half and one and a
-    /// half times this share, drawn at random. FreeSWITCH counts a lost packet as a
+    /// Packets lost on the way in, % (0…100): each call loses between 0.75 and 1.25
+    /// times this share, drawn at random. FreeSWITCH counts a lost packet as a
     /// flaw and rates the call R = (received − flaws) / received × 100; when the flaws
     /// outnumber the received packets it forgets them (`switch_rtp.c`), and so does the
     /// simulator: past 50 % loss a call reports no flaw.

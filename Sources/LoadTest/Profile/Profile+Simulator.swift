@@ -27,8 +27,9 @@ extension Profile.Slave {
         /// `faults`: fault injection, left open for the simulator to define (e.g.
         /// `{ drop_after: 5 }`). Default: none.
         public var faults: [String: Profile.Value]
-        /// `loss_pct`: RTP packets lost on the way in, % (each call between half and
-        /// one and a half times it). Default: 0.
+        /// `loss_pct`: RTP packets lost on the way in, % (each call between 0.75 and
+        /// 1.25 times it; past 50 % FreeSWITCH, and the simulator, stop counting the
+        /// losses). Default: 0.
         public var lossPercent: Double
         /// `jitter_ms`: the jitter calls report, ms (each between half and one and a
         /// half times it). Default: 0.
