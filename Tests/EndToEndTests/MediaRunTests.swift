@@ -25,6 +25,10 @@ import Testing
             #expect(packets >= 90 && packets <= 110, "about 2 s of 20 ms packets, got \(packets)")
             #expect(row["mos"] == "4.50", "no loss: FreeSWITCH's best MOS")
             #expect(row["rtp_loss_pct"] == "0.000")
+            // The loop-back call's inbound leg is tracked too: it got the tone, for the
+            // same time give or take a 20 ms tick at each end.
+            let far = try #require(row["far_rtp_in_packets"].flatMap { Int($0) })
+            #expect(abs(far - packets) <= 2 && row["far_mos"] == "4.50", "\(far) vs \(packets)")
         }
         let jitters = rows.filter { $0["slave"] == "sim-2" }.compactMap { $0["jitter_ms"].flatMap(Double.init) }
         #expect(!jitters.isEmpty && jitters.allSatisfy { $0 >= 2 && $0 <= 6 }, "4 ms ± 50 %: \(jitters)")
@@ -55,7 +59,9 @@ import Testing
         let toned = rows.filter { $0["slave"] == "sim-2" }
         #expect(!parked.isEmpty && !toned.isEmpty)
         #expect(parked.allSatisfy { $0["media"] == "none" && $0["rtp_in_packets"] == "0" && $0["mos"] == "" })
+        #expect(parked.allSatisfy { $0["far_rtp_in_packets"] == "0" }, "the parked caller sends nothing to echo")
         #expect(toned.allSatisfy { $0["media"] == "tone" && $0["rtp_in_packets"] == "0" && $0["mos"] == "" })
+        #expect(toned.allSatisfy { Int($0["far_rtp_in_packets"] ?? "") ?? 0 > 0 }, "park got the tone and sent nothing back")
         let answeredToned = toned.filter { $0["outcome"] == "answered" }.count
         #expect(answeredToned > 0 && summary["no_media"] as? Int == answeredToned)
         #expect((summary["warnings"] as? [String])?.contains { $0.contains("received no RTP at all") } == true)

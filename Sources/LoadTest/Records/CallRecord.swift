@@ -39,6 +39,11 @@ public struct CallRecord: Sendable, Equatable {
     public var rtpLossPct: Double?
     /// Jitter, ms (``RTPStatistics/jitterMs``).
     public var jitterMs: Double?
+    /// The far leg's `rtp_audio_in_packet_count` and MOS (only with packets), when
+    /// this run tracks that leg too (a slave calling itself or another slave of the
+    /// run): what the originating leg's audio became on arrival.
+    public var farRTPInPackets: Int?
+    public var farMOS: Double?
 
     // Local monotonic times, ns.
     public var scheduledAt: Int64

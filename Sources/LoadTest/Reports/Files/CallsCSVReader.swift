@@ -89,6 +89,8 @@ struct CallsCSVReader {
             record.mos = try milliseconds("mos")
             record.rtpLossPct = try milliseconds("rtp_loss_pct")
             record.jitterMs = try milliseconds("jitter_ms")
+            record.farRTPInPackets = try integer("far_rtp_in_packets").map { Int($0) }
+            record.farMOS = try milliseconds("far_mos")
             try Self.restoreServerTimes(
                 &record, pdd: milliseconds("server_pdd_ms"), answer: milliseconds("server_answer_ms"),
                 hold: milliseconds("server_hold_ms"))
