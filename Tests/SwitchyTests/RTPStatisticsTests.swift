@@ -49,6 +49,12 @@ struct RTPStatisticsTests {
         #expect(!completes.isEmpty && completes.allSatisfy { RTPStatistics($0) != nil })
     }
 
+    /// Every ended leg keeps them: 24 bytes (32-bit counts, single-precision figures).
+    @Test func theyStaySmall() {
+        #expect(MemoryLayout<RTPStatistics>.size == 24)
+        #expect(RTPStatistics(inPackets: 1, outPackets: 2, flaws: 3, mos: 4.21, qualityPercentage: 93.75, maxVariance: 0.1).mos == 4.21)
+    }
+
     /// The derived figures: loss = flaws / (packets + flaws), jitter = √max variance.
     @Test(arguments: [
         // 95 received, 5 lost: 5 % of the 100 expected.
