@@ -145,3 +145,36 @@ struct MediaTests {
         #expect(verdicts == [false, true, false])
     }
 }
+
+/// The media section of `report.html`.
+struct MediaReportTests {
+    /// Ten tone calls: MOS 4.50 ×6, 4.10 ×2 and 3.00 ×1 (with packets), and one with no
+    /// packet at all (no MOS, no_media).
+    static var data: ReportData {
+        let mos: [Double?] = [4.5, 4.5, 4.5, 4.5, 4.5, 4.5, 4.1, 4.1, 3.0, nil]
+        let records = ReportFixtures.records(count: 10).enumerated().map { index, base in
+            var record = base
+            record.outcome = .answered
+            record.media = .tone
+            record.rtpInPackets = mos[index] == nil ? 0 : 250
+            record.mos = mos[index]
+            record.rtpLossPct = mos[index] == nil ? nil : 0
+            return record
+        }
+        return ReportFixtures.data(records: records, name: "media", runID: "run-media")
+    }
+
+    @Test func mosIsCountedByBandAndNoMediaIsShown() {
+        let data = Self.data
+        #expect(HTMLReport.mosBandCounts(data.histograms["mos"] ?? LatencyHistogram()) == [6, 2, 0, 0, 1, 0])
+        let html = HTMLReport.render(data)
+        #expect(html.contains("<h2>Media</h2>"))
+        #expect(html.contains("1 answered call(s) that expected media received no RTP at all (no_media)."))
+        #expect(html.contains("MOS distribution (9 calls that received RTP)"))
+        #expect(html.contains("4.34–4.50 very satisfied: 6 ("))
+    }
+
+    @Test func aRunWithoutMediaHasNoMediaSection() {
+        #expect(!HTMLReport.render(ReportFixtures.data(records: ReportFixtures.records(count: 5), name: "n", runID: "r")).contains("<h2>Media</h2>"))
+    }
+}
