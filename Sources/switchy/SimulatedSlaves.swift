@@ -41,6 +41,7 @@ enum SimulatedSlaves {
             configuration.timing.failureRatio = options.failureRatio
             configuration.timing.sessionsPerSecond = options.sps
             configuration.timing.maxSessions = options.maxSessions
+            configuration.media = SimMedia(lossPercent: options.lossPercent, jitterMs: options.jitterMs)
             configuration.faults = try faults(options.faults, slave: index, file: profile.file)
             do {
                 let sim = try SimSlave.start(configuration)

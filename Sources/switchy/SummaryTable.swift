@@ -27,6 +27,16 @@ enum SummaryTable {
             guard let p = summary.latencyMs[name] else { continue }
             row(name, String(format: "p50 %.1f  p95 %.1f  p99 %.1f  max %.1f", p.p50, p.p95, p.p99, p.max))
         }
+        if let mos = summary.quality["mos"] {
+            let low = [("min", mos.min), ("p1", mos.p1), ("p5", mos.p5), ("p50", mos.p50)].compactMap { name, value in
+                value.map { name + String(format: " %.2f", $0) }
+            }
+            row("mos", low.joined(separator: "  ") + "  (\(mos.count) calls with RTP)")
+        }
+        if let loss = summary.quality["rtp_loss_pct"] {
+            row("rtp_loss_pct", String(format: "p50 %.2f  p99 %.2f  max %.2f", loss.p50, loss.p99, loss.max))
+        }
+        if summary.noMedia > 0 { row("no_media", "\(summary.noMedia) answered calls received no RTP") }
         if !summary.hangupCauses.isEmpty {
             let causes = summary.hangupCauses.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) \($0.value)" }
             row("hangup causes", causes.joined(separator: ", "))

@@ -52,6 +52,7 @@ extension SwitchCore {
             return
         }
         channel.call.media.playback = (arguments, appUUID)
+        notePlaying(channel, application: "playback")
         fire(channel, "PLAYBACK_START", trailing: [("Playback-File-Path", arguments)])
     }
 

@@ -29,6 +29,10 @@ struct CallModel {
     var lastApplication: (name: String, arguments: String)?
     var parked = false
     var hadMedia = false
+    /// The leg plays audio (``SwitchCore/notePlaying(_:application:)``), and so
+    /// sends RTP; or, on a loop-back call's inbound leg, its caller does.
+    var playsAudio = false
+    var peerPlaysAudio = false
     /// Timers to cancel when the leg goes down.
     var timers: [UInt64] = []
     /// A pending `sched_hangup`: its task id and timer.

@@ -183,6 +183,7 @@ extension SwitchCore {
         }
         if channel.call.hadMedia, channel.isAnswered || channel.profileFields.progressMedia != 0 {
             channel.variables.set(VariableStages.rtpStatistics, from: SampleOverrides.forChannel(channel))
+            setRTPFigures(channel)
         }
     }
 }

@@ -27,6 +27,8 @@ final class SwitchCore: @unchecked Sendable {
     let password: String
 
     var timing: SimTiming
+    /// The RTP model.
+    let media: SimMedia
     /// The faults injected now. Kept under a lock of their own: the connection threads
     /// read them before every write, and must not wait for the core lock to do so (the
     /// core may hold it for a whole second's worth of hangups).
@@ -76,6 +78,7 @@ final class SwitchCore: @unchecked Sendable {
         heartbeatInterval = configuration.heartbeatInterval
         password = configuration.password
         timing = configuration.timing
+        media = configuration.media
         sharedFaults = Mutex(configuration.faults)
         random = SimRandom(seed: configuration.timing.seed)
         let identity = SwitchIdentity(

@@ -297,6 +297,7 @@ extension SwitchCore {
             return
         }
         channel.call.application = (name, arguments, appUUID)
+        notePlaying(channel, application: name)
         if name == "park" {
             channel.call.parked = true
             fire(channel, "CHANNEL_PARK")

@@ -141,6 +141,8 @@ public struct SimConfiguration: Sendable {
     public var heartbeatInterval: Double = 20
     public var timing = SimTiming()
     public var faults = SimFaults()
+    /// The RTP its legs report.
+    public var media = SimMedia()
     /// The time source; a ``ManualClock`` makes every delay run on demand.
     public var clock: any SimClock = SystemClock()
 

@@ -97,6 +97,7 @@ final class Originator: Sendable {
         let slave = link.name
         var draft = CallRecord(seq: launch.index, callUUID: uuid, slave: slave, app: app, scheduledAt: launch.scheduledAt)
         draft.plannedHold = plannedHold
+        draft.media = link.spec.call.media
         let record = draft
         let now = clock.now()
         // A call must conclude by: originate timeout + hold + lost_after. Without a

@@ -57,6 +57,6 @@ extension RunPlan.Call {
         self.init(
             dest: call.dest, profile: profile, gateway: gateway, proxy: call.proxy, target: call.target,
             variables: call.variables.map { (name: $0.name, value: $0.value) }, originateTimeout: call.originateTimeout,
-            ignoreEarlyMedia: call.ignoreEarlyMedia)
+            ignoreEarlyMedia: call.ignoreEarlyMedia, media: call.media)
     }
 }

@@ -99,12 +99,16 @@ public struct RunPlan: Sendable {
         public var variables: [(name: String, value: String)]
         public var originateTimeout: Int
         public var ignoreEarlyMedia: Bool
+        /// What the originating leg plays (``CallMedia``): it replaces the `&park()` of
+        /// the default app when no `target` is given; other apps keep their own.
+        public var media: CallMedia
 
         public init(
             dest: String, profile: String = "external", gateway: String? = nil, proxy: String? = nil,
             target: OriginateCommand.Target? = nil, variables: [(name: String, value: String)] = [],
-            originateTimeout: Int = 60, ignoreEarlyMedia: Bool = true
+            originateTimeout: Int = 60, ignoreEarlyMedia: Bool = true, media: CallMedia = .none
         ) {
+            self.media = media
             self.dest = dest
             self.profile = profile
             self.gateway = gateway

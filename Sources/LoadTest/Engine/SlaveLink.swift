@@ -106,21 +106,31 @@ final class SlaveLink: Sendable {
         let dest = spec.call.dest.replacingOccurrences(of: "{host}", with: spec.host)
             .replacingOccurrences(of: "{sip}", with: sip ?? "")
         var commands: [OriginateCommand] = []
+        let media = spec.call.media
+        let variables = spec.call.variables + (media.stream.map { [(CallMedia.variable, $0)] } ?? [])
         for app in plan.apps {
-            let target = spec.call.target ?? app.app.target
+            let target = Self.target(call: spec.call, app: app.app)
             commands.append(
                 try OriginateCommand(
                     endpoint: spec.call.gateway.map { .gateway($0, number: dest) } ?? .profile(spec.call.profile, dest: dest),
                     proxy: spec.call.proxy, target: target, runID: plan.runID, appID: app.name,
                     timeout: spec.call.originateTimeout, ignoreEarlyMedia: spec.call.ignoreEarlyMedia,
                     holdSeconds: plan.holdSeconds.map { $0 + HoldTimers.safetyMarginSeconds(lostAfter: plan.lostAfter) },
-                    variables: spec.call.variables))
+                    variables: variables))
         }
         state.withLock {
             $0.commands = commands
             $0.status = status
             $0.sipAddress = sip
         }
+    }
+
+    /// What the answered originating leg runs: the call's own target, else the media's
+    /// playback in place of the default `&park()`, else the app's own target.
+    static func target(call: RunPlan.Call, app: any CallApp) -> OriginateCommand.Target {
+        if let target = call.target { return target }
+        if let media = call.media.target, app.target == .app("park") { return media }
+        return app.target
     }
 
     /// Reads the slave's limits again (`prepare` changed them).

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Aggregates finished call records: latency histograms and counts by outcome, cause,
-/// SIP status, slave and app. A ``RecordSink``; thread-safe, so the summary can read a
+/// Aggregates finished call records: latency and media-quality histograms and counts by
+/// outcome, cause, SIP status, slave and app. A ``RecordSink``; thread-safe, so the summary can read a
 /// snapshot while records still come.
 public final class RunMetrics: RecordSink {
     /// The latencies kept, by their `calls.csv` column name.
@@ -9,6 +9,12 @@ public final class RunMetrics: RecordSink {
         "answer_ms", "pdd_ms", "setup_ms_from_schedule", "originate_ms", "schedule_lag_ms", "hold_ms",
         "server_pdd_ms", "server_answer_ms", "server_hold_ms", "hold_drift_ms",
     ]
+    /// The media-quality figures kept, by their `calls.csv` column name (README,
+    /// "Media"): each in its column's own unit (MOS, %, ms), recorded as a
+    /// ``LatencyHistogram`` records milliseconds, so to within 0.4 %.
+    public static let qualityNames = ["mos", "rtp_loss_pct", "jitter_ms"]
+    /// Every statistic kept: the latencies, then the quality figures.
+    public static let statisticNames = latencyNames + qualityNames
 
     private let state = Mutex(Snapshot())
 
@@ -20,7 +26,12 @@ public final class RunMetrics: RecordSink {
         public var sipStatuses: [Int: Int] = [:]
         public var slaves: [String: [CallRecord.Outcome: Int]] = [:]
         public var apps: [String: [CallRecord.Outcome: Int]] = [:]
+        /// The histograms of every statistic (``statisticNames``), by name.
         public var latencies: [String: LatencyHistogram] = [:]
+        /// Calls that expected media and were answered, and those of them that
+        /// received no RTP at all (``CallRecord/noMedia``).
+        public var mediaAnswered = 0
+        public var noMedia = 0
         /// The holds (``CallRecord/held``, µs) of the answered calls, dropped ones
         /// included, summed, and how many there are: ACD's parts.
         public var heldMicroseconds: Int64 = 0
@@ -37,6 +48,7 @@ public final class RunMetrics: RecordSink {
             ("schedule_lag_ms", record.scheduleLagMs), ("hold_ms", record.holdMs),
             ("server_pdd_ms", record.serverPddMs), ("server_answer_ms", record.serverAnswerMs),
             ("server_hold_ms", record.serverHoldMs), ("hold_drift_ms", record.holdDriftMs),
+            ("mos", record.mos), ("rtp_loss_pct", record.rtpLossPct), ("jitter_ms", record.jitterMs),
         ]
         state.withLock { snapshot in
             snapshot.records += 1
@@ -48,6 +60,10 @@ public final class RunMetrics: RecordSink {
             if record.outcome == .answered || record.outcome == .dropped, let held = record.held {
                 snapshot.heldMicroseconds += (held + 500) / 1_000
                 snapshot.heldCalls += 1
+            }
+            if record.media.expectsMedia && (record.outcome == .answered || record.outcome == .dropped) {
+                snapshot.mediaAnswered += 1
+                if record.noMedia { snapshot.noMedia += 1 }
             }
             for (name, value) in values {
                 guard let value else { continue }

@@ -45,11 +45,17 @@ extension Profile {
         /// `ignore_early_media`: only a real answer (not 183 early media) completes the
         /// originate. Default: true.
         public var ignoreEarlyMedia: Bool
+        /// `media`: what the originating leg plays once answered — `"none"` (it parks),
+        /// `"tone"` or `"silence"` (``CallMedia``) — and so whether RTP is expected
+        /// back. It takes the place of the default app's `&park()`; it cannot be given
+        /// with `app` or `dp_exten`. Default: `"none"`.
+        public var media: CallMedia
 
         public init(
             dest: String, endpoint: Endpoint = .profile("external"), proxy: String? = nil, target: OriginateCommand.Target? = nil,
-            variables: [Variable] = [], originateTimeout: Int = 60, ignoreEarlyMedia: Bool = true
+            variables: [Variable] = [], originateTimeout: Int = 60, ignoreEarlyMedia: Bool = true, media: CallMedia = .none
         ) {
+            self.media = media
             self.dest = dest
             self.endpoint = endpoint
             self.proxy = proxy
@@ -72,13 +78,13 @@ extension Profile {
 
         static let keys = [
             "dest", "profile", "gateway", "proxy", "app", "dp_exten", "context", "variables", "originate_timeout",
-            "ignore_early_media",
+            "ignore_early_media", "media",
         ]
 
         /// Variables that switchy sets itself on every originate.
         static let reserved = [
             "origination_uuid", "originate_timeout", "ignore_early_media", "switchy_run", "switchy_app",
-            "execute_on_answer", "sip_h_X-switchy_run", "sip_h_X-switchy_orig",
+            "execute_on_answer", "sip_h_X-switchy_run", "sip_h_X-switchy_orig", CallMedia.variable,
         ]
 
         /// Parses the profile-level `call`.
@@ -150,6 +156,17 @@ extension Profile {
                 originateTimeout = try field.integer(IntegerRule("seconds to wait for an answer", 1...3600))
             }
             if let field = object.optional("ignore_early_media") { ignoreEarlyMedia = try field.bool() }
+            if let field = object.optional("media") {
+                let names = CallMedia.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                guard let media = CallMedia(rawValue: try field.string("one of \(names)")) else {
+                    throw field.error(.invalidValue, "expected one of \(names), \(field.got)")
+                }
+                self.media = media
+            }
+            if media != .none, target != nil, let field = object.optional("media") ?? base?.optional("media") {
+                throw field.error(
+                    .conflict, "media \"\(media.rawValue)\" plays on the originating leg in place of 'app' or 'dp_exten': give one or the other")
+            }
             try check(fields: object, base: base)
         }
 

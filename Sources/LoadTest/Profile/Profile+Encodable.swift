@@ -76,6 +76,7 @@ extension Profile.Call: Encodable {
         try container.encode(variables.map { [$0.name: $0.value] }, forKey: "variables")
         try container.encode(originateTimeout, forKey: "originate_timeout")
         try container.encode(ignoreEarlyMedia, forKey: "ignore_early_media")
+        if media != .none { try container.encode(media.rawValue, forKey: "media") }
     }
 }
 

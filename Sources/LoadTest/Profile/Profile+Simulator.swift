@@ -28,11 +28,21 @@ extension Profile.Slave {
         /// `faults`: fault injection, left open for the simulator to define (e.g.
         /// `{ drop_after: 5 }`). Default: none.
         public var faults: [String: Profile.Value]
+        /// `loss_pct`: RTP packets lost on the way in, % (each call between 0.75 and
+        /// 1.25 times it; past 50 % FreeSWITCH, and the simulator, stop counting the
+        /// losses). Default: 0.
+        public var lossPercent: Double
+        /// `jitter_ms`: the jitter calls report, ms (each between half and one and a
+        /// half times it). Default: 0.
+        public var jitterMs: Double
 
         public init(
             ringDelay: Double = 0.05, answerDelay: Double = 0.2, failureRatio: Double = 0, sps: Int = 30,
-            maxSessions: Int = 1000, heartbeat: Double = 20, faults: [String: Profile.Value] = [:]
+            maxSessions: Int = 1000, heartbeat: Double = 20, faults: [String: Profile.Value] = [:], lossPercent: Double = 0,
+            jitterMs: Double = 0
         ) {
+            self.lossPercent = lossPercent
+            self.jitterMs = jitterMs
             self.ringDelay = ringDelay
             self.answerDelay = answerDelay
             self.failureRatio = failureRatio
@@ -46,6 +56,7 @@ extension Profile.Slave {
         enum CodingKeys: String, CodingKey, CaseIterable {
             case answerDelay = "answer_delay", ringDelay = "ring_delay", failureRatio = "failure_ratio", sps
             case maxSessions = "max_sessions", heartbeat, faults
+            case lossPercent = "loss_pct", jitterMs = "jitter_ms"
         }
 
         static let keys = CodingKeys.allCases.map(\.stringValue)
@@ -73,6 +84,10 @@ extension Profile.Slave {
             heartbeat = try object.optional("heartbeat")?.number(
                 NumberRule(expectation: "seconds between heartbeats > 0 (at most 3600)", range: 0...3600, excludesLowerBound: true))
                 ?? heartbeat
+            lossPercent = try object.optional("loss_pct")?.number(
+                NumberRule(expectation: "a share of lost RTP packets in % from 0 to 100", range: 0...100)) ?? lossPercent
+            jitterMs = try object.optional("jitter_ms")?.number(
+                NumberRule(expectation: "a jitter in ms from 0 to 10000", range: 0...10_000)) ?? jitterMs
             if let field = object.optional("faults") {
                 faults = Dictionary(uniqueKeysWithValues: try field.members("an object of fault settings").map { ($0.key, $0.field.value) })
             }

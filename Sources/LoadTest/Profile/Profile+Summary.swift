@@ -13,6 +13,9 @@ extension Profile {
                 text += "  simulated: answer after \(Self.format(sim.answerDelay)) s, ring after \(Self.format(sim.ringDelay)) s"
                 text += ", \(sim.sps) sps, max \(sim.maxSessions) sessions"
                 if sim.failureRatio > 0 { text += ", \(Self.format(sim.failureRatio * 100))% fail" }
+                if sim.lossPercent > 0 || sim.jitterMs > 0 {
+                    text += ", RTP loss \(Self.format(sim.lossPercent))%, jitter \(Self.format(sim.jitterMs)) ms"
+                }
                 if !sim.faults.isEmpty { text += ", faults: \(sim.faults.keys.sorted().joined(separator: ", "))" }
             }
             if slave.weight != 1 { text += "  weight \(slave.weight)" }
@@ -65,6 +68,7 @@ extension Profile {
         }
         text += ", originate_timeout \(call.originateTimeout) s"
         if !call.ignoreEarlyMedia { text += ", early media counts as answer" }
+        if call.media != .none { text += ", media \(call.media.rawValue)" }
         if !call.variables.isEmpty { text += ", variables: " + call.variables.map { "\($0.name)=\($0.value)" }.joined(separator: ",") }
         return text
     }

@@ -287,5 +287,10 @@ public final class CallLedger: Sendable {
         record.serverHangup = leg.serverTimes.hungUp
         record.hangupCause = leg.hangupCause
         record.sipStatus = leg.sipStatus ?? call.sessions.lazy.compactMap(\.sipStatus).first
+        if let rtp = leg.rtp { record.setMedia(rtp) }
+        if let far = call.sessions.first(where: { $0.uuid != leg.uuid })?.rtp {
+            record.farRTPInPackets = far.inPackets
+            record.farMOS = far.receivedMOS
+        }
     }
 }

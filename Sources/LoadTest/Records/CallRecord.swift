@@ -1,3 +1,5 @@
+public import Switchy
+
 /// Everything known about one offered call once it is over: one row of `calls.csv`.
 ///
 /// Two clocks, never mixed (ARCHITECTURE.md, "Clocks"): `*At` times are this
@@ -24,6 +26,24 @@ public struct CallRecord: Sendable, Equatable {
     /// `uuid_kill`, or the `hupall` of a run that is stopping. Nil when the run never
     /// asked, so a call that ended with this nil was ended by someone else.
     public var hangupRequestedAt: Int64?
+
+    // Media (README, "Media"): what the call was to play, and the originating leg's
+    // RTP statistics from its CHANNEL_HANGUP_COMPLETE (nil: none reported).
+    /// `call.media` of the call; ``CallMedia/none`` expects no RTP.
+    public var media: CallMedia = .none
+    /// `rtp_audio_in_packet_count`: RTP packets the originating leg received.
+    public var rtpInPackets: Int?
+    /// `rtp_audio_in_mos`, only when packets were received (``RTPStatistics/receivedMOS``).
+    public var mos: Double?
+    /// Packets lost, % of those expected (``RTPStatistics/lossPercent``).
+    public var rtpLossPct: Double?
+    /// Jitter, ms (``RTPStatistics/jitterMs``).
+    public var jitterMs: Double?
+    /// The far leg's `rtp_audio_in_packet_count` and MOS (only with packets), when
+    /// this run tracks that leg too (a slave calling itself or another slave of the
+    /// run): what the originating leg's audio became on arrival.
+    public var farRTPInPackets: Int?
+    public var farMOS: Double?
 
     // Local monotonic times, ns.
     public var scheduledAt: Int64
@@ -72,6 +92,20 @@ public struct CallRecord: Sendable, Equatable {
         public static func < (lhs: Outcome, rhs: Outcome) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
         }
+    }
+
+    /// Answered (dropped included), expected media, and received no RTP packet at all:
+    /// a broken media path with perfect signalling.
+    public var noMedia: Bool {
+        media.expectsMedia && (outcome == .answered || outcome == .dropped) && rtpInPackets == 0
+    }
+
+    /// Sets the media columns from the originating leg's statistics.
+    mutating func setMedia(_ rtp: RTPStatistics) {
+        rtpInPackets = rtp.inPackets
+        mos = rtp.receivedMOS
+        rtpLossPct = rtp.lossPercent
+        jitterMs = rtp.jitterMs
     }
 
     // MARK: Derived intervals, ms (nil when an end is missing)

@@ -11,12 +11,18 @@ extension CallsCSVWriter {
             ms(r.scheduleLagMs), ms(r.pddMs), ms(r.answerMs), ms(r.setupMsFromSchedule), ms(r.originateMs),
             ms(r.holdMs), ms(r.serverPddMs), ms(r.serverAnswerMs), ms(r.serverHoldMs),
             ms(r.plannedHold.map { Double($0) / 1_000_000 }), ms(r.holdDriftMs),
+            r.media.rawValue, r.rtpInPackets.map(String.init) ?? "", mos(r.mos),
+            ms(r.rtpLossPct), ms(r.jitterMs), r.farRTPInPackets.map(String.init) ?? "", mos(r.farMOS),
         ]
         return fields.map(escape).joined(separator: ",") + "\n"
     }
 
     private static func time(_ monotonic: Int64?, _ clock: WallClockMapping) -> String {
         monotonic.map { String(clock.unixMicroseconds(monotonic: $0)) } ?? ""
+    }
+
+    private static func mos(_ value: Double?) -> String {
+        value.map { String(format: "%.2f", $0) } ?? ""
     }
 
     private static func ms(_ value: Double?) -> String {

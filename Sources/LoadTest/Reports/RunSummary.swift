@@ -49,6 +49,13 @@ public struct RunSummary: Codable, Sendable {
     public var apps: [String: [String: Int]] = [:]
     /// Percentiles of each latency, ms.
     public var latencyMs: [String: Percentiles] = [:]
+    /// Percentiles of each media-quality figure (``RunMetrics/qualityNames``: `mos`,
+    /// `rtp_loss_pct`, `jitter_ms`), each in its own unit, over the calls that
+    /// received RTP.
+    public var quality: [String: Percentiles] = [:]
+    /// Answered calls (dropped included) that expected media (`call.media` not
+    /// `none`) and received no RTP packet at all.
+    public var noMedia = 0
     public var warnings: [String]
     public var notes: [String]
     /// What `prepare` changed on the slaves and whether it was put back (nil: nothing
@@ -123,9 +130,15 @@ public struct RunSummary: Codable, Sendable {
         }
     }
 
+    /// A statistic's distribution: the low end (`min`, `p1`, `p5`, `p10`: what matters
+    /// for MOS) and the high end (`p90` … `max`: what matters for latencies).
     public struct Percentiles: Codable, Sendable, Equatable {
         public var count: Int64
         public var min: Double
+        /// Nil only in a file written before they were kept.
+        public var p1: Double?
+        public var p5: Double?
+        public var p10: Double?
         public var p50: Double
         public var p90: Double
         public var p95: Double
@@ -140,6 +153,9 @@ public struct RunSummary: Codable, Sendable {
             func ms(_ value: Int64?) -> Double { Double(value ?? 0) / 1_000 }
             count = histogram.count
             min = ms(histogram.min)
+            p1 = ms(histogram.value(atPercentile: 1))
+            p5 = ms(histogram.value(atPercentile: 5))
+            p10 = ms(histogram.value(atPercentile: 10))
             p50 = ms(histogram.value(atPercentile: 50))
             p90 = ms(histogram.value(atPercentile: 90))
             p95 = ms(histogram.value(atPercentile: 95))
@@ -160,6 +176,8 @@ public struct RunSummary: Codable, Sendable {
         case achievedRate = "achieved_rate", hangupCauses = "hangup_causes", sipStatuses = "sip_statuses"
         case timelineStartUs = "timeline_start_us"
         case latencyMs = "latency_ms"
+        case quality
+        case noMedia = "no_media"
     }
 
     public init(result: LoadRun.Result, plan: RunPlan, metrics: RunMetrics.Snapshot, callRows: Int) {
@@ -202,6 +220,16 @@ public struct RunSummary: Codable, Sendable {
             "asr = (answered + dropped) / offered; drop_rate = dropped / (answered + dropped); acd_s = mean hold of answered and dropped calls, on FreeSWITCH's clock when known (else this generator's)",
         ]
         setCounts(from: metrics, histograms: metrics.latencies)
+        if metrics.mediaAnswered > 0 {
+            notes.append(
+                "mos = FreeSWITCH's rtp_audio_in_mos of calls that received RTP; rtp_loss_pct = flaws / (packets + flaws) × 100; "
+                    + "jitter_ms = √(jitter_max_variance); no_media = answered calls that expected media and received no RTP packet")
+        }
+        if noMedia > 0 {
+            warnings.append(
+                "\(noMedia) of \(metrics.mediaAnswered) answered calls that expected media received no RTP at all "
+                    + "(no_media): the signalling worked but the media path did not (check the far end's dialplan, RTP ports and NAT)")
+        }
         if let hold = plan.holdSeconds, let drift = latencyMs["hold_drift_ms"],
             let warning = Self.holdDriftWarning(p50: drift.p50, p99: drift.p99, max: drift.max, plannedSeconds: hold)
         {
@@ -245,7 +273,10 @@ public struct RunSummary: Codable, Sendable {
                 Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
         }
         apps = metrics.apps.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.key.rawValue, $0.value) }) }
-        latencyMs = histograms.compactMapValues(Percentiles.init)
+        let percentiles = histograms.compactMapValues(Percentiles.init)
+        latencyMs = percentiles.filter { !RunMetrics.qualityNames.contains($0.key) }
+        quality = percentiles.filter { RunMetrics.qualityNames.contains($0.key) }
+        noMedia = metrics.noMedia
     }
 
     /// `count` per second of `seconds` (a zero time counts as a nanosecond's, so the

@@ -5,10 +5,11 @@ public struct MetricSource: Sendable {
     /// hold of answered calls, dropped included, s), `achieved_rate`, `target_rate`.
     public static let scalars = [
         "offered", "blocked", "answered", "dropped", "rejected", "no_answer", "failed", "cancelled", "lost", "asr",
-        "drop_rate", "acd_s", "achieved_rate", "target_rate",
+        "drop_rate", "acd_s", "achieved_rate", "target_rate", "no_media",
     ]
-    /// Statistics of each latency (`answer_ms.p99`): `p99.9` may be written `p99_9`.
-    public static let statistics = ["count", "min", "p50", "p90", "p95", "p99", "p99_9", "p99.9", "max", "mean", "stddev"]
+    /// Statistics of each latency and quality figure (`answer_ms.p99`, `mos.p5`):
+    /// `p99.9` may be written `p99_9`.
+    public static let statistics = ["count", "min", "p1", "p5", "p10", "p50", "p90", "p95", "p99", "p99_9", "p99.9", "max", "mean", "stddev"]
 
     private let values: [String: Double]
 
@@ -26,13 +27,14 @@ public struct MetricSource: Sendable {
         if let asr = summary.asr { values["asr"] = asr }
         if let dropRate = summary.dropRate { values["drop_rate"] = dropRate }
         if let acd = summary.acdSeconds { values["acd_s"] = acd }
-        for (name, p) in summary.latencyMs {
-            let stats: [(String, Double)] = [
-                ("count", Double(p.count)), ("min", p.min), ("p50", p.p50), ("p90", p.p90), ("p95", p.p95),
+        values["no_media"] = Double(summary.noMedia)
+        for (name, p) in summary.latencyMs.merging(summary.quality, uniquingKeysWith: { latency, _ in latency }) {
+            let stats: [(String, Double?)] = [
+                ("count", Double(p.count)), ("min", p.min), ("p1", p.p1), ("p5", p.p5), ("p10", p.p10), ("p50", p.p50), ("p90", p.p90), ("p95", p.p95),
                 ("p99", p.p99), ("p99_9", p.p99_9), ("p99.9", p.p99_9), ("max", p.max), ("mean", p.mean),
                 ("stddev", p.stddev),
             ]
-            for (stat, value) in stats { values["\(name).\(stat)"] = value }
+            for case (let stat, let value?) in stats { values["\(name).\(stat)"] = value }
         }
         self.values = values
     }
@@ -45,17 +47,17 @@ public struct MetricSource: Sendable {
         guard let dot = name.firstIndex(of: ".") else { return false }
         let base = String(name[..<dot])
         let stat = String(name[name.index(after: dot)...])
-        return RunMetrics.latencyNames.contains(base) && statistics.contains(stat)
+        return RunMetrics.statisticNames.contains(base) && statistics.contains(stat)
     }
 
     static func unknownReason(_ name: String) -> String {
-        if let dot = name.firstIndex(of: "."), RunMetrics.latencyNames.contains(String(name[..<dot])) {
+        if let dot = name.firstIndex(of: "."), RunMetrics.statisticNames.contains(String(name[..<dot])) {
             return "unknown statistic in \"\(name)\"; expected one of \(statistics.joined(separator: ", "))"
         }
-        if RunMetrics.latencyNames.contains(name) {
+        if RunMetrics.statisticNames.contains(name) {
             return "\"\(name)\" needs a statistic, e.g. \(name).p99"
         }
-        return "unknown metric \"\(name)\"; expected one of \(scalars.joined(separator: ", ")) or a latency "
-            + "(\(RunMetrics.latencyNames.joined(separator: ", "))) with a statistic, e.g. answer_ms.p99"
+        return "unknown metric \"\(name)\"; expected one of \(scalars.joined(separator: ", ")) or a latency or quality figure "
+            + "(\(RunMetrics.statisticNames.joined(separator: ", "))) with a statistic, e.g. answer_ms.p99 or mos.p5"
     }
 }

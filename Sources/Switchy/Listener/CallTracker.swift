@@ -282,6 +282,8 @@ struct CallTracker {
 
     private static func readHangup(_ event: Event, into session: inout Session) {
         if session.hangupCause == nil, let cause = event["Hangup-Cause"] { session.hangupCause = cause }
+        // CHANNEL_HANGUP has none; HANGUP_COMPLETE and DESTROY carry the same figures.
+        if session.rtp == nil { session.rtp = RTPStatistics(event) }
         // The hangup events carry the answer time too: a leg whose CHANNEL_ANSWER was
         // lost (FreeSWITCH drops events silently when a client falls behind) is still
         // known to have been answered. Only the server's time is known then.

@@ -28,6 +28,9 @@ public struct Session: Sendable, Identifiable, CustomStringConvertible {
     /// Channel variables (`variable_*` without the prefix) from the latest event that
     /// carried them; empty when the listener does not keep variables.
     public internal(set) var variables: [String: String] = [:]
+    /// The audio RTP statistics, once CHANNEL_HANGUP_COMPLETE (or CHANNEL_DESTROY)
+    /// brought them; nil before, and for a leg that never had media.
+    public internal(set) var rtp: RTPStatistics?
 
     let control: SessionControl?
     /// ``callUUID`` as the tracker's key.

@@ -1,3 +1,5 @@
+import Switchy
+
 /// Reads `calls.csv` back: one ``CallRecord`` per row, and the latency histograms
 /// rebuilt from the `*_ms` columns exactly as the run recorded them.
 ///
@@ -33,7 +35,7 @@ struct CallsCSVReader {
         header = table.columns
         rows = table.rows
         func column(_ name: String) -> Int? { table.column(name) }
-        let latencyColumns = RunMetrics.latencyNames.compactMap { name in column(name).map { (name, $0) } }
+        let latencyColumns = RunMetrics.statisticNames.compactMap { name in column(name).map { (name, $0) } }
         for (offset, row) in table.rows.enumerated() {
             let line = offset + 2
             func text(_ name: String) -> String? {
@@ -77,6 +79,18 @@ struct CallsCSVReader {
             record.jobDoneAt = try monotonic("job_done_at")
             record.hangupAt = try monotonic("hangup_at")
             record.plannedHold = try milliseconds("planned_hold_ms").map { Int64(($0 * 1_000_000).rounded()) }
+            if let media = text("media") {
+                guard let known = CallMedia(rawValue: media) else {
+                    throw ReportError(path: file, reason: "line \(line): unknown media '\(media)'")
+                }
+                record.media = known
+            }
+            record.rtpInPackets = try integer("rtp_in_packets").map { Int($0) }
+            record.mos = try milliseconds("mos")
+            record.rtpLossPct = try milliseconds("rtp_loss_pct")
+            record.jitterMs = try milliseconds("jitter_ms")
+            record.farRTPInPackets = try integer("far_rtp_in_packets").map { Int($0) }
+            record.farMOS = try milliseconds("far_mos")
             try Self.restoreServerTimes(
                 &record, pdd: milliseconds("server_pdd_ms"), answer: milliseconds("server_answer_ms"),
                 hold: milliseconds("server_hold_ms"))

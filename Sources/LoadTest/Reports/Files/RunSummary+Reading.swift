@@ -46,6 +46,8 @@ extension RunSummary {
         sipStatuses = try optional(.sipStatuses) ?? [:]
         apps = try optional(.apps) ?? [:]
         latencyMs = try optional(.latencyMs) ?? [:]
+        quality = try optional(.quality) ?? [:]
+        noMedia = try optional(.noMedia) ?? 0
         slaves = try optional(.slaves) ?? [:]
         warnings = try optional(.warnings) ?? []
         notes = try optional(.notes) ?? []

@@ -19,11 +19,12 @@ extension HTMLReport {
         let others = data.summary.latencyMs.keys.filter { !RunMetrics.latencyNames.contains($0) }.sorted()
         let rows = (known + others).compactMap { name -> [String]? in
             guard let p = data.summary.latencyMs[name] else { return nil }
-            return [name, "\(p.count)"] + [p.min, p.p50, p.p90, p.p95, p.p99, p.p99_9, p.max, p.mean, p.stddev].map { fixed($0, 1) }
+            let values = [p.min, p.p1, p.p5, p.p10, p.p50, p.p90, p.p95, p.p99, p.p99_9, p.max, p.mean, p.stddev]
+            return [name, "\(p.count)"] + values.map { $0.map { fixed($0, 1) } ?? "–" }
         }
         guard !rows.isEmpty else { return "<p class=\"note\">No latency was measured (no call got that far).</p>\n" }
         return "<h3>Latency percentiles, ms</h3>\n"
-            + table(["latency", "count", "min", "p50", "p90", "p95", "p99", "p99.9", "max", "mean", "stddev"], rows)
+            + table(["latency", "count", "min", "p1", "p5", "p10", "p50", "p90", "p95", "p99", "p99.9", "max", "mean", "stddev"], rows)
             + "<p class=\"note\">Without server_: this generator's monotonic clock, from when the call was sent "
             + "(setup_ms_from_schedule: from when it was due). server_*: FreeSWITCH's own timestamps, in 20 ms steps by default.</p>\n"
     }
