@@ -48,6 +48,7 @@ extension RunFiles {
                 merged.maxSessions = merged.maxSessions ?? slave.maxSessions
                 merged.heartbeatSessionCount = merged.heartbeatSessionCount ?? slave.heartbeatSessionCount
                 merged.heartbeatIdleCPU = merged.heartbeatIdleCPU ?? slave.heartbeatIdleCPU
+                merged.health = merged.health.map { health in slave.health.map { health + $0 } ?? health } ?? slave.health
                 slaves[name] = merged
             }
             warnings += run.summary.warnings.map { "\(run.summary.runID): \($0)" }
@@ -140,13 +141,15 @@ extension TimelineRow {
             achievedRate: lhs.achievedRate + rhs.achievedRate, blocked: lhs.blocked + rhs.blocked,
             answered: lhs.answered + rhs.answered, failed: lhs.failed + rhs.failed, dropped: lhs.dropped + rhs.dropped,
             active: lhs.active + rhs.active,
-            heartbeatSessions: lhs.heartbeatSessions.map { $0 + (rhs.heartbeatSessions ?? 0) } ?? rhs.heartbeatSessions)
+            heartbeatSessions: lhs.heartbeatSessions.map { $0 + (rhs.heartbeatSessions ?? 0) } ?? rhs.heartbeatSessions
+        ).with(slaves: lhs.slaves + rhs.slaves)
     }
 
     /// The row at another second.
     func moved(to second: Int) -> TimelineRow {
         var row = self
         row.second = second
+        for index in row.slaves.indices { row.slaves[index].second = second }
         return row
     }
 }

@@ -1,0 +1,114 @@
+import ESL
+import Switchy
+import Synchronization
+
+/// Reads each slave's own figures once a second while a run goes: `api status` on the
+/// slave's ``SlaveLink/monitor`` connection (never the event connection, nor the
+/// originates' or the hangups' connections, whose commands it would delay), parsed by
+/// ``SlaveHealth/Status``; and the `Idle-CPU` of the HEARTBEATs its event connection
+/// already receives.
+///
+/// The run's sweeper calls ``sample(second:)`` at the end of each second. It never
+/// waits: it sends the command and returns, and the reply fills the slave's row for
+/// that second when it comes. A slave that is not up, or has not answered the previous
+/// second's read yet, is not asked: its row for that second stays empty (a gap in
+/// `timeline.csv`, counted as `missed`), never zeros. A monitor connection that closed
+/// while its slave is up is opened again in the background.
+final class SlaveHealthSampler: Sendable {
+    private let links: [SlaveLink]
+    private let connectTimeout: Double
+    private let state: Mutex<State>
+
+    private struct State {
+        /// Each slave's rows by second, empty until their reply comes.
+        var rows: [[Int: SlaveHealthRow]]
+        /// The second each slave's unanswered read was sent for.
+        var pending: [Int?]
+        var reconnecting: [Bool]
+        var lowestHeartbeat: [Double?]
+        var stopped = false
+    }
+
+    init(links: [SlaveLink], connectTimeout: Double) {
+        self.links = links
+        self.connectTimeout = connectTimeout
+        state = Mutex(
+            State(
+                rows: Array(repeating: [:], count: links.count), pending: Array(repeating: nil, count: links.count),
+                reconnecting: Array(repeating: false, count: links.count),
+                lowestHeartbeat: Array(repeating: nil, count: links.count)))
+    }
+
+    /// Keeps the lowest `Idle-CPU` of each slave's HEARTBEATs from now on.
+    func listen() {
+        for (index, link) in links.enumerated() {
+            link.listener.on("HEARTBEAT") { [weak self] event, _ in
+                guard let idle = event["Idle-CPU"].flatMap(Double.init) else { return }
+                self?.state.withLock { state in
+                    guard !state.stopped else { return }
+                    state.lowestHeartbeat[index] = min(state.lowestHeartbeat[index] ?? idle, idle)
+                }
+            }
+        }
+    }
+
+    /// Reads every slave's status for `second` (the row of `timeline.csv` that ends now).
+    func sample(second: Int) {
+        for (index, link) in links.enumerated() {
+            guard let monitor = link.monitor else { continue }
+            let ask = state.withLock { state -> Bool in
+                guard !state.stopped else { return false }
+                state.rows[index][second] = SlaveHealthRow(second: second, slave: link.name)
+                guard link.health == .up, state.pending[index] == nil else { return false }
+                if !monitor.isConnected {
+                    if !state.reconnecting[index] {
+                        state.reconnecting[index] = true
+                        Task { await self.reopen(index) }
+                    }
+                    return false
+                }
+                state.pending[index] = second
+                return true
+            }
+            guard ask, let command = try? Command.api("status") else { continue }
+            monitor.send(command) { [weak self] reply in
+                let status = (try? reply.get()).map { SlaveHealth.Status(parsing: $0.bodyText) }
+                self?.received(status, slave: index, second: second)
+            }
+        }
+    }
+
+    private func received(_ status: SlaveHealth.Status?, slave index: Int, second: Int) {
+        state.withLock { state in
+            guard state.pending[index] == second else { return }
+            state.pending[index] = nil
+            guard !state.stopped, let status, status.sessions != nil || status.idleCPU != nil else { return }
+            state.rows[index][second]?.sessions = status.sessions
+            state.rows[index][second]?.sessionsPerSecond = status.sessionsPerSecond
+            state.rows[index][second]?.idleCPU = status.idleCPU
+        }
+    }
+
+    private func reopen(_ index: Int) async {
+        try? await links[index].monitor?.connect(options: Connection.Options(connectTimeout: connectTimeout))
+        state.withLock { $0.reconnecting[index] = false }
+    }
+
+    /// Stops sampling (replies still to come are dropped: their seconds stay gaps) and
+    /// returns what was read.
+    func finish() -> SlaveHealth.Record {
+        let (rows, lowest) = state.withLock { state in
+            state.stopped = true
+            return (state.rows, state.lowestHeartbeat)
+        }
+        var record = SlaveHealth.Record()
+        let seconds = Set(rows.flatMap(\.keys)).sorted()
+        for second in seconds {
+            for slave in rows.indices { if let row = rows[slave][second] { record.rows.append(row) } }
+        }
+        for (index, link) in links.enumerated() {
+            if let idle = lowest[index] { record.lowestHeartbeatIdleCPU[link.name] = idle }
+        }
+        return record
+    }
+}
