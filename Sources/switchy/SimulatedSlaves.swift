@@ -40,6 +40,8 @@ enum SimulatedSlaves {
             configuration.timing.failureRatio = options.failureRatio
             configuration.timing.sessionsPerSecond = options.sps
             configuration.timing.maxSessions = options.maxSessions
+            configuration.timing.idleCPU = options.idleCPU
+            configuration.timing.cpuPerSession = options.cpuPerSession
             configuration.faults = try faults(options.faults, slave: index, file: profile.file)
             do {
                 let sim = try SimSlave.start(configuration)

@@ -24,13 +24,19 @@ extension Profile.Slave {
         public var maxSessions: Int
         /// `heartbeat`: seconds between `HEARTBEAT` events. Default: 20, as FreeSWITCH.
         public var heartbeat: Double
+        /// `idle_cpu`: the idle CPU (%) it reports with no session up. Default: 98.7.
+        public var idleCPU: Double
+        /// `cpu_per_session`: the CPU (%) each session up takes off the idle CPU it
+        /// reports (`status`, HEARTBEAT), so that a run can saturate it. Default: 0.01.
+        public var cpuPerSession: Double
         /// `faults`: fault injection, left open for the simulator to define (e.g.
         /// `{ drop_after: 5 }`). Default: none.
         public var faults: [String: Profile.Value]
 
         public init(
             ringDelay: Double = 0.05, answerDelay: Double = 0.2, failureRatio: Double = 0, sps: Int = 30,
-            maxSessions: Int = 1000, heartbeat: Double = 20, faults: [String: Profile.Value] = [:]
+            maxSessions: Int = 1000, heartbeat: Double = 20, idleCPU: Double = 98.7, cpuPerSession: Double = 0.01,
+            faults: [String: Profile.Value] = [:]
         ) {
             self.ringDelay = ringDelay
             self.answerDelay = answerDelay
@@ -38,13 +44,15 @@ extension Profile.Slave {
             self.sps = sps
             self.maxSessions = maxSessions
             self.heartbeat = heartbeat
+            self.idleCPU = idleCPU
+            self.cpuPerSession = cpuPerSession
             self.faults = faults
         }
 
         /// The profile's field names, for `summary.json`.
         enum CodingKeys: String, CodingKey, CaseIterable {
             case answerDelay = "answer_delay", ringDelay = "ring_delay", failureRatio = "failure_ratio", sps
-            case maxSessions = "max_sessions", heartbeat, faults
+            case maxSessions = "max_sessions", heartbeat, idleCPU = "idle_cpu", cpuPerSession = "cpu_per_session", faults
         }
 
         static let keys = CodingKeys.allCases.map(\.stringValue)
@@ -72,6 +80,9 @@ extension Profile.Slave {
             heartbeat = try object.optional("heartbeat")?.number(
                 NumberRule(expectation: "seconds between heartbeats > 0 (at most 3600)", range: 0...3600, excludesLowerBound: true))
                 ?? heartbeat
+            let cpu = NumberRule(expectation: "a share of CPU in % from 0 to 100", range: 0...100)
+            idleCPU = try object.optional("idle_cpu")?.number(cpu) ?? idleCPU
+            cpuPerSession = try object.optional("cpu_per_session")?.number(cpu) ?? cpuPerSession
             if let field = object.optional("faults") {
                 faults = Dictionary(uniqueKeysWithValues: try field.members("an object of fault settings").map { ($0.key, $0.field.value) })
             }
