@@ -140,6 +140,7 @@ public final class LoadRun: Sendable {
         }
         stopped.wake()
         sweeper?.cancel()
+        await healthSampler?.settled(within: 1)
         let health = healthSampler?.finish()
         let depthAtEnd = records.depth
         emitProgress()

@@ -1,3 +1,4 @@
+import Dispatch
 import ESL
 import Switchy
 import Synchronization
@@ -27,6 +28,9 @@ final class SlaveHealthSampler: Sendable {
         var reconnecting: [Bool]
         var lowestHeartbeat: [Double?]
         var stopped = false
+        /// Waiting in ``settled(within:)``, by id.
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
     }
 
     init(links: [SlaveLink], connectTimeout: Double) {
@@ -79,13 +83,37 @@ final class SlaveHealthSampler: Sendable {
     }
 
     private func received(_ status: SlaveHealth.Status?, slave index: Int, second: Int) {
-        state.withLock { state in
-            guard state.pending[index] == second else { return }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard state.pending[index] == second else { return [] }
             state.pending[index] = nil
-            guard !state.stopped, let status, status.sessions != nil || status.idleCPU != nil else { return }
-            state.rows[index][second]?.sessions = status.sessions
-            state.rows[index][second]?.sessionsPerSecond = status.sessionsPerSecond
-            state.rows[index][second]?.idleCPU = status.idleCPU
+            if !state.stopped, let status, status.sessions != nil || status.idleCPU != nil {
+                state.rows[index][second]?.sessions = status.sessions
+                state.rows[index][second]?.sessionsPerSecond = status.sessionsPerSecond
+                state.rows[index][second]?.idleCPU = status.idleCPU
+            }
+            guard state.pending.allSatisfy({ $0 == nil }) else { return [] }
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once no read is waiting for its reply (a reply, or its connection
+    /// failing, settles each), or after `seconds` of real time: the run calls it before
+    /// ``finish()`` so that its last second keeps the readings a slave sends within that
+    /// time, and never waits longer for a slave that does not answer.
+    func settled(within seconds: Double) async {
+        await withCheckedContinuation { continuation in
+            let id = state.withLock { state -> Int? in
+                guard state.pending.contains(where: { $0 != nil }) else { return nil }
+                state.nextWaiter += 1
+                state.waiters[state.nextWaiter] = continuation
+                return state.nextWaiter
+            }
+            guard let id else { return continuation.resume() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+                self.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+            }
         }
     }
 

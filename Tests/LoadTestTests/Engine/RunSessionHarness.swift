@@ -79,6 +79,8 @@ final class RunSessionHarness: Sendable {
                     configuration.timing.answerDelay = .fixed(options.answerDelay)
                     configuration.timing.ringDelay = .fixed(options.ringDelay)
                     configuration.timing.sessionsPerSecond = options.sps
+                    configuration.timing.idleCPU = options.idleCPU
+                    configuration.timing.cpuPerSession = options.cpuPerSession
                     configuration.faults = faults[index] ?? SimFaults()
                     if let simClock { configuration.clock = simClock }
                     let sim = try SimSlave.start(configuration)

@@ -142,7 +142,7 @@ extension TimelineRow {
             answered: lhs.answered + rhs.answered, failed: lhs.failed + rhs.failed, dropped: lhs.dropped + rhs.dropped,
             active: lhs.active + rhs.active,
             heartbeatSessions: lhs.heartbeatSessions.map { $0 + (rhs.heartbeatSessions ?? 0) } ?? rhs.heartbeatSessions
-        ).with(slaves: lhs.slaves + rhs.slaves)
+        ).with(slaves: lhs.slaves + rhs.moved(to: lhs.second).slaves)
     }
 
     /// The row at another second.
