@@ -80,4 +80,6 @@ struct BenchOptions: Sendable {
     var healthRate: Double { 1000 }
     var healthSeconds: Double { quick ? 3 : 10 }
     var healthRepetitions: Int { quick ? 1 : 3 }
+    /// `api status` reads one after another for the cost of one.
+    var healthReads: Int { quick ? 2_000 : 10_000 }
 }

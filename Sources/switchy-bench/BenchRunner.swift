@@ -180,6 +180,13 @@ struct BenchRunner {
             overhead.append((with.cpuSeconds - without.cpuSeconds) / max(without.cpuSeconds, 1e-9) * 100)
             lagDelta.append(with.lagP99 - without.lagP99)
         }
+        var readCost: [Double] = []
+        for rep in 1...options.healthRepetitions {
+            let (cpu, rate) = try await HealthBenchmark.readCost(reads: options.healthReads)
+            readCost.append(cpu)
+            log("  rep \(rep): \(options.healthReads) reads, \(Format.number(cpu)) µs CPU each (\(Format.number(rate)) reads/s)")
+        }
+        figures.append(Figure(key: "health_read_cpu_us", unit: "µs", stats: Stats(readCost), goal: nil))
         figures.append(Figure(key: "health_cpu_overhead_pct", unit: "%", stats: Stats(overhead), goal: nil))
         figures.append(Figure(key: "health_lag_p99_delta_ms", unit: "ms", stats: Stats(lagDelta), goal: nil))
     }

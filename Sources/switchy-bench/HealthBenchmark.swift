@@ -1,5 +1,6 @@
 import Foundation
 import LoadTest
+import Switchy
 import Synchronization
 
 /// What the slaves' health sampling costs (issue 15 §2): full runs at a rate against
@@ -54,6 +55,28 @@ enum HealthBenchmark {
         return Result(
             sampled: sampled, sent: lag.count, cpuSeconds: cpu, lagP99: p99(lag), setupP99: p99(setup),
             samples: rows.filter(\.isSampled).count, missed: rows.filter { !$0.isSampled }.count)
+    }
+
+    /// The CPU time (µs of this process: client, simulator and parsing together) of one
+    /// read as the sampler makes it — `api status` on a connection of its own, the
+    /// reply parsed by ``SlaveHealth/Status`` — over `reads` reads one after another on
+    /// an idle simulated slave; and the reads per second that makes.
+    static func readCost(reads: Int) async throws -> (cpuMicroseconds: Double, perSecond: Double) {
+        let sims = try EndToEndBenchmark.startSlaves(count: 1, password: "bench")
+        defer { for sim in sims { sim.stop() } }
+        let client = Client(host: "127.0.0.1", port: sims[0].port, password: "bench")
+        try await client.connect()
+        defer { client.close() }
+        let before = cpuSeconds()
+        let start = Clock.nanoseconds()
+        var parsed = 0
+        for _ in 0..<reads {
+            let status = SlaveHealth.Status(parsing: try await client.api("status").body ?? "")
+            if status.idleCPU != nil { parsed += 1 }
+        }
+        let elapsed = Double(Clock.nanoseconds() - start) / 1e9
+        guard parsed == reads else { throw BenchError("health: \(reads - parsed) of \(reads) status replies had no idle CPU") }
+        return ((cpuSeconds() - before) / Double(reads) * 1e6, Double(reads) / elapsed)
     }
 
     /// This process's user + system CPU time, s.
