@@ -14,7 +14,8 @@ import Synchronization
 ///    them; the listeners' events and the jobs' results close them in the
 ///    ``CallLedger``, which puts each finished ``CallRecord`` on the ``RecordQueue``,
 ///    the one serial path to the sinks. A sweep every second (a timer of the run
-///    clock) closes overdue calls and queues a progress snapshot. With a hold time,
+///    clock) closes overdue calls, asks each slave for its own figures
+///    (``SlaveHealthSampler``) and queues a progress snapshot. With a hold time,
 ///    the run ends each answered call itself at the server's answer time + hold
 ///    (``HoldTimers``: `uuid_kill` on a control connection).
 /// 3. Drain: after the last offer, wait on the run clock up to `grace` for calls to
