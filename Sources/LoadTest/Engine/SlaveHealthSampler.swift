@@ -117,9 +117,16 @@ final class SlaveHealthSampler: Sendable {
         }
     }
 
+    /// Opens a slave's monitor connection again; closes it at once if the run ended
+    /// meanwhile (the run closes its links after ``finish()``, maybe before this returns).
     private func reopen(_ index: Int) async {
-        try? await links[index].monitor?.connect(options: Connection.Options(connectTimeout: connectTimeout))
-        state.withLock { $0.reconnecting[index] = false }
+        let monitor = links[index].monitor
+        try? await monitor?.connect(options: Connection.Options(connectTimeout: connectTimeout))
+        let stopped = state.withLock { state in
+            state.reconnecting[index] = false
+            return state.stopped
+        }
+        if stopped { monitor?.close() }
     }
 
     /// Stops sampling (replies still to come are dropped: their seconds stay gaps) and
