@@ -1,5 +1,6 @@
 import FreeSwitchSim
 @testable import LoadTest
+import Synchronization
 import Testing
 
 /// The health sampler against simulators, one second at a time: each second it is
@@ -81,6 +82,28 @@ import Testing
         #expect(sim2[1] == SlaveHealthRow(second: 2, slave: "sim-2") && sim2[2] == SlaveHealthRow(second: 3, slave: "sim-2"))
         let summary = try #require(SlaveHealth.Summary(rows: sim2, heartbeatIdleCPU: nil))
         #expect(summary.samples == 1 && summary.missed == 2 && summary.minIdleCPU == 98.7 && summary.peakSessions == 0)
+    }
+
+    /// A HEARTBEAT's `Idle-CPU` on the event connection counts towards the slave's
+    /// lowest (the sampler's handler runs before one registered after it).
+    @Test func heartbeatsIdleCPUIsKept() async throws {
+        let sim = try Self.startSim("busy", idleCPU: 90, cpuPerSession: 2.5)
+        defer { sim.stop() }
+        let link = try await Self.link(sim, "busy")
+        defer { link.close() }
+        for index in 0..<2 {
+            _ = try await link.client.api("originate {origination_uuid=beat-\(index)}sofia/external/echo@192.0.2.1:5060 &park()")
+        }
+        let sampler = SlaveHealthSampler(links: [link], connectTimeout: 5)
+        sampler.listen()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = Mutex(Optional(continuation))
+            link.listener.on("HEARTBEAT") { _, _ in once.withLock { $0.take() }?.resume() }
+            sim.fireHeartbeat()
+        }
+        let record = sampler.finish()
+        #expect(record.lowestHeartbeatIdleCPU == ["busy": 85])
+        #expect(record.rows.isEmpty, "no second was read")
     }
 
     /// The lowest of the readings and of the HEARTBEATs' `Idle-CPU` is the slave's
