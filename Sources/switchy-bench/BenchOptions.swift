@@ -6,7 +6,7 @@ struct BenchOptions: Sendable {
     var only: Set<Benchmark> = []
 
     enum Benchmark: String, CaseIterable, Sendable {
-        case decode, socket, scheduler, e2e, memory, hold
+        case decode, socket, scheduler, e2e, memory, hold, health
     }
 
     func runs(_ benchmark: Benchmark) -> Bool { only.isEmpty || only.contains(benchmark) }
@@ -22,8 +22,8 @@ struct BenchOptions: Sendable {
           --json     Print only one JSON object with the median of each figure.
           --only NAME
                      Run one benchmark: decode (with scan), socket, scheduler, e2e,
-                     memory or hold (repeatable; for profiling; the JSON then has only
-                     its keys).
+                     memory, hold or health (repeatable; for profiling; the JSON then
+                     has only its keys).
           -h, --help Show this help.
         """
 
@@ -75,4 +75,11 @@ struct BenchOptions: Sendable {
     var holdSeconds: Double { quick ? 3 : 10 }
     var holdDuration: Int { 2 }
     var holdRepetitions: Int { quick ? 1 : 3 }
+    /// The health-sampling cost: the rate, the seconds of each run, and the pairs of
+    /// runs (with and without sampling).
+    var healthRate: Double { 1000 }
+    var healthSeconds: Double { quick ? 3 : 10 }
+    var healthRepetitions: Int { quick ? 1 : 3 }
+    /// `api status` reads one after another for the cost of one.
+    var healthReads: Int { quick ? 2_000 : 10_000 }
 }

@@ -14,6 +14,7 @@ struct BenchRunner {
         if options.runs(.e2e) { try await endToEndFigure(into: &figures) }
         if options.runs(.memory) { try memoryFigure(into: &figures) }
         if options.runs(.hold) { try await holdFigures(into: &figures) }
+        if options.runs(.health) { try await healthFigures(into: &figures) }
         return figures
     }
 
@@ -153,6 +154,41 @@ struct BenchRunner {
         figures.append(
             Figure(
                 key: "server_hold_p99_dev_ms", unit: "ms", stats: Stats(server.p99), goal: .init(direction: .atMost, value: 50)))
+    }
+
+    /// The health sampler's cost at 1,000 calls/s: pairs of runs without and with it
+    /// (the order alternating), its extra CPU time in % of the run without, and how
+    /// much it moved the schedule lag p99.
+    private func healthFigures(into figures: inout [Figure]) async throws {
+        let rate = options.healthRate
+        log(
+            "health: two in-process simulated slaves, \(Format.number(rate)) calls/s for \(Format.number(options.healthSeconds)) s, "
+                + "without and with api status once a second per slave")
+        var overhead: [Double] = []
+        var lagDelta: [Double] = []
+        for rep in 1...options.healthRepetitions {
+            var pair: [Bool: HealthBenchmark.Result] = [:]
+            for sampled in rep % 2 == 1 ? [false, true] : [true, false] {
+                let result = try await HealthBenchmark.run(rate: rate, seconds: options.healthSeconds, sampled: sampled)
+                pair[sampled] = result
+                log(
+                    "  rep \(rep), \(sampled ? "sampled" : "not sampled"): \(result.sent) sent, CPU \(Format.number(result.cpuSeconds)) s, "
+                        + "schedule lag p99 \(Format.number(result.lagP99)) ms, setup p99 \(Format.number(result.setupP99)) ms, "
+                        + "readings \(result.samples) (\(result.missed) seconds without)")
+            }
+            guard let with = pair[true], let without = pair[false] else { continue }
+            overhead.append((with.cpuSeconds - without.cpuSeconds) / max(without.cpuSeconds, 1e-9) * 100)
+            lagDelta.append(with.lagP99 - without.lagP99)
+        }
+        var readCost: [Double] = []
+        for rep in 1...options.healthRepetitions {
+            let (cpu, rate) = try await HealthBenchmark.readCost(reads: options.healthReads)
+            readCost.append(cpu)
+            log("  rep \(rep): \(options.healthReads) reads, \(Format.number(cpu)) µs CPU each (\(Format.number(rate)) reads/s)")
+        }
+        figures.append(Figure(key: "health_read_cpu_us", unit: "µs", stats: Stats(readCost), goal: nil))
+        figures.append(Figure(key: "health_cpu_overhead_pct", unit: "%", stats: Stats(overhead), goal: nil))
+        figures.append(Figure(key: "health_lag_p99_delta_ms", unit: "ms", stats: Stats(lagDelta), goal: nil))
     }
 
     func log(_ text: String) {

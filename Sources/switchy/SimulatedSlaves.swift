@@ -42,6 +42,8 @@ enum SimulatedSlaves {
             configuration.timing.sessionsPerSecond = options.sps
             configuration.timing.maxSessions = options.maxSessions
             configuration.media = SimMedia(lossPercent: options.lossPercent, jitterMs: options.jitterMs)
+            configuration.timing.idleCPU = options.idleCPU
+            configuration.timing.cpuPerSession = options.cpuPerSession
             configuration.faults = try faults(options.faults, slave: index, file: profile.file)
             do {
                 let sim = try SimSlave.start(configuration)

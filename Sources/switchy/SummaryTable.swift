@@ -41,6 +41,12 @@ enum SummaryTable {
             let causes = summary.hangupCauses.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) \($0.value)" }
             row("hangup causes", causes.joined(separator: ", "))
         }
+        for (name, slave) in summary.slaves.sorted(by: { $0.key < $1.key }) {
+            guard let health = slave.health else { continue }
+            let idle = health.minIdleCPU.map { String(format: "idle CPU min %.1f%%", $0) } ?? "idle CPU not read"
+            let gaps = health.missed > 0 ? ", \(health.missed) s without a reading" : ""
+            row(name, "\(idle), peak \(health.peakSessions.map(String.init) ?? "-") sessions, \(health.peakSessionsPerSecond.map(String.init) ?? "-") sessions/s\(gaps)")
+        }
         for setting in summary.prepare ?? [] {
             let restored = setting.restored ? "put back" : "NOT put back (\(setting.error ?? "unknown")): set it by hand"
             row("prepare", "\(setting.slave): fsctl \(setting.setting) \(setting.previous) → \(setting.value) for the run, \(restored)")

@@ -76,7 +76,8 @@ import Testing
         let timeline = try String(contentsOf: source.appendingPathComponent("timeline.csv"), encoding: .utf8)
             .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let columns = try #require(timeline.first)
-        let rows = timeline.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
+        // The run's own rows (`slave` = `all`); each slave's health rows follow them.
+        let rows = timeline.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }.filter { $0["slave"] == "all" }
         func second(_ time: String?) -> Int? {
             guard let time, let us = Int(time) else { return nil }
             return us - start <= 0 ? 1 : (us - start + 999_999) / 1_000_000

@@ -87,6 +87,28 @@ import Testing
         #expect(later.contains("\n0 session(s) per Sec out of max 200, peak 3, last 5min 0 \n"))
     }
 
+    /// The idle CPU falls by `cpu_per_session` for each session up, down to 0, in
+    /// `status` (2 decimals, as capture 26) and HEARTBEAT (6 decimals).
+    @Test func idleCPUFallsWithTheSessionsUp() async throws {
+        let sim = try await SimHarness.start {
+            $0.timing.idleCPU = 90
+            $0.timing.cpuPerSession = 2.5
+        }
+        defer { sim.stop() }
+        #expect(try await sim.api("status").contains("\nmin idle cpu 0.00/90.00\n"))
+        for index in 0..<3 { _ = try await sim.bgapi(Self.originate("cpu-\(index)"), jobUUID: "j\(index)") }
+        await sim.collector.wait { $0.filter { $0.name == "CHANNEL_ANSWER" }.count == 3 }
+        #expect(try await sim.api("status").contains("\nmin idle cpu 0.00/82.50\n"))
+        sim.slave.fireHeartbeat()
+        #expect(await sim.collector.next("HEARTBEAT")?["Idle-CPU"] == "82.500000")
+        var timing = SimTiming()
+        timing.sessionsPerSecond = 200
+        timing.maxSessions = 2000
+        timing.cpuPerSession = 40
+        sim.slave.setTiming(timing)
+        #expect(try await sim.api("status").contains("\nmin idle cpu 0.00/0.00\n"), "never below 0")
+    }
+
     @Test func showWithoutCountListsRowsOrOnlyTheTotal() async throws {
         let sim = try await SimHarness.start()
         defer { sim.stop() }

@@ -52,7 +52,7 @@ extension SwitchCore {
             \(throttle.sessions) session(s) - peak \(throttle.peakSessions), last 5min \(throttle.fiveMinutePeakSessions) \n\
             \(throttle.lastSecond) session(s) per Sec out of max \(throttle.sessionsPerSecond), peak \(throttle.peakPerSecond), last 5min \(throttle.fiveMinutePeakPerSecond) \n\
             \(throttle.maxSessions) session(s) max
-            min idle cpu 0.00/98.70
+            min idle cpu 0.00/\(idleCPUText(digits: 2))
             Current Stack Size/Max 240K/240K
 
             """

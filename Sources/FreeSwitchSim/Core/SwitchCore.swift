@@ -266,7 +266,7 @@ final class SwitchCore: @unchecked Sendable {
                 ("Session-Per-Sec-Last", String(throttle.lastSecond)), ("Session-Per-Sec-Max", String(throttle.peakPerSecond)),
                 ("Session-Per-Sec-FiveMin", String(throttle.fiveMinutePeakPerSecond)),
                 ("Session-Since-Startup", String(throttle.sinceStartup)), ("Session-Peak-Max", String(throttle.peakSessions)),
-                ("Session-Peak-FiveMin", String(throttle.fiveMinutePeakSessions)), ("Idle-CPU", "98.733333"),
+                ("Session-Peak-FiveMin", String(throttle.fiveMinutePeakSessions)), ("Idle-CPU", idleCPUText(digits: 6)),
             ], time: time)
         fire(
             "RE_SCHEDULE",

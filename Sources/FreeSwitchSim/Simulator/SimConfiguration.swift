@@ -58,6 +58,12 @@ public struct SimTiming: Sendable, Equatable {
     public var sessionsPerSecond: Int = 30
     /// `max-sessions` (FreeSWITCH's default 1000).
     public var maxSessions: Int = 1000
+    /// The idle CPU (%) with no session up, as `status` and HEARTBEAT report it.
+    public var idleCPU: Double = 98.7
+    /// The CPU (%) each session up takes: the idle CPU reported is
+    /// `idleCPU − cpuPerSession × sessions`, never below 0. A call to an answering
+    /// destination is one session; one that loops back into the simulator, two.
+    public var cpuPerSession: Double = 0.01
     /// Seed of the random draws (delays, failures), so runs repeat.
     public var seed: UInt64 = 0x5157_1C4E
 

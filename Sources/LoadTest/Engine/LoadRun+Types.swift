@@ -65,5 +65,7 @@ extension LoadRun {
         /// every sink), and its depth when the last call was closed.
         public var recordQueueHighWater: Int = 0
         public var recordQueueDepthAtEnd: Int = 0
+        /// Each slave's own figures, read once a second (``SlaveHealthSampler``).
+        public var slaveHealth = SlaveHealth.Record()
     }
 }

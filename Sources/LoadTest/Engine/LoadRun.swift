@@ -14,7 +14,8 @@ import Synchronization
 ///    them; the listeners' events and the jobs' results close them in the
 ///    ``CallLedger``, which puts each finished ``CallRecord`` on the ``RecordQueue``,
 ///    the one serial path to the sinks. A sweep every second (a timer of the run
-///    clock) closes overdue calls and queues a progress snapshot. With a hold time,
+///    clock) closes overdue calls, asks each slave for its own figures
+///    (``SlaveHealthSampler``) and queues a progress snapshot. With a hold time,
 ///    the run ends each answered call itself at the server's answer time + hold
 ///    (``HoldTimers``: `uuid_kill` on a control connection).
 /// 3. Drain: after the last offer, wait on the run clock up to `grace` for calls to
@@ -40,6 +41,8 @@ public final class LoadRun: Sendable {
     let counters: RunCounters
     /// When each answered call's hold is over (see ``wire(_:)``).
     let holdTimers: HoldTimers
+    /// Each slave's own figures, read once a second (nil when the plan does not sample).
+    let healthSampler: SlaveHealthSampler?
     private let whenEmpty: WakerSlot
     /// Woken when the run stops: ends the reconnects' waits.
     let stopped = Waker()
@@ -73,9 +76,12 @@ public final class LoadRun: Sendable {
         self.plan = plan
         self.clock = clock
         let links = plan.slaves.map {
-            SlaveLink(spec: $0, runID: plan.runID, controlConnections: plan.controlConnections, clock: clock)
+            SlaveLink(
+                spec: $0, runID: plan.runID, controlConnections: plan.controlConnections, monitor: plan.sampleHealth,
+                clock: clock)
         }
         self.links = links
+        self.healthSampler = plan.sampleHealth ? SlaveHealthSampler(links: links, connectTimeout: plan.connectTimeout) : nil
         self.listeners = Dictionary(links.map { ($0.name, $0.listener) }, uniquingKeysWith: { first, _ in first })
         let counters = RunCounters()
         let records = RecordQueue(sinks: sinks)
@@ -111,6 +117,7 @@ public final class LoadRun: Sendable {
             $0.start = start
         }
         for link in links { link.markUp(at: start, note: "connected") }
+        healthSampler?.listen()
         startSweeper(start: start)
         let originator = Originator(
             plan: plan, links: links, ledger: ledger, clock: clock, counters: counters,
@@ -134,12 +141,16 @@ public final class LoadRun: Sendable {
         }
         stopped.wake()
         sweeper?.cancel()
+        await healthSampler?.settled(within: 1)
+        let health = healthSampler?.finish()
         let depthAtEnd = records.depth
         emitProgress()
         records.finish()
         await records.delivered()
         for link in links { link.close() }
-        return result(startedAt: startedAt, start: start, depthAtEnd: depthAtEnd)
+        var result = result(startedAt: startedAt, start: start, depthAtEnd: depthAtEnd)
+        result.slaveHealth = health ?? SlaveHealth.Record()
+        return result
     }
 
     /// Stops offering and drains (first call); hangs up at once (second call).
@@ -167,8 +178,9 @@ public final class LoadRun: Sendable {
         let timer = clock.makeTimer { [weak self] in
             guard let self else { return }
             self.forget(self.ledger.sweep(now: self.clock.now()))
-            self.emitProgress()
             let next = tick.withLock { $0 += 1; return $0 }
+            self.healthSampler?.sample(second: Int(next - 1))
+            self.emitProgress()
             if self.state.withLock({ $0.running }) {
                 self.state.withLock { $0.sweeper }?.arm(at: start + next * 1_000_000_000)
             }

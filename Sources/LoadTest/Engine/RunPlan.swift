@@ -34,6 +34,9 @@ public struct RunPlan: Sendable {
     public var prepareMaxSessions: Int?
     /// Seconds allowed to connect and authenticate.
     public var connectTimeout: Double
+    /// Read each slave's `api status` once a second on a connection of its own
+    /// (``SlaveHealthSampler``); off only to measure what it costs.
+    public var sampleHealth = true
 
     public init(
         name: String, runID: String, slaves: [Slave], pacer: Pacer, limit: Int? = nil, holdSeconds: Int? = nil,

@@ -16,26 +16,15 @@ public enum SlaveFacts {
         }
     }
 
-    /// Parses `api status`:
+    /// The limits and sessions of `api status` (parsed by ``SlaveHealth/Status``):
     ///
     ///     0 session(s) - peak 353, last 5min 0
     ///     0 session(s) per Sec out of max 10000, peak 9998, last 5min 0
     ///     10000 session(s) max
     public static func status(_ text: String) -> Status {
-        var status = Status()
-        for line in text.split(separator: "\n") {
-            let words = line.split(separator: " ")
-            if line.contains("session(s) per Sec out of max"), let index = words.firstIndex(of: "max"),
-                index + 1 < words.count
-            {
-                status.maxSessionsPerSecond = Int(words[index + 1].trimmingCharacters(in: ","))
-            } else if line.hasSuffix("session(s) max"), let first = words.first {
-                status.maxSessions = Int(first)
-            } else if line.contains("session(s) - peak"), let first = words.first {
-                status.sessions = Int(first)
-            }
-        }
-        return status
+        let status = SlaveHealth.Status(parsing: text)
+        return Status(
+            sessions: status.sessions, maxSessionsPerSecond: status.maxSessionsPerSecond, maxSessions: status.maxSessions)
     }
 
     /// The value in an `fsctl sps` / `fsctl max_sessions` reply, with or without a new

@@ -15,6 +15,11 @@ final class SlaveLink: Sendable {
     /// runs each connection's commands in order, so on the originates' connections a
     /// kill would wait behind every originate queued there.
     let hangups: Client
+    /// A control connection of its own for the health sampler's `api status` once a
+    /// second (nil when the run does not sample, ``RunPlan/sampleHealth``): on the
+    /// hangups' connection each read would delay the kills queued behind it, on the
+    /// originates' it would wait behind every originate.
+    let monitor: Client?
     /// The slave's clock mapped onto the run clock, from its events' timestamps.
     let serverClock = ServerClock()
     private let state = Mutex(State())
@@ -41,7 +46,7 @@ final class SlaveLink: Sendable {
         var status: SlaveFacts.Status?
     }
 
-    init(spec: RunPlan.Slave, runID: String, controlConnections: Int, clock: any RunClock) {
+    init(spec: RunPlan.Slave, runID: String, controlConnections: Int, monitor: Bool = false, clock: any RunClock) {
         self.spec = spec
         self.listener = EventListener(
             host: spec.host, port: spec.port, password: spec.password, runID: runID, keepVariables: false,
@@ -50,6 +55,7 @@ final class SlaveLink: Sendable {
             host: spec.host, port: spec.port, password: spec.password, listener: listener,
             connections: controlConnections)
         self.hangups = Client(host: spec.host, port: spec.port, password: spec.password)
+        self.monitor = monitor ? Client(host: spec.host, port: spec.port, password: spec.password) : nil
     }
 
     var name: String { spec.name }
@@ -80,10 +86,12 @@ final class SlaveLink: Sendable {
         try await client.connect(options: options)
         do {
             try await hangups.connect(options: options)
+            try await monitor?.connect(options: options)
             try await listener.connect(options: options)
         } catch {
             client.close()
             hangups.close()
+            monitor?.close()
             throw error
         }
     }
@@ -205,6 +213,7 @@ final class SlaveLink: Sendable {
         state.withLock { $0.health = .down }
         client.close()
         hangups.close()
+        monitor?.close()
         listener.stop()
     }
 }

@@ -25,6 +25,11 @@ extension Profile.Slave {
         public var maxSessions: Int
         /// `heartbeat`: seconds between `HEARTBEAT` events. Default: 20, as FreeSWITCH.
         public var heartbeat: Double
+        /// `idle_cpu`: the idle CPU (%) it reports with no session up. Default: 98.7.
+        public var idleCPU: Double
+        /// `cpu_per_session`: the CPU (%) each session up takes off the idle CPU it
+        /// reports (`status`, HEARTBEAT), so that a run can saturate it. Default: 0.01.
+        public var cpuPerSession: Double
         /// `faults`: fault injection, left open for the simulator to define (e.g.
         /// `{ drop_after: 5 }`). Default: none.
         public var faults: [String: Profile.Value]
@@ -38,8 +43,8 @@ extension Profile.Slave {
 
         public init(
             ringDelay: Double = 0.05, answerDelay: Double = 0.2, failureRatio: Double = 0, sps: Int = 30,
-            maxSessions: Int = 1000, heartbeat: Double = 20, faults: [String: Profile.Value] = [:], lossPercent: Double = 0,
-            jitterMs: Double = 0
+            maxSessions: Int = 1000, heartbeat: Double = 20, idleCPU: Double = 98.7, cpuPerSession: Double = 0.01,
+            faults: [String: Profile.Value] = [:], lossPercent: Double = 0, jitterMs: Double = 0
         ) {
             self.lossPercent = lossPercent
             self.jitterMs = jitterMs
@@ -49,13 +54,15 @@ extension Profile.Slave {
             self.sps = sps
             self.maxSessions = maxSessions
             self.heartbeat = heartbeat
+            self.idleCPU = idleCPU
+            self.cpuPerSession = cpuPerSession
             self.faults = faults
         }
 
         /// The profile's field names, for `summary.json`.
         enum CodingKeys: String, CodingKey, CaseIterable {
             case answerDelay = "answer_delay", ringDelay = "ring_delay", failureRatio = "failure_ratio", sps
-            case maxSessions = "max_sessions", heartbeat, faults
+            case maxSessions = "max_sessions", heartbeat, idleCPU = "idle_cpu", cpuPerSession = "cpu_per_session", faults
             case lossPercent = "loss_pct", jitterMs = "jitter_ms"
         }
 
@@ -88,6 +95,9 @@ extension Profile.Slave {
                 NumberRule(expectation: "a share of lost RTP packets in % from 0 to 100", range: 0...100)) ?? lossPercent
             jitterMs = try object.optional("jitter_ms")?.number(
                 NumberRule(expectation: "a jitter in ms from 0 to 10000", range: 0...10_000)) ?? jitterMs
+            let cpu = NumberRule(expectation: "a share of CPU in % from 0 to 100", range: 0...100)
+            idleCPU = try object.optional("idle_cpu")?.number(cpu) ?? idleCPU
+            cpuPerSession = try object.optional("cpu_per_session")?.number(cpu) ?? cpuPerSession
             if let field = object.optional("faults") {
                 faults = Dictionary(uniqueKeysWithValues: try field.members("an object of fault settings").map { ($0.key, $0.field.value) })
             }

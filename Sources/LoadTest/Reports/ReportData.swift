@@ -72,6 +72,9 @@ public struct TimelineRow: Sendable, Equatable {
     public var heartbeatSessions: Int?
     /// Calls up at the end of the second: answered, not yet ended.
     public var callsUp: Int
+    /// Each slave's own figures read at the end of this second (``SlaveHealthRow``:
+    /// `timeline.csv` writes them as rows of their own after this one).
+    public var slaves: [SlaveHealthRow] = []
 
     public init(
         second: Int, targetRate: Double, offered: Int, achievedRate: Double, blocked: Int, answered: Int, failed: Int,

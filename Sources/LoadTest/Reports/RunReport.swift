@@ -141,9 +141,11 @@ public final class RunReport: RecordSink {
 
     /// The per-second rows of `timeline.csv`.
     public func timelineRows(result: LoadRun.Result, plan: RunPlan) -> [TimelineRow] {
-        timeline.rows(
+        var rows = timeline.rows(
             start: clock.unixMicroseconds(monotonic: result.clockStart), pacer: plan.pacer,
             offeringSeconds: result.offeringSeconds)
+        Timeline.attach(result.slaveHealth.rows, to: &rows)
+        return rows
     }
 
     static func stamp(_ date: Date) -> String {

@@ -122,6 +122,8 @@ public struct RunSummary: Codable, Sendable {
         public var limit: Int? = nil
         /// The profile's `weight` for this slave (its share of the calls).
         public var weight: Int? = nil
+        /// What the slave said of its own load during the run (nil when it was not read).
+        public var health: SlaveHealth.Summary? = nil
 
         public struct Event: Codable, Sendable {
             public var atSecond: Double
@@ -204,7 +206,10 @@ public struct RunSummary: Codable, Sendable {
                 maxSessionsPerSecond: result.slaveStatus[slave.name]?.maxSessionsPerSecond,
                 maxSessions: result.slaveStatus[slave.name]?.maxSessions,
                 heartbeatSessionCount: result.heartbeats[slave.name]?.sessionCount,
-                heartbeatIdleCPU: result.heartbeats[slave.name]?.idleCPU, limit: slave.limit, weight: slave.weight)
+                heartbeatIdleCPU: result.heartbeats[slave.name]?.idleCPU, limit: slave.limit, weight: slave.weight,
+                health: SlaveHealth.Summary(
+                    rows: result.slaveHealth.rows.filter { $0.slave == slave.name },
+                    heartbeatIdleCPU: result.slaveHealth.lowestHeartbeatIdleCPU[slave.name]))
         }
         self.slaves = slaves
         warnings = result.warnings
@@ -328,7 +333,7 @@ extension RunSummary.SlaveSummary {
     }
 
     enum CodingKeys: String, CodingKey {
-        case outcomes, events
+        case outcomes, events, health
         case maxSessionsPerSecond = "max_sessions_per_second", maxSessions = "max_sessions"
         case heartbeatSessionCount = "heartbeat_session_count", heartbeatIdleCPU = "heartbeat_idle_cpu"
     }

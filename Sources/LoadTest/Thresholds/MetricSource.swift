@@ -2,11 +2,15 @@
 public struct MetricSource: Sendable {
     /// Counts and rates: `offered`, `blocked`, each outcome, `asr` ((answered +
     /// dropped) / offered), `drop_rate` (dropped / (answered + dropped)), `acd_s` (mean
-    /// hold of answered calls, dropped included, s), `achieved_rate`, `target_rate`.
+    /// hold of answered calls, dropped included, s), `achieved_rate`, `target_rate`;
+    /// and the slaves' own figures over all slaves (``SlaveHealth/Summary``):
+    /// `slave_idle_cpu.min`, `slave_sessions.max`, `slave_sps.max`.
     public static let scalars = [
         "offered", "blocked", "answered", "dropped", "rejected", "no_answer", "failed", "cancelled", "lost", "asr",
         "drop_rate", "acd_s", "achieved_rate", "target_rate", "no_media",
-    ]
+    ] + healthMetrics
+    /// The slaves' own figures (``SlaveHealth/Summary``) as threshold metrics.
+    public static let healthMetrics = ["slave_idle_cpu.min", "slave_sessions.max", "slave_sps.max"]
     /// Statistics of each latency and quality figure (`answer_ms.p99`, `mos.p5`):
     /// `p99.9` may be written `p99_9`.
     public static let statistics = ["count", "min", "p1", "p5", "p10", "p50", "p90", "p95", "p99", "p99_9", "p99.9", "max", "mean", "stddev"]
@@ -28,6 +32,10 @@ public struct MetricSource: Sendable {
         if let dropRate = summary.dropRate { values["drop_rate"] = dropRate }
         if let acd = summary.acdSeconds { values["acd_s"] = acd }
         values["no_media"] = Double(summary.noMedia)
+        let health = summary.slaves.values.compactMap(\.health)
+        if let idle = health.compactMap(\.minIdleCPU).min() { values["slave_idle_cpu.min"] = idle }
+        if let sessions = health.compactMap(\.peakSessions).max() { values["slave_sessions.max"] = Double(sessions) }
+        if let sps = health.compactMap(\.peakSessionsPerSecond).max() { values["slave_sps.max"] = Double(sps) }
         for (name, p) in summary.latencyMs.merging(summary.quality, uniquingKeysWith: { latency, _ in latency }) {
             let stats: [(String, Double?)] = [
                 ("count", Double(p.count)), ("min", p.min), ("p1", p.p1), ("p5", p.p5), ("p10", p.p10), ("p50", p.p50), ("p90", p.p90), ("p95", p.p95),

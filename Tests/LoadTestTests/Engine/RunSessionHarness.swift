@@ -102,6 +102,8 @@ final class RunSessionHarness: Sendable {
                     configuration.timing.ringDelay = .fixed(options.ringDelay)
                     configuration.timing.ringsBeforeAnswer = true
                     configuration.timing.sessionsPerSecond = options.sps
+                    configuration.timing.idleCPU = options.idleCPU
+                    configuration.timing.cpuPerSession = options.cpuPerSession
                     configuration.faults = faults[index] ?? SimFaults()
                     if let simClock { configuration.clock = simClock }
                     let sim = try SimSlave.start(configuration)

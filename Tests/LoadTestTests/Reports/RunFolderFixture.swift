@@ -32,11 +32,18 @@ struct RunFolderFixture {
         }
         var outcomes: [CallRecord.Outcome: Int] = [:]
         for record in records { outcomes[record.outcome, default: 0] += 1 }
-        let result = LoadRun.Result(
+        var result = LoadRun.Result(
             startedAt: start, endedAt: start.addingTimeInterval(Double(seconds)), clockStart: clock.monotonicStart,
             offered: records.count, blocked: blocked, outcomes: outcomes, interrupted: false,
             slaveEvents: [slaves[0]: [SlaveEvent(time: clock.monotonicStart + 500_000_000, up: false, note: "reset")]],
             slaveStatus: [:], heartbeats: [:], warnings: ["\(name): a warning"], offeringSeconds: 3)
+        // The first slave's own figures: read in seconds 1 and 3, a gap in second 2.
+        result.slaveHealth = SlaveHealth.Record(
+            rows: [
+                SlaveHealthRow(second: 1, slave: slaves[0], sessions: 17, sessionsPerSecond: 20, idleCPU: 91.25),
+                SlaveHealthRow(second: 2, slave: slaves[0]),
+                SlaveHealthRow(second: 3, slave: slaves[0], sessions: 8, sessionsPerSecond: 0, idleCPU: 96.5),
+            ], lowestHeartbeatIdleCPU: [slaves[0]: 93])
         let plan = RunPlan(
             name: name, runID: runID,
             slaves: slaves.map { RunPlan.Slave(name: $0, host: $0, port: 8021, password: "x", call: .init(dest: "echo")) },

@@ -96,6 +96,7 @@ extension RunFiles {
                 merged.weight = merged.weight ?? slave.weight
                 merged.heartbeatSessionCount = merged.heartbeatSessionCount ?? slave.heartbeatSessionCount
                 merged.heartbeatIdleCPU = merged.heartbeatIdleCPU ?? slave.heartbeatIdleCPU
+                merged.health = merged.health.map { health in slave.health.map { health + $0 } ?? health } ?? slave.health
                 slaves[name] = merged
             }
             warnings += run.summary.warnings.map { "\(run.summary.runID): \($0)" }
@@ -216,13 +217,15 @@ extension TimelineRow {
             achievedRate: lhs.achievedRate + rhs.achievedRate, blocked: lhs.blocked + rhs.blocked,
             answered: lhs.answered + rhs.answered, failed: lhs.failed + rhs.failed, dropped: lhs.dropped + rhs.dropped,
             active: lhs.active + rhs.active,
-            heartbeatSessions: lhs.heartbeatSessions.map { $0 + (rhs.heartbeatSessions ?? 0) } ?? rhs.heartbeatSessions)
+            heartbeatSessions: lhs.heartbeatSessions.map { $0 + (rhs.heartbeatSessions ?? 0) } ?? rhs.heartbeatSessions
+        ).with(slaves: lhs.slaves + rhs.moved(to: lhs.second).slaves)
     }
 
     /// The row at another second.
     func moved(to second: Int) -> TimelineRow {
         var row = self
         row.second = second
+        for index in row.slaves.indices { row.slaves[index].second = second }
         return row
     }
 }

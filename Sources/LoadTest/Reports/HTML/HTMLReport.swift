@@ -2,7 +2,7 @@ import Foundation
 
 /// Renders `report.html`: one self-contained page (inline CSS and SVG, no scripts,
 /// nothing fetched) that a person reads after a run — the verdict, the key figures,
-/// rate / active-call / latency charts, media quality, outcome and cause bars, the per-slave and
+/// rate / active-call / slave health / latency charts, media quality, outcome and cause bars, the per-slave and
 /// threshold tables, and the effective profile.
 ///
 /// The output depends only on `data` (no clock, no locale, no randomness), so golden
@@ -17,6 +17,7 @@ public enum HTMLReport {
         body += notices(summary)
         body += figures(data)
         body += loadCharts(data)
+        body += healthCharts(data)
         body += latencySection(data)
         body += mediaSection(data)
         body += outcomeCharts(summary)
