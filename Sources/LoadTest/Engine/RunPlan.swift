@@ -34,6 +34,10 @@ public struct RunPlan: Sendable {
     public var prepareMaxSessions: Int?
     /// Seconds allowed to connect and authenticate.
     public var connectTimeout: Double
+    /// The capacity search the schedule steps through (nil: a fixed schedule).
+    public var search: SearchPlan?
+    /// Thresholds that stop the run when they fail during it.
+    public var aborts: [AbortRule] = []
 
     public init(
         name: String, runID: String, slaves: [Slave], pacer: Pacer, limit: Int? = nil, holdSeconds: Int? = nil,

@@ -153,7 +153,16 @@ public final class RunSession: Sendable {
         let watch = ClosureSink(progress: { _ in
             if let problem = report.newFolderProblem() { observer.folderProblem(problem) }
         })
-        let load = LoadRun(plan: plan, clock: clock, sinks: [report, watch] + sinks, warn: observer.warning)
+        let search = plan.search.map { search in
+            SearchJudge(plan: search) { [weak self] reason in self?.stopOffering(because: "search: \(reason); stopping") }
+        }
+        let abort = plan.aborts.isEmpty ? nil : AbortJudge(rules: plan.aborts, pacer: plan.pacer) { [weak self] fired in
+            self?.stopOffering(because: "aborting: threshold \(fired)")
+        }
+        let judges: [any RecordSink] = [search as (any RecordSink)?, abort].compactMap { $0 }
+        let load = LoadRun(
+            plan: plan, clock: clock, sinks: [report, watch] + judges + sinks, warn: observer.warning,
+            onOffer: { step, offered in search?.due(step: step, offered: offered) })
         let interrupts = state.withLock { state in
             state.load = load
             return state.interrupts
@@ -174,13 +183,22 @@ public final class RunSession: Sendable {
         do {
             let summary = try report.finish(
                 result: result, plan: plan, profile: profile, thresholds: thresholds,
-                interruption: result.interrupted ? interruption : nil,
+                interruption: result.interrupted ? interruption : nil, search: search?.summary, abort: abort?.fired,
                 junit: profile.report.formats.contains(.junit), html: profile.report.formats.contains(.html),
                 fallbackBase: fallbackBase)
             return Outcome(summary: summary, result: result, directory: report.writtenTo, fallbackReason: report.fallbackReason)
         } catch {
             throw .reports(directory: report.directory, reason: "\(error)")
         }
+    }
+
+    /// Stops offering because the run decided to (a search's broken step, an aborting
+    /// threshold): says why as a warning, then stops the run off the record queue's
+    /// thread (a sink must not call into the run).
+    private func stopOffering(because reason: String) {
+        observer.warning(reason)
+        let load = state.withLock { $0.load }
+        DispatchQueue.global().async { load?.stopOffering() }
     }
 
     /// Stops offering and drains (first call); hangs up at once (second call). The

@@ -11,6 +11,7 @@ extension CallsCSVWriter {
             ms(r.scheduleLagMs), ms(r.pddMs), ms(r.answerMs), ms(r.setupMsFromSchedule), ms(r.originateMs),
             ms(r.holdMs), ms(r.serverPddMs), ms(r.serverAnswerMs), ms(r.serverHoldMs),
             ms(r.plannedHold.map { Double($0) / 1_000_000 }), ms(r.holdDriftMs),
+            r.step.map(String.init) ?? "",
         ]
         return fields.map(escape).joined(separator: ",") + "\n"
     }
