@@ -181,6 +181,6 @@ public final class SearchJudge: RecordSink {
             answered: Int(source.value("answered") ?? 0), dropped: Int(source.value("dropped") ?? 0),
             stillUp: max(0, state.offered[index] - state.closed[index]), asr: source.value("asr"),
             answerP95Ms: source.value("answer_ms.p95"), scheduleLagP99Ms: source.value("schedule_lag_ms.p99"),
-            verdict: verdict, brokenRule: nil, message: message, judgedAtSecond: second)
+            verdict: verdict, brokenRule: nil, message: message, judgedAtSecond: second.map { ($0 * 1_000).rounded() / 1_000 })
     }
 }

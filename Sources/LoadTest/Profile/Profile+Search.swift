@@ -112,3 +112,22 @@ extension Profile.Load.Search: Encodable {
         try container.encodeIfPresent(settle, forKey: "settle")
     }
 }
+
+extension Profile {
+    /// `10 → 200 calls/s, +10 every 30 s (20 steps, 600 s at most); a step breaks when
+    /// asr < 0.99 or dropped > 0, judged when its calls ended or 7 s after it`.
+    static func describe(_ search: Load.Search, holdSeconds: Int) -> String {
+        let rates = search.rates
+        let settle = search.effectiveSettle(holdSeconds: holdSeconds)
+        return "\(format(search.from)) → \(format(rates.last ?? search.from)) calls/s, +\(format(search.step)) every "
+            + "\(format(search.stepTime)) s (\(rates.count) steps, \(format(Double(rates.count) * search.stepTime)) s at most); "
+            + "a step breaks when \(search.until.joined(separator: " or ")), judged when its calls ended or "
+            + "\(format(settle)) s after it\(search.settle == nil ? " (hold + 5)" : "")"
+    }
+
+    /// A threshold as `check` lists it: its text, and when it aborts the run.
+    func describeThreshold(_ text: String) -> String {
+        guard let abort = aborts.first(where: { $0.rule == text }) else { return text }
+        return "\(text) (abort: from \(Self.format(abort.after)) s, over the calls sent in the last \(Self.format(abort.window)) s)"
+    }
+}
