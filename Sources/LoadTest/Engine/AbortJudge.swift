@@ -57,7 +57,7 @@ public final class AbortJudge: RecordSink {
                 let verdict = rule.threshold.evaluate(source)
                 guard !verdict.passed else { continue }
                 state.fired = AbortSummary(
-                    rule: rule.threshold.text, atSecond: snapshot.elapsed, message: verdict.message, window: rule.window)
+                    rule: rule.threshold.text, atSecond: (snapshot.elapsed * 1_000).rounded() / 1_000, message: verdict.message, window: rule.window)
                 state.records = []
                 return state.fired
             }
