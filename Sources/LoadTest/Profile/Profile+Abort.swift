@@ -28,7 +28,7 @@ extension Profile {
     static func thresholdList(_ field: ProfileReader.Field) throws(ProfileError) -> ([String], [Abort]) {
         var texts: [String] = []
         var aborts: [Abort] = []
-        let items = try field.array("a list of thresholds, e.g. [\"asr > 0.95\", { rule: \"asr < 0.9\", abort: true }]")
+        let items = try field.array("a list of threshold strings (or { rule, abort, after, window }), e.g. [\"asr > 0.95\"]")
         for item in items {
             guard case .object = item.node.value else {
                 texts.append(try thresholdText(item, example: "answer_ms.p99 < 500"))

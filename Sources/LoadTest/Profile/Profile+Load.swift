@@ -108,7 +108,7 @@ extension Profile {
                 case (nil, nil):
                     throw object.error(
                         .missingField, path: ProfileReader.Object.join(field.path, "rate"),
-                        "missing; expected 'rate' (calls per second), 'ramp' ({ from, to, over } or { stages }) or 'search'")
+                        "missing; expected 'rate' (calls per second) or 'ramp' ({ from, to, over } or { stages }), or 'search' (a capacity search)")
                 }
             }
             limit = try object.required("limit", "the most concurrent calls, e.g. 100").integer(Self.limitRule)

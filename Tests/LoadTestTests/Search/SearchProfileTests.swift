@@ -73,6 +73,19 @@ struct SearchProfileTests {
         #expect(line.contains("asr > 0.9 (abort: from 5 s, over the calls sent in the last 3 s)"), "\(line)")
     }
 
+    /// The shipped capacity profile: a search from 20 calls/s in steps of 20, and a
+    /// threshold that aborts a collapsed lab.
+    @Test func theShippedCapacityProfile() throws {
+        let path = ProfileFixtures.profilesDirectory.appendingPathComponent("capacity.json5").path
+        let profile = try Profile.load(
+            path: path, environment: [:],
+            overrides: Profile.Overrides(slaves: [Profile.Slave.Remote(host: "10.0.0.5", port: 8021, password: .clueCon)]))
+        let search = try #require(profile.load.search)
+        #expect(search.rates.first == 20 && search.step == 20 && search.rates.last == 400)
+        #expect(search.until == ["asr < 0.99", "answer_ms.p95 > 1000", "dropped > 0"])
+        #expect(profile.aborts == [Profile.Abort(rule: "asr > 0.5", after: 10, window: 10)])
+    }
+
     static let refusals: [(label: String, load: String, extra: String, path: String, kind: ProfileError.Kind, message: String)] = [
         // A search and a constant rate.
         ("search and rate", "{ search: { from: 1, step: 1, step_time: 1, max: 2 }, rate: 5, limit: 1 }", "", "load", .conflict,
