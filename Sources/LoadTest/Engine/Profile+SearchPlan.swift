@@ -8,7 +8,7 @@ extension Profile {
         }
         return SearchPlan(
             rates: search.rates, stepSeconds: search.stepTime, rules: rules,
-            settle: search.effectiveSettle(holdSeconds: load.holdSeconds))
+            settle: search.effectiveSettle(holdSeconds: load.holdSeconds), maxLagMs: search.maxLagMs)
     }
 
     /// The aborting thresholds for the engine.

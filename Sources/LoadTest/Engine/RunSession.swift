@@ -4,8 +4,9 @@ import Synchronization
 /// A whole `switchy run`, as the library's composition root: starts the profile's
 /// simulated slaves (through an injected closure, so this module does not depend on
 /// the simulator), builds the plan, opens the run's folder, runs the ``LoadRun`` with
-/// the report's sinks and the caller's, evaluates the thresholds and writes every
-/// report. The executable only parses arguments, prints and maps the outcome to an
+/// the report's sinks, the judges that may stop it (``SearchJudge`` for a
+/// `load.search`, ``AbortJudge`` for aborting thresholds) and the caller's, evaluates
+/// the thresholds and writes every report. The executable only parses arguments, prints and maps the outcome to an
 /// exit code.
 ///
 /// ```swift

@@ -13,7 +13,7 @@ import Synchronization
 /// its ASR (offered, not answered) and shows in ``SearchSummary/Step/stillUp``. Then:
 ///
 /// - `invalid` when the step's own `schedule_lag_ms.p99` passes
-///   ``SearchPlan/scheduleLagLimitMs``: the generator sent late, so the step says
+///   ``SearchPlan/maxLagMs`` (50 ms by default): the generator sent late, so the step says
 ///   little about the server. The search goes on; two invalid steps in a row stop it
 ///   (the generator cannot keep this rate, and higher ones would measure it, not the
 ///   server). An invalid step is never the knee nor a rate that held.
@@ -107,8 +107,9 @@ public final class SearchJudge: RecordSink {
         }
     }
 
+    /// A step is listed once a call was due in it.
     private static func started(_ index: Int, _ state: State, _ plan: SearchPlan) -> Bool {
-        state.offered[index] + state.blocked[index] > 0 || state.offeringSeconds > Double(index) * plan.stepSeconds
+        state.offered[index] + state.blocked[index] > 0
     }
 
     /// Judges the steps now due, in order; returns why to stop, the first time the
@@ -156,8 +157,8 @@ public final class SearchJudge: RecordSink {
 
     private func judge(_ index: Int, _ state: State, at second: Double?) -> SearchSummary.Step {
         let source = source(index, state)
-        if let lag = source.value("schedule_lag_ms.p99"), lag > SearchPlan.scheduleLagLimitMs {
-            let message = "schedule_lag_ms.p99 was \(lag.compactText) ms > \(SearchPlan.scheduleLagLimitMs.compactText): the generator sent late"
+        if let lag = source.value("schedule_lag_ms.p99"), lag > plan.maxLagMs {
+            let message = "schedule_lag_ms.p99 was \(lag.compactText) ms > \(plan.maxLagMs.compactText): the generator sent late"
             return figures(index, state, source, verdict: .invalid, message: message, at: second)
         }
         for rule in plan.rules {

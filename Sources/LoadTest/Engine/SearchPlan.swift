@@ -10,16 +10,17 @@ public struct SearchPlan: Sendable {
     public var rules: [Threshold]
     /// Seconds after a step's end its calls still up may take to end.
     public var settle: Double
+    /// A step whose own `schedule_lag_ms.p99` passes this (ms) is `invalid`: the
+    /// generator sent its calls late, so what the server did with them says little
+    /// (issue 15 §1b).
+    public var maxLagMs: Double
 
-    /// A step whose own `schedule_lag_ms.p99` passes this is `invalid`: the generator
-    /// sent its calls late, so what the server did with them says little (issue 15 §1b).
-    public static let scheduleLagLimitMs = 50.0
-
-    public init(rates: [Double], stepSeconds: Double, rules: [Threshold], settle: Double) {
+    public init(rates: [Double], stepSeconds: Double, rules: [Threshold], settle: Double, maxLagMs: Double = 50) {
         self.rates = rates
         self.stepSeconds = stepSeconds
         self.rules = rules
         self.settle = settle
+        self.maxLagMs = maxLagMs
     }
 
     /// The step (0-based) of a call due `seconds` into the run: step k covers

@@ -28,6 +28,9 @@ extension Profile.Load {
         /// `settle`: seconds after a step's end that its calls still up may take to end
         /// before it is judged as it is. Default (nil): hold + 5 s (``effectiveSettle``).
         public var settle: Double?
+        /// `max_lag_ms`: a step whose own `schedule_lag_ms.p99` passes this is `invalid`
+        /// (the generator, not the server, bent). Default 50.
+        public var maxLagMs: Double = 50
 
         /// The rules of a search without `until`: a step breaks when a call was not
         /// answered, or an answered one was cut.
@@ -56,7 +59,7 @@ extension Profile.Load {
         /// `settle` with its default resolved for a hold of `holdSeconds`.
         public func effectiveSettle(holdSeconds: Int) -> Double { settle ?? Double(holdSeconds) + 5 }
 
-        static let keys = ["from", "step", "step_time", "max", "until", "settle"]
+        static let keys = ["from", "step", "step_time", "max", "until", "settle", "max_lag_ms"]
         static let stepsLimit = 10_000
 
         init(_ field: ProfileReader.Field) throws(ProfileError) {
@@ -79,6 +82,8 @@ extension Profile.Load {
                 until = try items.map { item throws(ProfileError) in try Profile.thresholdText(item, example: "asr < 0.99") }
             }
             settle = try object.optional("settle")?.number(NumberRule.seconds("how long a step's calls may take to end"))
+            maxLagMs = try object.optional("max_lag_ms")?.number(
+                NumberRule(expectation: "a schedule lag in ms > 0 (at most 60000)", range: 0...60_000, excludesLowerBound: true)) ?? 50
             guard rates.count <= Self.stepsLimit else {
                 throw object.error(
                     .invalidValue, "expected at most \(Self.stepsLimit) steps; from, step and max give \(rates.count)")
@@ -110,6 +115,7 @@ extension Profile.Load.Search: Encodable {
         try container.encode(max, forKey: "max")
         try container.encode(until, forKey: "until")
         try container.encodeIfPresent(settle, forKey: "settle")
+        try container.encode(maxLagMs, forKey: "max_lag_ms")
     }
 }
 

@@ -20,7 +20,7 @@ public struct SearchSummary: Codable, Sendable, Equatable {
         case passed
         /// An `until` rule held (or had no data: nothing to show for the step).
         case failed
-        /// Its own `schedule_lag_ms.p99` passed ``SearchPlan/scheduleLagLimitMs``: the
+        /// Its own `schedule_lag_ms.p99` passed ``SearchPlan/maxLagMs``: the
         /// generator, not the server, bent; neither a pass nor the knee.
         case invalid
         /// Not judged: cut short (the run stopped during it) or offered after the

@@ -13,8 +13,10 @@ struct SearchJudgeTests {
         var all: [String] { reasons.withLock { $0 } }
     }
 
-    static func plan(_ rates: [Double], rules: [String] = ["asr < 0.99"], settle: Double = 3) throws -> SearchPlan {
-        SearchPlan(rates: rates, stepSeconds: 2, rules: try rules.map { try Threshold($0) }, settle: settle)
+    static func plan(
+        _ rates: [Double], rules: [String] = ["asr < 0.99"], settle: Double = 3, maxLagMs: Double = 50
+    ) throws -> SearchPlan {
+        SearchPlan(rates: rates, stepSeconds: 2, rules: try rules.map { try Threshold($0) }, settle: settle, maxLagMs: maxLagMs)
     }
 
     /// A finished call of `step`, due at `second`, sent `lagMs` late; answered after
@@ -122,6 +124,15 @@ struct SearchJudgeTests {
         #expect(summary.steps[2].message?.hasPrefix("schedule_lag_ms.p99 was 80") == true, "\(summary.steps[2])")
         #expect(summary.maxSustainedCps == 20 && summary.brokenRule == nil, "an invalid step is never the knee")
         #expect(stops.all == ["steps 2 and 3 were invalid: the generator could not keep the schedule"])
+    }
+
+    /// `max_lag_ms` sets the lag past which a step is invalid.
+    @Test func theLagLimitIsTheProfiles() throws {
+        let judge = SearchJudge(plan: try Self.plan([10, 20], maxLagMs: 100), onStop: { _ in })
+        var seq = 0
+        Self.offer(judge, step: 0, count: 20, lagMs: 80, seq: &seq)
+        judge.progress(Self.snapshot(3))
+        #expect(judge.summary.steps.map(\.verdict) == [.passed], "80 ms is within a 100 ms limit")
     }
 
     /// Every step passes up to max: the knee is above it, and nothing stopped offering.

@@ -22,6 +22,7 @@ struct SearchProfileTests {
         #expect(plan.pacer.due(at: 30) == 300 && plan.pacer.due(at: 60) == 900)
         let searchPlan = try #require(plan.search)
         #expect(searchPlan.rates == [10, 20, 30, 40] && searchPlan.settle == 7 && searchPlan.stepSeconds == 30)
+        #expect(searchPlan.maxLagMs == 50)
         #expect(searchPlan.rules.map(\.text) == ["asr < 0.99", "answer_ms.p95 > 1000"])
     }
 
@@ -30,7 +31,7 @@ struct SearchProfileTests {
         let search = try #require(profile.load.search)
         #expect(search.rates == [5], "max = from: one step")
         #expect(search.until == Profile.Load.Search.defaultRules)
-        #expect(search.effectiveSettle(holdSeconds: 1) == 2)
+        #expect(search.effectiveSettle(holdSeconds: 1) == 2 && search.maxLagMs == 50)
         let line = try #require(profile.summary.first { $0.hasPrefix("search:") })
         #expect(line.contains("5 → 5 calls/s, +5 every 10 s (1 steps, 10 s at most)"), "\(line)")
         #expect(line.contains("asr < 1 or dropped > 0") && line.contains("2 s after it"), "\(line)")
@@ -117,6 +118,9 @@ struct SearchProfileTests {
         // A misspelt key.
         ("unknown search key", "{ search: { from: 1, step: 1, step_time: 1, max: 2, setle: 3 }, limit: 1 }", "",
          "load.search.setle", .unknownField, "settle"),
+        // A lag limit of 0 would make every step invalid.
+        ("zero max_lag_ms", "{ search: { from: 1, step: 1, step_time: 1, max: 2, max_lag_ms: 0 }, limit: 1 }", "",
+         "load.search.max_lag_ms", .invalidValue, "a schedule lag in ms > 0"),
         // Too many steps.
         ("too many steps", "{ search: { from: 1, step: 0.001, step_time: 1, max: 100 }, limit: 1 }", "", "load.search",
          .invalidValue, "at most 10000 steps"),
