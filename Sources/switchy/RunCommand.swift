@@ -22,7 +22,9 @@ enum RunCommand {
           -h, --help           Show this help.
 
         Without --threshold or profile thresholds the run passes only when every call
-        was answered and held: "asr == 1", "dropped == 0", "lost == 0".
+        was answered and held: "asr == 1", "dropped == 0", "lost == 0" (a capacity
+        search passes when a step held). A threshold with abort: true stops the run
+        when it fails (verdict ABORTED, exit code 1).
 
         Ctrl-C (or SIGTERM) stops offering and lets calls end within the grace period;
         a second Ctrl-C hangs them up at once. Reports are written either way; an

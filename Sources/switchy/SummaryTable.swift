@@ -51,6 +51,7 @@ enum SummaryTable {
             let restored = setting.restored ? "put back" : "NOT put back (\(setting.error ?? "unknown")): set it by hand"
             row("prepare", "\(setting.slave): fsctl \(setting.setting) \(setting.previous) → \(setting.value) for the run, \(restored)")
         }
+        lines += searchLines(summary)
         if summary.defaultThresholds { lines.append("  no thresholds: judged by the default rules") }
         for verdict in summary.thresholds {
             lines.append("  \(verdict.passed ? "✓" : "✗") \(verdict.expression)  (\(verdict.message))")

@@ -27,6 +27,8 @@ extension LoadRun {
         public var answersSeen: Int = 0
         /// Calls up: answered and not yet ended.
         public var callsUp: Int = 0
+        /// The run clock's ns at t = 0 (records' `*At` times are on that clock).
+        public var clockStart: Int64 = 0
 
         /// Calls offered per second of offering so far (the run's `achieved_rate` once
         /// offering stops).

@@ -47,12 +47,17 @@ public final class LoadRun: Sendable {
     /// Woken when the run stops: ends the reconnects' waits.
     let stopped = Waker()
     private let warn: @Sendable (String) -> Void
+    /// Told of each due call, with its search step: offered, or blocked by the limit
+    /// (``SearchJudge/due(step:offered:)``).
+    private let onOffer: @Sendable (Int?, Bool) -> Void
     let state = Mutex(State())
 
     struct State {
         var running = false
         var offering = false
         var interrupts = 0
+        /// ``stopOffering()`` was asked before the scheduler existed.
+        var stopRequested = false
         var scheduler: RateScheduler?
         var sweeper: (any RunTimer)?
         /// The drain's wait for the grace period, ended early by a second interrupt.
@@ -69,10 +74,13 @@ public final class LoadRun: Sendable {
     ///   - sinks: receive every finished call record once, the per-second progress and
     ///     the end, in order, on the run's record queue.
     ///   - warn: called for each warning (also kept in the result).
+    ///   - onOffer: called on the scheduler's queue for each due call, with its search
+    ///     step (nil outside a search) and whether it was offered (false: blocked).
     public init(
         plan: RunPlan, clock: any RunClock = DispatchRunClock(), sinks: [any RecordSink],
-        warn: @escaping @Sendable (String) -> Void = { _ in }
+        warn: @escaping @Sendable (String) -> Void = { _ in }, onOffer: @escaping @Sendable (Int?, Bool) -> Void = { _, _ in }
     ) {
+        self.onOffer = onOffer
         self.plan = plan
         self.clock = clock
         let links = plan.slaves.map {
@@ -121,14 +129,14 @@ public final class LoadRun: Sendable {
         startSweeper(start: start)
         let originator = Originator(
             plan: plan, links: links, ledger: ledger, clock: clock, counters: counters,
-            forget: { [weak self] lost in self?.forget(lost) })
+            forget: { [weak self] lost in self?.forget(lost) }, onOffer: onOffer)
         let scheduler = RateScheduler(
             pacer: plan.pacer, clock: clock,
             onLaunch: { originator.launch($0) },
             onFinish: { [weak self] _ in self?.offeringFinished() })
         let (interruptedEarly, offeringDone) = state.withLock { state in
             state.scheduler = scheduler
-            return (state.interrupts > 0, state.offeringDone)
+            return (state.interrupts > 0 || state.stopRequested, state.offeringDone)
         }
         if interruptedEarly { offeringFinished() } else { scheduler.start() }
         await offeringDone.wait()
@@ -161,6 +169,17 @@ public final class LoadRun: Sendable {
         }
         if count == 1 { scheduler?.stop() }
         if count >= 2 { drainWaker?.wake() }
+    }
+
+    /// Stops offering and drains, as a first ``interrupt()`` does, without marking the
+    /// run interrupted: the run itself decided (a search's broken step, an aborting
+    /// threshold). Later calls do nothing more.
+    public func stopOffering() {
+        let scheduler = state.withLock { state in
+            state.stopRequested = true
+            return state.scheduler
+        }
+        scheduler?.stop()
     }
 
     /// Calls in flight now.
@@ -217,7 +236,7 @@ public final class LoadRun: Sendable {
                 elapsed: elapsed, targetRate: plan.pacer.targetRate(to: offeringSeconds), offered: offered,
                 blocked: blocked, inFlight: inFlight, outcomes: counters.outcomes, offering: offering,
                 heartbeatSessions: counts.isEmpty ? nil : counts.reduce(0, +), offeringSeconds: offeringSeconds,
-                answersSeen: counters.answersSeen, callsUp: counters.callsUp(inFlight: inFlight)))
+                answersSeen: counters.answersSeen, callsUp: counters.callsUp(inFlight: inFlight), clockStart: start))
     }
 
     private func offeringFinished() {

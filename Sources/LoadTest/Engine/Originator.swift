@@ -26,12 +26,16 @@ final class Originator: Sendable {
 
     /// Forgets calls given up on in their listener (``LoadRun/forget(_:)``).
     private let forget: @Sendable ([CallLedger.Lost]) -> Void
+    /// Told of each due call with its search step: offered (opened in the ledger) or
+    /// blocked by the limit.
+    private let onOffer: @Sendable (_ step: Int?, _ offered: Bool) -> Void
 
     init(
         plan: RunPlan, links: [SlaveLink], ledger: CallLedger, clock: any RunClock, counters: RunCounters,
-        forget: @escaping @Sendable ([CallLedger.Lost]) -> Void
+        forget: @escaping @Sendable ([CallLedger.Lost]) -> Void, onOffer: @escaping @Sendable (Int?, Bool) -> Void = { _, _ in }
     ) {
         self.forget = forget
+        self.onOffer = onOffer
         self.plan = plan
         self.links = links
         self.ledger = ledger
@@ -56,11 +60,14 @@ final class Originator: Sendable {
 
     /// Offers the call, or counts it blocked when the limit is reached; true when offered.
     func launch(_ launch: RateScheduler.Launch) -> Bool {
+        let step = plan.search.map { $0.step(atSeconds: plan.pacer.time(ofCall: launch.index)) }
         if let limit = plan.limit, ledger.inFlight >= limit {
             counters.blocked()
+            onOffer(step, false)
             return false
         }
         counters.offered()
+        onOffer(step, true)
         let uuid = UUID().uuidString.lowercased()
         let appIndex = choice.withLock { $0.apps.next() ?? 0 }
         let app = plan.apps.isEmpty ? nil : plan.apps[appIndex]
@@ -70,10 +77,11 @@ final class Originator: Sendable {
         for _ in 0..<2 {
             guard let slaveIndex = choose(excluding: excluded), let command = links[slaveIndex].command(app: appIndex)
             else { break }
-            if send(launch, uuid: uuid, app: app?.name, command: command, on: slaveIndex) { return true }
+            if send(launch, uuid: uuid, app: app?.name, step: step, command: command, on: slaveIndex) { return true }
             excluded.insert(slaveIndex)
         }
-        let record = CallRecord(seq: launch.index, callUUID: uuid, slave: "-", app: app?.name, scheduledAt: launch.scheduledAt)
+        var record = CallRecord(seq: launch.index, callUUID: uuid, slave: "-", app: app?.name, scheduledAt: launch.scheduledAt)
+        record.step = step
         ledger.offer(record, deadline: .max)
         ledger.commandFailed(uuid, on: "-", error: "no slave can take the call (all down or at their limit)")
         return true
@@ -91,13 +99,14 @@ final class Originator: Sendable {
     /// Offers the call to slave `slaveIndex` and sends it; false (nothing offered) if the
     /// slave is no longer up.
     private func send(
-        _ launch: RateScheduler.Launch, uuid: String, app: String?, command: OriginateCommand, on slaveIndex: Int
+        _ launch: RateScheduler.Launch, uuid: String, app: String?, step: Int?, command: OriginateCommand, on slaveIndex: Int
     ) -> Bool {
         let link = links[slaveIndex]
         let slave = link.name
         var draft = CallRecord(seq: launch.index, callUUID: uuid, slave: slave, app: app, scheduledAt: launch.scheduledAt)
         draft.plannedHold = plannedHold
         draft.media = link.spec.call.media
+        draft.step = step
         let record = draft
         let now = clock.now()
         // A call must conclude by: originate timeout + hold + lost_after. Without a

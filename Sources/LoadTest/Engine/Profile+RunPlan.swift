@@ -37,12 +37,15 @@ extension Profile {
             let id = count == 1 ? app.name.rawValue : "\(app.name.rawValue)-\(count)"
             return RunPlan.App(name: id, weight: app.weight, app: app.makeCallApp())
         }
-        return RunPlan(
+        var plan = RunPlan(
             name: name, runID: runID, slaves: slaves,
             pacer: Pacer(curve: load.rate, endTime: load.effectiveRunTime, maxCalls: load.maxOffered),
             limit: load.limit, holdSeconds: load.holdSeconds > 0 ? load.holdSeconds : nil, grace: load.effectiveGrace,
             lostAfter: load.lostAfter, apps: apps, refuseWhenOverLimits: preflight == .refuse,
             prepareSessionsPerSecond: prepare.sps, prepareMaxSessions: prepare.maxSessions)
+        plan.search = try searchPlan()
+        plan.aborts = try abortRules()
+        return plan
     }
 }
 

@@ -37,6 +37,10 @@ public struct RunPlan: Sendable {
     /// Read each slave's `api status` once a second on a connection of its own
     /// (``SlaveHealthSampler``); off only to measure what it costs.
     public var sampleHealth = true
+    /// The capacity search the schedule steps through (nil: a fixed schedule).
+    public var search: SearchPlan?
+    /// Thresholds that stop the run when they fail during it.
+    public var aborts: [AbortRule] = []
 
     public init(
         name: String, runID: String, slaves: [Slave], pacer: Pacer, limit: Int? = nil, holdSeconds: Int? = nil,

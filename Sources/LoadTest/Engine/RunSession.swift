@@ -4,8 +4,9 @@ import Synchronization
 /// A whole `switchy run`, as the library's composition root: starts the profile's
 /// simulated slaves (through an injected closure, so this module does not depend on
 /// the simulator), builds the plan, opens the run's folder, runs the ``LoadRun`` with
-/// the report's sinks and the caller's, evaluates the thresholds and writes every
-/// report. The executable only parses arguments, prints and maps the outcome to an
+/// the report's sinks, the judges that may stop it (``SearchJudge`` for a
+/// `load.search`, ``AbortJudge`` for aborting thresholds) and the caller's, evaluates
+/// the thresholds and writes every report. The executable only parses arguments, prints and maps the outcome to an
 /// exit code.
 ///
 /// ```swift
@@ -153,7 +154,16 @@ public final class RunSession: Sendable {
         let watch = ClosureSink(progress: { _ in
             if let problem = report.newFolderProblem() { observer.folderProblem(problem) }
         })
-        let load = LoadRun(plan: plan, clock: clock, sinks: [report, watch] + sinks, warn: observer.warning)
+        let search = plan.search.map { search in
+            SearchJudge(plan: search) { [weak self] reason in self?.stopOffering(because: "search: \(reason); stopping") }
+        }
+        let abort = plan.aborts.isEmpty ? nil : AbortJudge(rules: plan.aborts, pacer: plan.pacer) { [weak self] fired in
+            self?.stopOffering(because: "aborting: threshold \(fired)")
+        }
+        let judges: [any RecordSink] = [search as (any RecordSink)?, abort].compactMap { $0 }
+        let load = LoadRun(
+            plan: plan, clock: clock, sinks: [report, watch] + judges + sinks, warn: observer.warning,
+            onOffer: { step, offered in search?.due(step: step, offered: offered) })
         let interrupts = state.withLock { state in
             state.load = load
             return state.interrupts
@@ -174,13 +184,22 @@ public final class RunSession: Sendable {
         do {
             let summary = try report.finish(
                 result: result, plan: plan, profile: profile, thresholds: thresholds,
-                interruption: result.interrupted ? interruption : nil,
+                interruption: result.interrupted ? interruption : nil, search: search?.summary, abort: abort?.fired,
                 junit: profile.report.formats.contains(.junit), html: profile.report.formats.contains(.html),
                 fallbackBase: fallbackBase)
             return Outcome(summary: summary, result: result, directory: report.writtenTo, fallbackReason: report.fallbackReason)
         } catch {
             throw .reports(directory: report.directory, reason: "\(error)")
         }
+    }
+
+    /// Stops offering because the run decided to (a search's broken step, an aborting
+    /// threshold): says why as a warning, then stops the run off the record queue's
+    /// thread (a sink must not call into the run).
+    private func stopOffering(because reason: String) {
+        observer.warning(reason)
+        let load = state.withLock { $0.load }
+        DispatchQueue.global().async { load?.stopOffering() }
     }
 
     /// Stops offering and drains (first call); hangs up at once (second call). The

@@ -10,7 +10,7 @@ extension Profile: Encodable {
         try container.encode(call, forKey: "call")
         try container.encode(load, forKey: "load")
         try container.encode(apps, forKey: "apps")
-        try container.encode(thresholds, forKey: "thresholds")
+        try container.encode(thresholds.map { text in ThresholdItem(text: text, abort: aborts.first { $0.rule == text }) }, forKey: "thresholds")
         var report = container.nestedContainer(keyedBy: Key.self, forKey: "report")
         try report.encode(self.report.directory, forKey: "dir")
         try report.encode(self.report.formats.map(\.rawValue), forKey: "formats")
@@ -84,6 +84,7 @@ extension Profile.Load: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Profile.Key.self)
         switch rate {
+        case _ where search != nil: try container.encodeIfPresent(search, forKey: "search")
         case .constant(let rate): try container.encode(rate, forKey: "rate")
         case .linear(let from, let to, let over):
             try container.encode(["from": from, "to": to, "over": over], forKey: "ramp")

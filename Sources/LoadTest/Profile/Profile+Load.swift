@@ -16,8 +16,12 @@ extension Profile {
             case auto
         }
 
-        /// `rate` or `ramp`: the offered rate over time. Required (one of them).
+        /// `rate` or `ramp`: the offered rate over time. Required (one of them, or
+        /// `search`, whose steps it then holds).
         public var rate: RateCurve
+        /// `search`: a capacity search (``Search``) instead of `rate`/`ramp` and
+        /// `run_time`; nil for a fixed schedule.
+        public var search: Search?
         /// `limit`: most calls up at once, over all slaves. A call due while `limit`
         /// calls are up is not offered and is counted as blocked. Required.
         public var limit: Int
@@ -72,7 +76,7 @@ extension Profile {
         /// `grace` with its default resolved.
         public var effectiveGrace: Double { grace ?? Double(holdSeconds + 10) }
 
-        static let keys = ["rate", "ramp", "limit", "duration", "max_offered", "run_time", "grace", "lost_after"]
+        static let keys = ["rate", "ramp", "search", "limit", "duration", "max_offered", "run_time", "grace", "lost_after"]
         static let rateRule = NumberRule(
             expectation: "a number of calls per second > 0 (at most 100000)", range: 0...100_000, excludesLowerBound: true)
         static let stageRateRule = NumberRule(expectation: "a number of calls per second >= 0 (at most 100000)", range: 0...100_000)
@@ -86,17 +90,26 @@ extension Profile {
 
         init(_ field: ProfileReader.Field) throws(ProfileError) {
             let object = try field.object("an object with 'rate' (or 'ramp'), 'limit' and 'run_time' or 'max_offered'", keys: Self.keys)
-            switch (object.optional("rate"), object.optional("ramp")) {
-            case (.some, .some):
-                throw object.error(.conflict, "give either 'rate' (constant) or 'ramp', not both")
-            case (.some(let field), nil):
-                rate = .constant(try field.number(Self.rateRule))
-            case (nil, .some(let field)):
-                rate = try Self.ramp(field)
-            case (nil, nil):
-                throw object.error(
-                    .missingField, path: ProfileReader.Object.join(field.path, "rate"),
-                    "missing; expected 'rate' (calls per second) or 'ramp' ({ from, to, over } or { stages })")
+            if let searchField = object.optional("search") {
+                for key in ["rate", "ramp", "run_time"] where object.contains(key) {
+                    throw object.error(.conflict, "give either 'search' (its steps set the rate and the run time) or '\(key)', not both")
+                }
+                let search = try Search(searchField)
+                self.search = search
+                rate = search.curve
+            } else {
+                switch (object.optional("rate"), object.optional("ramp")) {
+                case (.some, .some):
+                    throw object.error(.conflict, "give either 'rate' (constant) or 'ramp', not both")
+                case (.some(let field), nil):
+                    rate = .constant(try field.number(Self.rateRule))
+                case (nil, .some(let field)):
+                    rate = try Self.ramp(field)
+                case (nil, nil):
+                    throw object.error(
+                        .missingField, path: ProfileReader.Object.join(field.path, "rate"),
+                        "missing; expected 'rate' (calls per second) or 'ramp' ({ from, to, over } or { stages }), or 'search' (a capacity search)")
+                }
             }
             limit = try object.required("limit", "the most concurrent calls, e.g. 100").integer(Self.limitRule)
             duration = .auto

@@ -2,7 +2,8 @@ extension Profile {
     /// Command-line changes to a loaded profile (`switchy run|check PROFILE --rate 50 …`),
     /// checked by the same rules as the file. Nil fields leave the profile as it is.
     public struct Overrides: Sendable, Equatable {
-        /// `--rate R`: a constant rate (calls/s), replacing `load.rate` or `load.ramp`.
+        /// `--rate R`: a constant rate (calls/s), replacing `load.rate`, `load.ramp` or
+        /// `load.search`.
         /// A ramp's length is kept as `run_time` when the profile had none.
         public var rate: Double?
         /// `--limit N`: `load.limit`.
@@ -51,6 +52,7 @@ extension Profile {
             }
             profile.load.runTime = load.effectiveRunTime
             profile.load.rate = .constant(rate)
+            profile.load.search = nil
         }
         if let limit = overrides.limit {
             guard Load.limitRule.range.contains(limit) else {

@@ -24,7 +24,7 @@ extension Profile {
             lines.append(text)
         }
         lines.append("call:       \(Self.describe(call))")
-        lines.append("rate:       \(Self.describe(load.rate))")
+        lines.append(load.search.map { "search:     \(Self.describe($0, holdSeconds: load.holdSeconds))" } ?? "rate:       \(Self.describe(load.rate))")
         lines.append("limit:      \(load.limit) concurrent calls")
         switch load.duration {
         case .auto: lines.append("hold:       \(load.holdSeconds) s after answer (auto: limit / peak rate)")
@@ -45,7 +45,7 @@ extension Profile {
             return "\(app.name.rawValue) \(share)%" + (args.isEmpty ? "" : " (\(args.joined(separator: ", ")))")
         }
         lines.append("apps:       \(mix.joined(separator: ", "))")
-        lines.append("thresholds: \(thresholds.isEmpty ? "none" : thresholds.joined(separator: "; "))")
+        lines.append("thresholds: \(thresholds.isEmpty ? "none" : thresholds.map(describeThreshold).joined(separator: "; "))")
         lines.append("report:     \(report.directory)/<UTC time>-\(name)/ (\(report.formats.map(\.rawValue).joined(separator: ", ")))")
         var prepared: [String] = []
         if let sps = prepare.sps { prepared.append("fsctl sps \(sps)") }

@@ -34,8 +34,11 @@ public struct Profile: Sendable, Equatable {
     /// `apps`: the weighted mix of call-control apps. Default: `[{ name: "park" }]`.
     public var apps: [App]
     /// `thresholds`: pass/fail criteria such as `"asr > 0.95"`, kept as written (checked
-    /// with ``Threshold`` at load; the run evaluates them). Default: none.
+    /// with ``Threshold`` at load; the run evaluates them). An item may also be
+    /// `{ rule, abort, after, window }` (``Abort``). Default: none.
     public var thresholds: [String]
+    /// The thresholds that stop the run when they fail during it (`abort: true`).
+    public var aborts: [Abort] = []
     /// `report`: where and in which formats results are written.
     public var report: Report
     /// `prepare`: limits to set on each slave before the run. Default: none.
@@ -127,17 +130,7 @@ public struct Profile: Sendable, Equatable {
             baseCall: try callField.object("", keys: Call.keys))
         load = try Load(object.required("load", "an object with 'rate' (or 'ramp'), 'limit' and 'run_time' or 'max_offered'"))
         apps = try object.optional("apps").map(App.list) ?? [App(name: .park)]
-        thresholds = try object.optional("thresholds").map { field throws(ProfileError) in
-            try field.array("a list of threshold strings, e.g. [\"asr > 0.95\"]").map { item throws(ProfileError) in
-                let text = try item.string("a threshold such as \"answer_ms.p99 < 500\"")
-                // Checked here, so `switchy check` refuses what `switchy run` would.
-                do throws(Threshold.ParseError) { _ = try Threshold(text) } catch {
-                    throw item.error(
-                        .invalidValue, "expected a threshold such as \"answer_ms.p99 < 500\", got \"\(text)\": \(error.reason)")
-                }
-                return text
-            }
-        } ?? []
+        (thresholds, aborts) = try object.optional("thresholds").map(Self.thresholdList) ?? ([], [])
         report = try object.optional("report").map(Report.init) ?? Report()
         prepare = try object.optional("prepare").map(Prepare.init) ?? Prepare()
         if let field = object.optional("preflight") {

@@ -14,6 +14,8 @@ public struct CallRecord: Sendable, Equatable {
     public var slave: String
     /// The app of the call, if any.
     public var app: String?
+    /// The capacity search's step (0-based) the call was due in; nil outside a search.
+    public var step: Int?
     public var outcome: Outcome = .lost
     public var hangupCause: String?
     public var sipStatus: Int?

@@ -13,6 +13,7 @@ extension CallsCSVWriter {
             ms(r.plannedHold.map { Double($0) / 1_000_000 }), ms(r.holdDriftMs),
             r.media.rawValue, r.rtpInPackets.map(String.init) ?? "", mos(r.mos),
             ms(r.rtpLossPct), ms(r.jitterMs), r.farRTPInPackets.map(String.init) ?? "", mos(r.farMOS),
+            r.step.map(String.init) ?? "",
         ]
         return fields.map(escape).joined(separator: ",") + "\n"
     }

@@ -1,22 +1,29 @@
+import ESL
+
 /// `junit.xml`: each threshold is a test case, a failed one carries the measured value,
 /// so CI dashboards show a run's verdict like a test suite's. An interrupted run adds a
 /// test case `run completed` with an `<error>` saying when and why, so a CI job reading
 /// the file does not go green on a run cut short. When the run was judged by the
 /// default rules, the property `default_thresholds` says so; `properties` (the run's
-/// ``figures(of:)``) follow `run_id`.
+/// ``figures(of:)``) follow `run_id`. A capacity search adds one test case per step
+/// (``searchCases(_:)``: a failed step fails, an invalid one is an error, an unjudged
+/// one is skipped); an aborting threshold that stopped the run, a failed test case
+/// `aborted` naming the rule and the second.
 public enum JUnitReport {
     public static func render(
         name: String, runID: String, durationSeconds: Double, verdicts: [ThresholdVerdict],
         interruption: RunSummary.Interruption? = nil, defaultThresholds: Bool = false,
-        properties: [(name: String, value: String)] = []
+        properties: [(name: String, value: String)] = [], search: SearchSummary? = nil, abort: AbortSummary? = nil
     ) -> String {
-        let failures = verdicts.filter { !$0.passed }.count
-        let errors = interruption == nil ? 0 : 1
-        let tests = verdicts.count + errors
+        let steps = search?.steps ?? []
+        let failures = verdicts.filter { !$0.passed }.count + steps.filter { $0.verdict == .failed }.count + (abort == nil ? 0 : 1)
+        let errors = (interruption == nil ? 0 : 1) + steps.filter { $0.verdict == .invalid }.count
+        let skipped = steps.filter { $0.verdict == .unjudged }.count
+        let tests = verdicts.count + (interruption == nil ? 0 : 1) + steps.count + (abort == nil ? 0 : 1)
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<testsuites name=\"switchy\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
         xml += "  <testsuite name=\"\(escape("switchy.\(name)"))\" tests=\"\(tests)\" failures=\"\(failures)\""
-        xml += " errors=\"\(errors)\" time=\"\(String(format: "%.3f", durationSeconds))\">\n"
+        xml += " errors=\"\(errors)\"\(skipped > 0 ? " skipped=\"\(skipped)\"" : "") time=\"\(String(format: "%.3f", durationSeconds))\">\n"
         xml += "    <properties><property name=\"run_id\" value=\"\(escape(runID))\"/>"
         if defaultThresholds { xml += "<property name=\"default_thresholds\" value=\"true\"/>" }
         for property in properties {
@@ -29,6 +36,12 @@ public enum JUnitReport {
             xml += "      <error message=\"\(escape(message))\" type=\"interrupted\">\(escape(message)): "
             xml += "its figures cover only the part that ran</error>\n    </testcase>\n"
         }
+        if let abort {
+            let message = "aborted: threshold \(abort)"
+            xml += "    <testcase classname=\"switchy.run\" name=\"aborted\">\n"
+            xml += "      <failure message=\"\(escape(message))\" type=\"abort\">\(escape(message))</failure>\n    </testcase>\n"
+        }
+        if let search { xml += searchCases(search) }
         for verdict in verdicts {
             xml += "    <testcase classname=\"switchy.thresholds\" name=\"\(escape(verdict.expression))\""
             if verdict.passed {
@@ -39,6 +52,26 @@ public enum JUnitReport {
             }
         }
         xml += "  </testsuite>\n</testsuites>\n"
+        return xml
+    }
+
+    /// One test case per step of a capacity search, named by its index and rate.
+    static func searchCases(_ search: SearchSummary) -> String {
+        var xml = ""
+        for step in search.steps {
+            let name = "step \(step.step): \(step.rate.compactText) calls/s"
+            xml += "    <testcase classname=\"switchy.search\" name=\"\(escape(name))\""
+            let message = escape((step.brokenRule.map { "\($0): " } ?? "") + (step.message ?? ""))
+            switch step.verdict {
+            case .passed: xml += "/>\n"
+            case .failed:
+                xml += ">\n      <failure message=\"\(message)\" type=\"search\">\(message)</failure>\n    </testcase>\n"
+            case .invalid:
+                xml += ">\n      <error message=\"\(message)\" type=\"invalid\">\(message)</error>\n    </testcase>\n"
+            case .unjudged:
+                xml += ">\n      <skipped message=\"\(message)\"/>\n    </testcase>\n"
+            }
+        }
         return xml
     }
 

@@ -11,7 +11,7 @@ extension RunReport {
             let xml = JUnitReport.render(
                 name: plan.name, runID: plan.runID, durationSeconds: summary.durationSeconds, verdicts: verdicts,
                 interruption: summary.interruption, defaultThresholds: summary.defaultThresholds,
-                properties: JUnitReport.figures(of: summary))
+                properties: JUnitReport.figures(of: summary), search: summary.search, abort: summary.abort)
             files.append(("junit.xml", Data(xml.utf8)))
         }
         let encoder = ReportJSON.encoder()

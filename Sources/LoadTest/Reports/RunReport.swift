@@ -4,7 +4,7 @@ import Synchronization
 /// The files of one run under `<base>/<UTC time>-<name>/`, and the sinks that fill
 /// them: `calls.csv` (``CallsCSVSink``, streamed while the run goes), the metrics
 /// (``RunMetrics``) and the timeline (``TimelineRecorder``); at the end
-/// ``finish(result:plan:profile:thresholds:interruption:junit:html:fallbackBase:)`` writes
+/// ``finish(result:plan:profile:thresholds:interruption:search:abort:junit:html:fallbackBase:)`` writes
 /// `timeline.csv`, `summary.json` and the rest. As a ``RecordSink`` it hands each
 /// record and snapshot to its three sinks.
 public final class RunReport: RecordSink {
@@ -59,7 +59,7 @@ public final class RunReport: RecordSink {
     public var writeError: String? { csv.writeError }
 
     /// Where the reports were written: ``directory``, or the fallback folder when
-    /// ``finish(result:plan:profile:thresholds:interruption:junit:html:fallbackBase:)`` had to use one.
+    /// ``finish(result:plan:profile:thresholds:interruption:search:abort:junit:html:fallbackBase:)`` had to use one.
     public var writtenTo: URL { fallback.withLock { $0?.folder } ?? directory }
 
     /// Why the reports are not in ``directory`` (nil when they are).
@@ -96,12 +96,15 @@ public final class RunReport: RecordSink {
     @discardableResult
     public func finish(
         result: LoadRun.Result, plan: RunPlan, profile: (any Encodable & Sendable)?, thresholds: [Threshold],
-        interruption: RunSummary.Interruption? = nil, junit: Bool = true, html: Bool = true, fallbackBase: URL? = nil
+        interruption: RunSummary.Interruption? = nil, search: SearchSummary? = nil, abort: AbortSummary? = nil,
+        junit: Bool = true, html: Bool = true, fallbackBase: URL? = nil
     ) throws -> RunSummary {
         let rows = timelineRows(result: result, plan: plan)
         var summary = RunSummary(result: result, plan: plan, metrics: metrics.snapshot, callRows: calls.rowCount)
         if result.interrupted, let interruption { summary.interruption = interruption }
         summary.timelineStartUs = clock.unixMicroseconds(monotonic: result.clockStart)
+        summary.search = search
+        summary.abort = abort
         summary.judge(by: thresholds)
         let verdicts = summary.thresholds
         let render = { (summary: RunSummary) throws -> [(name: String, data: Data)] in

@@ -84,6 +84,10 @@ public struct RunSummary: Codable, Sendable {
     /// The threshold verdicts, in order; `passed` is false if any failed or the run
     /// was interrupted (``judge(by:)`` sets them).
     public var thresholds: [ThresholdVerdict] = []
+    /// The capacity search's steps and answer (nil: the run had no `load.search`).
+    public var search: SearchSummary?
+    /// The aborting threshold that stopped the run (nil: none did).
+    public var abort: AbortSummary?
     /// True when the run had no thresholds and was judged by ``Threshold/defaults``.
     public var defaultThresholds = false
     public var passed = true
@@ -171,7 +175,7 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case schema, name, interrupted, interruption, offered, blocked, outcomes, answered, dropped, failed, lost, asr
-        case slaves, apps, warnings, notes, thresholds, passed, generator, prepare
+        case slaves, apps, warnings, notes, thresholds, passed, generator, prepare, search, abort
         case dropRate = "drop_rate", acdSeconds = "acd_s", defaultThresholds = "default_thresholds"
         case runID = "run_id", startedAt = "started_at", endedAt = "ended_at", durationSeconds = "duration_s"
         case offeringSeconds = "offering_s", callRows = "call_rows", targetRate = "target_rate"
@@ -304,18 +308,20 @@ public struct RunSummary: Codable, Sendable {
     }
 
     /// Judges the run: sets ``thresholds`` to the verdicts of `thresholds`, in order —
-    /// of ``Threshold/defaults`` when there are none, with ``defaultThresholds`` set —
-    /// and ``passed``: every verdict passed and the run was not interrupted (an
-    /// interrupted run never passes; its verdicts are still listed).
+    /// of ``Threshold/defaults`` when there are none and the run was no search (a
+    /// search breaks them at its knee by design), with ``defaultThresholds`` set — and
+    /// ``passed``: every verdict passed, the run was not interrupted nor aborted, and a
+    /// search found a rate that held (an interrupted run never passes; its verdicts are
+    /// still listed). Set ``search`` and ``abort`` first.
     public mutating func judge(by thresholds: [Threshold]) {
-        defaultThresholds = thresholds.isEmpty
+        defaultThresholds = thresholds.isEmpty && search == nil
         let source = MetricSource(summary: self)
-        self.thresholds = (thresholds.isEmpty ? Threshold.defaults : thresholds).map { $0.evaluate(source) }
-        passed = !interrupted && self.thresholds.allSatisfy(\.passed)
+        self.thresholds = (defaultThresholds ? Threshold.defaults : thresholds).map { $0.evaluate(source) }
+        passed = !interrupted && self.thresholds.allSatisfy(\.passed) && abort == nil && search?.passed != false
     }
 
     /// The verdict in one word: `PASS`, `FAIL`, or `INTERRUPTED` (which wins).
-    public var verdict: String { interrupted ? "INTERRUPTED" : passed ? "PASS" : "FAIL" }
+    public var verdict: String { interrupted ? "INTERRUPTED" : abort != nil ? "ABORTED" : passed ? "PASS" : "FAIL" }
 }
 
 extension RunSummary.SlaveSummary.Event {

@@ -20,7 +20,7 @@ struct ProfileEncodingTests {
     }
 
     @Test func everyShippedProfileEncodes() throws {
-        for name in ["demo", "smoke", "stress", "mix"] {
+        for name in ["demo", "smoke", "stress", "mix", "capacity"] {
             let path = ProfileFixtures.profilesDirectory.appendingPathComponent("\(name).json5").path
             let profile = try Profile.load(path: path, environment: ["ESL_PASSWORD": "shipped-secret"])
             let json = String(decoding: try JSONEncoder().encode(profile), as: UTF8.self)

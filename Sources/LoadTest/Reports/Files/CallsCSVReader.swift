@@ -72,6 +72,7 @@ struct CallsCSVReader {
             record.hangupCause = text("hangup_cause")
             record.sipStatus = try integer("sip_status").map { Int($0) }
             record.error = text("error")
+            record.step = try integer("step").map { Int($0) }
             record.sentAt = try monotonic("sent_at")
             record.createdAt = try monotonic("created_at")
             record.progressAt = try monotonic("progress_at")

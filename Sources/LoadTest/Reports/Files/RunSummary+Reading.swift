@@ -55,8 +55,10 @@ extension RunSummary {
         generator = try optional(.generator) ?? Generator()
         thresholds = try optional(.thresholds) ?? []
         defaultThresholds = try optional(.defaultThresholds) ?? false
+        search = try optional(.search)
+        abort = try optional(.abort)
         // An interrupted run never passes, also in a file written before that rule.
-        passed = (try optional(.passed) ?? thresholds.allSatisfy(\.passed)) && !interrupted
+        passed = (try optional(.passed) ?? thresholds.allSatisfy(\.passed)) && !interrupted && abort == nil
     }
 
     /// Reads a `summary.json` file's bytes with the report files' JSON style.

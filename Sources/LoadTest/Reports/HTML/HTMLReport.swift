@@ -16,6 +16,7 @@ public enum HTMLReport {
         body += header(data)
         body += notices(summary)
         body += figures(data)
+        body += searchSection(summary)
         body += loadCharts(data)
         body += healthCharts(data)
         body += latencySection(data)
@@ -41,6 +42,9 @@ public enum HTMLReport {
         let summary = data.summary
         let verdict: String
         switch (summary.interrupted, Self.verdict(data.thresholds)) {
+        case (false, _) where summary.abort != nil:
+            let title = HTMLPage.escape("aborted: threshold \(summary.abort?.description ?? "")")
+            verdict = "<div class=\"verdict fail\" title=\"\(title)\">ABORTED</div>"
         case (true, _):
             let by = summary.interruption.map { " by \($0)" } ?? ""
             let title = HTMLPage.escape("interrupted\(by): the run did not pass")
