@@ -18,6 +18,7 @@ public final class AbortJudge: RecordSink {
     private let onAbort: @Sendable (AbortSummary) -> Void
     private let longest: Int64
     private let state = Mutex<(records: [CallRecord], fired: AbortSummary?)>(([], nil))
+    private let slaveFigures = Mutex<SearchJudge.SlaveFigures?>(nil)
 
     /// - Parameters:
     ///   - pacer: the run's schedule (a window's `target_rate`).
@@ -27,6 +28,12 @@ public final class AbortJudge: RecordSink {
         self.pacer = pacer
         self.onAbort = onAbort
         longest = Int64((rules.map(\.window).max() ?? 0) * 1e9)
+    }
+
+    /// Where a window's slave figures come from (a rule may read `slave_idle_cpu.min`
+    /// and the like; without this they have no data).
+    public func readSlaves(_ figures: @escaping SearchJudge.SlaveFigures) {
+        slaveFigures.withLock { $0 = figures }
     }
 
     /// The rule that failed and when (nil: none did).
@@ -53,7 +60,8 @@ public final class AbortJudge: RecordSink {
                 let start = max(0, snapshot.elapsed - rule.window)
                 let source = MetricSource(
                     part: calls, offered: calls.records, seconds: rule.window,
-                    targetRate: pacer.targetRate(from: start, to: snapshot.elapsed))
+                    targetRate: pacer.targetRate(from: start, to: snapshot.elapsed)
+                ).adding(slaveFigures.withLock { $0 }?(start, snapshot.elapsed) ?? [:])
                 let verdict = rule.threshold.evaluate(source)
                 guard !verdict.passed else { continue }
                 state.fired = AbortSummary(

@@ -171,6 +171,13 @@ public final class LoadRun: Sendable {
         if count >= 2 { drainWaker?.wake() }
     }
 
+    /// The slaves' own figures (``SlaveHealthSampler/figures(from:to:)``) for the run's
+    /// seconds (`from`, `to`], for judges that read them while the run goes on; none
+    /// when the health is not sampled.
+    public func slaveFigures(from: Double, to: Double) -> [String: Double] {
+        healthSampler?.figures(from: from, to: to) ?? [:]
+    }
+
     /// Stops offering and drains, as a first ``interrupt()`` does, without marking the
     /// run interrupted: the run itself decided (a search's broken step, an aborting
     /// threshold). Later calls do nothing more.

@@ -164,6 +164,10 @@ public final class RunSession: Sendable {
         let load = LoadRun(
             plan: plan, clock: clock, sinks: [report, watch] + judges + sinks, warn: observer.warning,
             onOffer: { step, offered in search?.due(step: step, offered: offered) })
+        // The judges read the slaves' own figures (slave_idle_cpu.min …) as the run has them.
+        let figures: SearchJudge.SlaveFigures = { [weak load] from, to in load?.slaveFigures(from: from, to: to) ?? [:] }
+        search?.readSlaves(figures)
+        abort?.readSlaves(figures)
         let interrupts = state.withLock { state in
             state.load = load
             return state.interrupts

@@ -27,9 +27,14 @@ import Synchronization
 /// yet judged is judged with what it has (the drain has ended its calls), unless the
 /// search had stopped; a step cut short, or offered after the stop, is `unjudged`.
 public final class SearchJudge: RecordSink {
+    /// The slaves' own figures for the run's seconds (`from`, `to`]: threshold metrics
+    /// such as `slave_idle_cpu.min` (``LoadRun/slaveFigures(from:to:)``).
+    public typealias SlaveFigures = @Sendable (_ from: Double, _ to: Double) -> [String: Double]
+
     private let plan: SearchPlan
     private let onStop: @Sendable (String) -> Void
     private let state: Mutex<State>
+    private let slaveFigures = Mutex<SlaveFigures?>(nil)
 
     private struct State {
         var offered: [Int]
@@ -55,6 +60,12 @@ public final class SearchJudge: RecordSink {
         let count = plan.rates.count
         state = Mutex(State(offered: Array(repeating: 0, count: count), blocked: Array(repeating: 0, count: count),
             closed: Array(repeating: 0, count: count)))
+    }
+
+    /// Where a step's slave figures come from (a step's `until` rules may read
+    /// `slave_idle_cpu.min` and the like; without this they have no data).
+    public func readSlaves(_ figures: @escaping SlaveFigures) {
+        slaveFigures.withLock { $0 = figures }
     }
 
     /// A call due in `step`: offered, or blocked by the limit (the run's `onOffer`).
@@ -148,11 +159,13 @@ public final class SearchJudge: RecordSink {
         return nil
     }
 
-    /// The metrics of step `index`'s calls.
+    /// The metrics of step `index`'s calls, and the slaves' figures of its seconds.
     private func source(_ index: Int, _ state: State) -> MetricSource {
-        MetricSource(
+        let calls = MetricSource(
             part: state.metrics[index]?.snapshot ?? RunMetrics.Snapshot(), offered: state.offered[index],
             blocked: state.blocked[index], seconds: plan.stepSeconds, targetRate: plan.rates[index])
+        let end = plan.end(ofStep: index)
+        return calls.adding(slaveFigures.withLock { $0 }?(end - plan.stepSeconds, end) ?? [:])
     }
 
     private func judge(_ index: Int, _ state: State, at second: Double?) -> SearchSummary.Step {
@@ -182,6 +195,7 @@ public final class SearchJudge: RecordSink {
             answered: Int(source.value("answered") ?? 0), dropped: Int(source.value("dropped") ?? 0),
             stillUp: max(0, state.offered[index] - state.closed[index]), asr: source.value("asr"),
             answerP95Ms: source.value("answer_ms.p95"), scheduleLagP99Ms: source.value("schedule_lag_ms.p99"),
+            slaveIdleCPUMin: source.value("slave_idle_cpu.min"),
             verdict: verdict, brokenRule: nil, message: message, judgedAtSecond: second.map { ($0 * 1_000).rounded() / 1_000 })
     }
 }

@@ -129,6 +129,21 @@ final class SlaveHealthSampler: Sendable {
         if stopped { monitor?.close() }
     }
 
+    /// The slaves' figures read for the seconds (`from`, `to`] of the run (rows
+    /// ⌈from⌉ + 1 … ⌈to⌉, as `timeline.csv` numbers them), as threshold metrics:
+    /// `slave_idle_cpu.min`, `slave_sessions.max`, `slave_sps.max` over every slave; a
+    /// figure without a reading in those seconds is left out (no data).
+    func figures(from: Double, to: Double) -> [String: Double] {
+        let first = Int(from.rounded(.up)) + 1, last = Int(to.rounded(.up))
+        guard first <= last else { return [:] }
+        let rows = state.withLock { state in state.rows.flatMap { $0.filter { (first...last).contains($0.key) }.values } }
+        var figures: [String: Double] = [:]
+        if let idle = rows.compactMap(\.idleCPU).min() { figures["slave_idle_cpu.min"] = idle }
+        if let sessions = rows.compactMap(\.sessions).max() { figures["slave_sessions.max"] = Double(sessions) }
+        if let sps = rows.compactMap(\.sessionsPerSecond).max() { figures["slave_sps.max"] = Double(sps) }
+        return figures
+    }
+
     /// Stops sampling (replies still to come are dropped: their seconds stay gaps) and
     /// returns what was read.
     func finish() -> SlaveHealth.Record {

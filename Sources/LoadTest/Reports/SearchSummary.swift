@@ -45,6 +45,8 @@ public struct SearchSummary: Codable, Sendable, Equatable {
         public var asr: Double?
         public var answerP95Ms: Double?
         public var scheduleLagP99Ms: Double?
+        /// The lowest idle CPU any slave reported during the step, % (nil: not read).
+        public var slaveIdleCPUMin: Double? = nil
         public var verdict: Verdict
         /// The `until` rule that broke it (failed steps).
         public var brokenRule: String?
@@ -56,7 +58,7 @@ public struct SearchSummary: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey {
             case step, rate, offered, blocked, answered, dropped, asr, verdict, message
             case stillUp = "still_up", answerP95Ms = "answer_p95_ms", scheduleLagP99Ms = "schedule_lag_p99_ms"
-            case brokenRule = "broken_rule", judgedAtSecond = "judged_at_s"
+            case brokenRule = "broken_rule", judgedAtSecond = "judged_at_s", slaveIdleCPUMin = "slave_idle_cpu_min"
         }
     }
 

@@ -47,6 +47,11 @@ public struct MetricSource: Sendable {
         self.values = values
     }
 
+    /// This source with `extra` values added (the slaves' figures of a part of a run).
+    public func adding(_ extra: [String: Double]) -> MetricSource {
+        MetricSource(values: values.merging(extra) { _, added in added })
+    }
+
     /// The value of a metric, or nil when the run has no data for it.
     public func value(_ name: String) -> Double? { values[name] }
 

@@ -56,4 +56,25 @@ struct AbortJudgeTests {
         judge.progress(S.snapshot(6, offering: false, offeringSeconds: 5.6))
         #expect(fired.all.isEmpty, "not judged while draining")
     }
+
+    /// A rule on the slaves' own figures reads them for its window's seconds, as the run
+    /// has them: it fires once a slave's idle CPU in the window falls under the limit.
+    @Test func aRuleOnTheSlavesReadsTheirFiguresOfTheWindow() throws {
+        let fired = Fired()
+        let judge = AbortJudge(
+            rules: [AbortRule(threshold: try Threshold("slave_idle_cpu.min >= 20"), after: 0, window: 2)], pacer: Self.pacer,
+            onAbort: fired.add)
+        let asked = Mutex<[ClosedRange<Double>]>([])
+        judge.readSlaves { from, to in
+            asked.withLock { $0.append(from...to) }
+            return ["slave_idle_cpu.min": to < 4 ? 60 : 10]
+        }
+        for second in 1...5 {
+            judge.add(S.record(second, step: 0, second: Double(second) - 0.5))
+            judge.progress(S.snapshot(Double(second)))
+        }
+        let abort = try #require(fired.all.first)
+        #expect(abort.atSecond == 4 && abort.rule == "slave_idle_cpu.min >= 20")
+        #expect(asked.withLock { $0 }.first == 0...1 && asked.withLock { $0 }.last == 2...4)
+    }
 }

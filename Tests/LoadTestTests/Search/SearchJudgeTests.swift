@@ -190,4 +190,30 @@ struct SearchJudgeTests {
     func stepOfATime(seconds: Double, step: Int) throws {
         #expect(try Self.plan([10, 20, 30]).step(atSeconds: seconds) == step)
     }
+
+    /// An `until` rule on the slaves' own figures reads them for the step's seconds: the
+    /// step in which a slave's idle CPU fell under the limit is the knee, and every step
+    /// keeps its lowest idle CPU for the report.
+    @Test func aRuleOnTheSlavesBreaksTheStepTheySaturatedIn() throws {
+        let stops = Stops()
+        let judge = SearchJudge(plan: try Self.plan([10, 20, 30], rules: ["slave_idle_cpu.min < 20"]), onStop: stops.add)
+        judge.readSlaves { from, to in ["slave_idle_cpu.min": 90 - 35 * from / 2] }  // 90, 55, 20 at steps 0, 1, 2
+        var seq = 0
+        for step in 0..<3 {
+            Self.offer(judge, step: step, count: 10, seq: &seq)
+            judge.progress(Self.snapshot(Double(step) * 2 + 3))
+        }
+        judge.finish()
+        let summary = judge.summary
+        #expect(summary.steps.map(\.verdict) == [.passed, .passed, .passed], "20 is not < 20")
+        #expect(summary.steps.map(\.slaveIdleCPUMin) == [90, 55, 20])
+        let strict = SearchJudge(plan: try Self.plan([10, 20, 30], rules: ["slave_idle_cpu.min < 50"]), onStop: stops.add)
+        strict.readSlaves { from, _ in ["slave_idle_cpu.min": 90 - 35 * from / 2] }
+        for step in 0..<3 {
+            Self.offer(strict, step: step, count: 10, seq: &seq)
+            strict.progress(Self.snapshot(Double(step) * 2 + 3))
+        }
+        #expect(strict.summary.steps.map(\.verdict) == [.passed, .passed, .failed], "55 held, 20 broke")
+        #expect(strict.summary.brokenRule == "slave_idle_cpu.min < 50" && strict.summary.maxSustainedCps == 20)
+    }
 }

@@ -1,5 +1,6 @@
 /// The capacity search section of `report.html`: per step (x = the step's rate), its
-/// ASR, answer p95 and dropped calls, then a table of the steps and their verdicts.
+/// ASR, answer p95, dropped calls and the slaves' lowest idle CPU, then a table of the
+/// steps and their verdicts.
 extension HTMLReport {
     static func searchSection(_ summary: RunSummary) -> String {
         guard let search = summary.search, !search.steps.isEmpty else { return "" }
@@ -16,8 +17,13 @@ extension HTMLReport {
         let dropped = LineChart(
             title: "Dropped calls per step", yUnit: "calls", xUnit: "calls/s",
             series: [series("dropped", HTMLPage.Color.outcome("dropped")) { Double($0.dropped) }])
-        // The slaves' idle CPU per step (issue 15 §2) goes here, as one more card.
-        let cards = card(asr.svg()) + card(answer.svg()) + card(dropped.svg())
+        var cards = card(asr.svg()) + card(answer.svg()) + card(dropped.svg())
+        if steps.contains(where: { $0.slaveIdleCPUMin != nil }) {
+            let idle = LineChart(
+                title: "Slaves' lowest idle CPU per step", yUnit: "%", xUnit: "calls/s",
+                series: [series("min idle CPU", HTMLPage.Color.active, \.slaveIdleCPUMin)])
+            cards += card(idle.svg(), note: "The lowest idle CPU any slave reported (api status) during the step.")
+        }
         return """
             <section>
             <h2>Capacity search</h2>
@@ -48,11 +54,15 @@ extension HTMLReport {
                 "\(step.step)", fixed(step.rate, 2), "\(step.offered)", "\(step.answered)",
                 step.asr.map { fixed($0 * 100, 2) + "%" } ?? "–", step.answerP95Ms.map { fixed($0, 1) } ?? "–",
                 "\(step.dropped)", "\(step.stillUp)", step.scheduleLagP99Ms.map { fixed($0, 1) } ?? "–",
+                step.slaveIdleCPUMin.map { fixed($0, 1) } ?? "–",
                 step.verdict.rawValue, (step.brokenRule.map { "\($0): " } ?? "") + (step.message ?? ""),
             ]
         }
         return table(
-            ["step", "rate", "offered", "answered", "asr", "answer p95 ms", "dropped", "still up", "lag p99 ms", "verdict", "why"],
-            rows, textColumns: [9, 10])
+            [
+                "step", "rate", "offered", "answered", "asr", "answer p95 ms", "dropped", "still up", "lag p99 ms",
+                "min idle CPU %", "verdict", "why",
+            ],
+            rows, textColumns: [10, 11])
     }
 }
