@@ -77,13 +77,17 @@ struct SearchProfileTests {
     /// The shipped capacity profile: a search from 20 calls/s in steps of 20, and a
     /// threshold that aborts a collapsed lab.
     @Test func theShippedCapacityProfile() throws {
+        let sim = try Profile.load(path: ProfileFixtures.profilesDirectory.appendingPathComponent("capacity-sim.json5").path)
+        #expect(sim.load.search?.rates.last == 300 && sim.slaves.count == 2 && sim.preflight == .warn)
         let path = ProfileFixtures.profilesDirectory.appendingPathComponent("capacity.json5").path
         let profile = try Profile.load(
             path: path, environment: [:],
             overrides: Profile.Overrides(slaves: [Profile.Slave.Remote(host: "10.0.0.5", port: 8021, password: .clueCon)]))
         let search = try #require(profile.load.search)
         #expect(search.rates.first == 20 && search.step == 20 && search.rates.last == 400)
-        #expect(search.until == ["asr < 0.99", "answer_ms.p95 > 1000", "dropped > 0"])
+        #expect(search.until == ["asr < 0.99", "answer_ms.p95 > 1000", "dropped > 0", "mos.p5 < 4", "slave_idle_cpu.min < 5"])
+        #expect(profile.call.media == .tone, "the tone calls' MOS is one of its rules")
+        #expect(profile.knownCapacityProblems.isEmpty, "prepare fits the search's peak and limit")
         #expect(profile.aborts == [Profile.Abort(rule: "asr > 0.5", after: 10, window: 10)])
     }
 
