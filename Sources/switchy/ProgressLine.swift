@@ -22,6 +22,16 @@ struct ProgressLine {
         var blocked: Int
         /// Offering is over; the calls still up are ending.
         var draining: Bool
+        /// In a capacity search: the step offered now (0-based), of how many, at which rate.
+        var step: (index: Int, count: Int, rate: Double)? = nil
+
+        static func == (lhs: Figures, rhs: Figures) -> Bool {
+            lhs.elapsed == rhs.elapsed && lhs.planned == rhs.planned && lhs.fraction == rhs.fraction
+                && lhs.rate == rhs.rate && lhs.target == rhs.target && lhs.callsUp == rhs.callsUp
+                && lhs.answered == rhs.answered && lhs.dropped == rhs.dropped && lhs.failed == rhs.failed
+                && lhs.lost == rhs.lost && lhs.blocked == rhs.blocked && lhs.draining == rhs.draining
+                && lhs.step?.index == rhs.step?.index && lhs.step?.count == rhs.step?.count && lhs.step?.rate == rhs.step?.rate
+        }
     }
 
     /// ANSI colours, used only when the caller says the terminal wants them.
@@ -61,13 +71,17 @@ struct ProgressLine {
         func pieces(_ figures: Figures) -> [Piece] {
             var f = figures
             // Draining: the time since the start alone, and no rate (offering is over).
-            if f.draining { f.planned = nil }
+            if f.draining { (f.planned, f.step) = (nil, nil) }
             var pieces: [Piece] = []
             let failures = f.dropped + f.failed + f.lost
             switch self {
             case .full:
                 pieces.append(Piece(text: "\(ProgressLine.time(f.elapsed, tenths: true))\(f.planned.map { " / \(ProgressLine.time($0, tenths: false))" } ?? "")"))
-                if let fraction = f.fraction { pieces.append(Piece(text: "\(ProgressLine.bar(fraction, width: 20)) \(ProgressLine.percent(fraction))")) }
+                if let step = f.step {
+                    pieces.append(Piece(text: "step \(step.index + 1)/\(step.count) at \(ProgressLine.rate(step.rate))/s"))
+                } else if let fraction = f.fraction {
+                    pieces.append(Piece(text: "\(ProgressLine.bar(fraction, width: 20)) \(ProgressLine.percent(fraction))"))
+                }
                 if !f.draining { pieces.append(Piece(text: "rate \(ProgressLine.rate(f.rate))/s (target \(ProgressLine.rate(f.target)))")) }
                 pieces.append(Piece(text: "up \(f.callsUp)"))
                 pieces.append(Piece(text: "answered \(f.answered)", colour: f.answered > 0 ? .green : nil))
@@ -77,7 +91,11 @@ struct ProgressLine {
                 pieces.append(Piece(text: "blocked \(f.blocked)", colour: f.blocked > 0 ? .yellow : nil))
             case .compact:
                 pieces.append(Piece(text: "\(ProgressLine.time(f.elapsed, tenths: false))\(f.planned.map { "/\(ProgressLine.time($0, tenths: false))" } ?? "")"))
-                if let fraction = f.fraction { pieces.append(Piece(text: "\(ProgressLine.bar(fraction, width: 10)) \(ProgressLine.percent(fraction))")) }
+                if let step = f.step {
+                    pieces.append(Piece(text: "step \(step.index + 1)/\(step.count) \(ProgressLine.rate(step.rate))/s"))
+                } else if let fraction = f.fraction {
+                    pieces.append(Piece(text: "\(ProgressLine.bar(fraction, width: 10)) \(ProgressLine.percent(fraction))"))
+                }
                 if !f.draining { pieces.append(Piece(text: "\(ProgressLine.rate(f.rate))/s")) }
                 pieces.append(Piece(text: "up \(f.callsUp)"))
                 pieces.append(Piece(text: "ans \(f.answered)", colour: f.answered > 0 ? .green : nil))
@@ -87,13 +105,21 @@ struct ProgressLine {
                 pieces.append(Piece(text: "blk \(f.blocked)", colour: f.blocked > 0 ? .yellow : nil))
             case .short:
                 pieces.append(Piece(text: ProgressLine.time(f.elapsed, tenths: false)))
-                if let fraction = f.fraction { pieces.append(Piece(text: ProgressLine.percent(fraction))) }
+                if let step = f.step {
+                    pieces.append(Piece(text: "s\(step.index + 1)/\(step.count)"))
+                } else if let fraction = f.fraction {
+                    pieces.append(Piece(text: ProgressLine.percent(fraction)))
+                }
                 if !f.draining { pieces.append(Piece(text: "\(ProgressLine.rate(f.rate))/s")) }
                 pieces.append(Piece(text: "up \(f.callsUp)"))
                 pieces.append(Piece(text: "ans \(f.answered)", colour: f.answered > 0 ? .green : nil))
                 pieces.append(Piece(text: "err \(failures)", colour: failures > 0 ? .red : nil))
             case .bare:
-                if let fraction = f.fraction { pieces.append(Piece(text: ProgressLine.percent(fraction))) }
+                if let step = f.step {
+                    pieces.append(Piece(text: "s\(step.index + 1)/\(step.count)"))
+                } else if let fraction = f.fraction {
+                    pieces.append(Piece(text: ProgressLine.percent(fraction)))
+                }
                 pieces.append(Piece(text: "up \(f.callsUp)"))
                 pieces.append(Piece(text: "err \(failures)", colour: failures > 0 ? .red : nil))
             }

@@ -21,6 +21,8 @@ final class ProgressPrinter: RecordSink {
         var seconds: Double?
         /// `max_offered`.
         var calls: Int?
+        /// A capacity search's steps: how long each lasts and their rates.
+        var search: (stepSeconds: Double, rates: [Double])? = nil
     }
 
     private let live: Bool
@@ -87,10 +89,16 @@ final class ProgressPrinter: RecordSink {
         if let calls = plan.calls, calls > 0 { fractions.append(Double(progress.offered + progress.blocked) / Double(calls)) }
         var fraction = fractions.max()
         if !progress.offering, fraction != nil { fraction = 1 }
-        return ProgressLine.Figures(
+        var figures = ProgressLine.Figures(
             elapsed: progress.elapsed, planned: plan.seconds, fraction: fraction, rate: rate, target: max(0, target),
             callsUp: progress.callsUp, answered: progress.answersSeen, dropped: dropped, failed: failed, lost: lost,
             blocked: progress.blocked, draining: !progress.offering)
+        if let search = plan.search, search.stepSeconds > 0, !search.rates.isEmpty {
+            // The step of the second that just ended (row n covers (n − 1, n] s).
+            let index = min(search.rates.count - 1, max(0, Int(((progress.offeringSeconds - 1e-6) / search.stepSeconds).rounded(.down))))
+            figures.step = (index, search.rates.count, search.rates[index])
+        }
+        return figures
     }
 
     /// The terminal's width: stderr's window size, else `COLUMNS`, else 80.

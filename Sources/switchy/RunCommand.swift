@@ -52,7 +52,9 @@ enum RunCommand {
         let load = parsed.profile.load
         let printer = ProgressPrinter(
             quiet: parsed.options.quiet, noColour: parsed.options.noColour, interval: parsed.options.progressInterval,
-            plan: ProgressPrinter.Plan(seconds: load.effectiveRunTime, calls: load.maxOffered))
+            plan: ProgressPrinter.Plan(
+                seconds: load.effectiveRunTime, calls: load.maxOffered,
+                search: load.search.map { ($0.stepTime, $0.rates) }))
         let session = RunSession(
             profile: parsed.profile, thresholds: parsed.options.thresholds, sinks: [printer],
             startSimulators: SimulatedSlaves.starter, fallbackBase: fallbackBase,

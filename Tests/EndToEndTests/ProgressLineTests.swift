@@ -1,3 +1,4 @@
+import LoadTest
 import Testing
 
 @testable import switchy
@@ -77,5 +78,19 @@ import Testing
         #expect(ProgressLine.time(65, tenths: true) == "1m05s")
         #expect(ProgressLine.time(3725, tenths: false) == "1h02m")
         #expect(ProgressLine.rate(1234.4) == "1234" && ProgressLine.rate(9.96) == "10.0")
+    }
+
+    /// In a capacity search the line says the step and its rate instead of a bar.
+    @Test func aSearchShowsItsStepAndRate() {
+        var figures = Self.running
+        figures.step = (3, 15, 80)
+        #expect(ProgressLine.render(figures, width: 200, colour: false).hasPrefix("12.3s / 15s  step 4/15 at 80.0/s  rate "))
+        #expect(ProgressLine.render(figures, width: 80, colour: false).hasPrefix("12s/15s step 4/15 80.0/s "))
+        let progress = LoadRun.Progress(
+            elapsed: 7.5, targetRate: 20, offered: 100, blocked: 0, inFlight: 3, outcomes: [:], offering: true,
+            offeringSeconds: 7.5)
+        let plan = ProgressPrinter.Plan(seconds: 30, calls: nil, search: (stepSeconds: 5, rates: [20, 40, 60, 80, 100, 120]))
+        let step = ProgressPrinter.figures(progress, previous: nil, plan: plan).step
+        #expect(step?.index == 1 && step?.count == 6 && step?.rate == 40)
     }
 }

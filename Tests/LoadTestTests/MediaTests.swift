@@ -100,7 +100,7 @@ struct MediaTests {
         record.rtpLossPct = 5
         record.jitterMs = 2.5
         let line = CallsCSVWriter.row(record, clock: clock)
-        #expect(line.hasSuffix(",silence,95,4.21,5.000,2.500,,\n"))
+        #expect(line.hasSuffix(",silence,95,4.21,5.000,2.500,,,\n"), "the media columns, then an empty step")
         let back = try CallsCSVReader(CallsCSVWriter.columns.joined(separator: ",") + "\n" + line, file: "calls.csv", clock: clock)
         let read = try #require(back.records.first)
         #expect(read.media == .silence && read.rtpInPackets == 95 && read.mos == 4.21)

@@ -36,7 +36,9 @@ import Testing
         #expect(section.contains("10.0.0.6:8021: min idle CPU 97.50 %, peak 5 sessions, 5 sessions/s; 1 s without a reading"))
         // Lines and dots per slave colour: the gap breaks 10.0.0.6's line in two in each chart.
         func pieces(_ color: String) -> Int {
-            let shapes = section.components(separatedBy: "<polyline").dropFirst() + section.components(separatedBy: "<circle").dropFirst()
+            // Not the invisible hover dots every point has (their titles give the values).
+            let circles = section.components(separatedBy: "<circle").dropFirst().filter { !$0.hasPrefix(#" class="hover""#) }
+            let shapes = section.components(separatedBy: "<polyline").dropFirst() + circles
             return shapes.filter { $0.prefix { $0 != ">" }.contains(color) }.count
         }
         #expect(pieces(HTMLReport.slaveColors[0]) == 2, "10.0.0.5: one line in each chart")
