@@ -6,7 +6,7 @@ struct BenchOptions: Sendable {
     var only: Set<Benchmark> = []
 
     enum Benchmark: String, CaseIterable, Sendable {
-        case decode, socket, scheduler, e2e, memory, hold
+        case decode, socket, scheduler, e2e, memory, hold, sendpath
     }
 
     func runs(_ benchmark: Benchmark) -> Bool { only.isEmpty || only.contains(benchmark) }
@@ -22,8 +22,8 @@ struct BenchOptions: Sendable {
           --json     Print only one JSON object with the median of each figure.
           --only NAME
                      Run one benchmark: decode (with scan), socket, scheduler, e2e,
-                     memory or hold (repeatable; for profiling; the JSON then has only
-                     its keys).
+                     memory, hold or sendpath (repeatable; for profiling; the JSON then
+                     has only its keys).
           -h, --help Show this help.
         """
 
@@ -75,4 +75,12 @@ struct BenchOptions: Sendable {
     var holdSeconds: Double { quick ? 3 : 10 }
     var holdDuration: Int { 2 }
     var holdRepetitions: Int { quick ? 1 : 3 }
+    /// The send path against slow slaves: the rate, the seconds offered, each slave's
+    /// `slow_commands` (ms; 5 ms on each of two control connections serves 400 calls/s
+    /// a slave, under the 500/s it is offered), and repetitions (each a baseline run
+    /// without the fault, then one with it).
+    var sendPathRate: Double { 1000 }
+    var sendPathSeconds: Double { quick ? 5 : 10 }
+    var sendPathSlowCommandMilliseconds: Double { 5 }
+    var sendPathRepetitions: Int { quick ? 1 : 3 }
 }

@@ -135,6 +135,7 @@ public final class LoadRun: Sendable {
         stopped.wake()
         sweeper?.cancel()
         let depthAtEnd = records.depth
+        for link in links { link.sampleQueues() }
         emitProgress()
         records.finish()
         await records.delivered()
@@ -167,6 +168,7 @@ public final class LoadRun: Sendable {
         let timer = clock.makeTimer { [weak self] in
             guard let self else { return }
             self.forget(self.ledger.sweep(now: self.clock.now()))
+            for link in self.links { link.sampleQueues() }
             self.emitProgress()
             let next = tick.withLock { $0 += 1; return $0 }
             if self.state.withLock({ $0.running }) {
@@ -270,6 +272,7 @@ public final class LoadRun: Sendable {
         result.peakResidentMB = Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
         result.recordQueueHighWater = records.highWaterMark
         result.recordQueueDepthAtEnd = depthAtEnd
+        result.sendQueues = Dictionary(uniqueKeysWithValues: links.map { ($0.name, $0.queues) })
         return result
     }
 }

@@ -118,6 +118,7 @@ final class Originator: Sendable {
         do {
             try link.client.bgapi(
                 command.command(uuid: uuid), jobUUID: uuid,
+                written: { queued in ledger.written(uuid, on: slave, at: now + queued) },
                 refused: { refusal in
                     switch refusal {
                     case .reply(let text):

@@ -77,6 +77,9 @@ struct CallsCSVReader {
             record.jobDoneAt = try monotonic("job_done_at")
             record.hangupAt = try monotonic("hangup_at")
             record.plannedHold = try milliseconds("planned_hold_ms").map { Int64(($0 * 1_000_000).rounded()) }
+            if let sent = record.sentAt, let queued = try milliseconds("send_queue_ms") {
+                record.writtenAt = sent + Int64((queued * 1_000_000).rounded())
+            }
             try Self.restoreServerTimes(
                 &record, pdd: milliseconds("server_pdd_ms"), answer: milliseconds("server_answer_ms"),
                 hold: milliseconds("server_hold_ms"))
