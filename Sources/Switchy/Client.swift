@@ -103,13 +103,30 @@ public final class Client: Sendable {
 
     /// Sends a raw ESL command on the next control connection and calls `completion`
     /// with its reply (on that connection's reader thread). No task; a `bgapi` sent
-    /// this way has no ``Job`` (use ``bgapi(_:jobUUID:refused:done:)`` for one).
+    /// this way has no ``Job`` (use ``bgapi(_:jobUUID:written:refused:done:)`` for one).
     public func send(_ command: Command, completion: @escaping @Sendable (Result<Frame, ESLError>) -> Void) {
+        send(command, written: nil, completion: completion)
+    }
+
+    private func send(
+        _ command: Command, written: (@Sendable (Int64) -> Void)?,
+        completion: @escaping @Sendable (Result<Frame, ESLError>) -> Void
+    ) {
         do {
-            try connection().send(command, completion: completion)
+            let connection = try connection()
+            if let written {
+                connection.send(command, written: written, completion: completion)
+            } else {
+                connection.send(command, completion: completion)
+            }
         } catch {
             completion(.failure(.disconnected(endpoint: endpoint, reason: error.description)))
         }
+    }
+
+    /// The write backlog of each control connection (see ``Connection/writeBacklog``).
+    public var writeBacklogs: [Connection.WriteBacklog] {
+        state.withLock { $0.connections }.map(\.writeBacklog)
     }
 
     /// Runs `api <command>` and returns the response: its ``Event/body`` is the
@@ -165,10 +182,14 @@ public final class Client: Sendable {
     /// - `done`, on the thread that delivers the BACKGROUND_JOB (the listener's), with
     ///   the ``Job``'s result; or with ``JobError/lost(jobUUID:reason:)`` when the event
     ///   connection ends first.
+    ///
+    /// `written`, if given, is called once the command has been handed to the kernel,
+    /// with the ns it waited in this process (see
+    /// ``Connection/send(_:written:completion:)``).
     /// - Throws: ``ClientError/noListener`` without a listener.
     public func bgapi(
-        _ command: String, jobUUID: String, refused: @escaping @Sendable (BgapiRefusal) -> Void,
-        done: @escaping @Sendable (Result<String, JobError>) -> Void
+        _ command: String, jobUUID: String, written: (@Sendable (_ queuedNanoseconds: Int64) -> Void)? = nil,
+        refused: @escaping @Sendable (BgapiRefusal) -> Void, done: @escaping @Sendable (Result<String, JobError>) -> Void
     ) throws(ClientError) {
         guard let listener else { throw .noListener }
         let table = listener.jobTable
@@ -178,7 +199,7 @@ public final class Client: Sendable {
         }
         // Register first: the result may arrive before the reply (two connections).
         table.register(Job(uuid: jobUUID, command: command, onResult: done))
-        send(bgapi) { reply in
+        send(bgapi, written: written) { reply in
             let reason: BgapiRefusal
             switch reply {
             case .failure(let error): reason = .noReply(error)
@@ -222,7 +243,7 @@ public final class Client: Sendable {
     }
 }
 
-/// Why a `bgapi` sent with ``Client/bgapi(_:jobUUID:refused:done:)`` has no job.
+/// Why a `bgapi` sent with ``Client/bgapi(_:jobUUID:written:refused:done:)`` has no job.
 public enum BgapiRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     /// The server answered with this instead of `+OK` (or the command could not be
     /// encoded): the command did not run.

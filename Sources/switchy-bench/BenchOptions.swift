@@ -6,7 +6,7 @@ struct BenchOptions: Sendable {
     var only: Set<Benchmark> = []
 
     enum Benchmark: String, CaseIterable, Sendable {
-        case decode, socket, scheduler, e2e, memory, hold, health
+        case decode, socket, scheduler, e2e, memory, hold, health, sendpath
     }
 
     func runs(_ benchmark: Benchmark) -> Bool { only.isEmpty || only.contains(benchmark) }
@@ -22,7 +22,7 @@ struct BenchOptions: Sendable {
           --json     Print only one JSON object with the median of each figure.
           --only NAME
                      Run one benchmark: decode (with scan), socket, scheduler, e2e,
-                     memory, hold or health (repeatable; for profiling; the JSON then
+                     memory, hold, health or sendpath (repeatable; for profiling; the JSON then
                      has only its keys).
           -h, --help Show this help.
         """
@@ -82,4 +82,12 @@ struct BenchOptions: Sendable {
     var healthRepetitions: Int { quick ? 1 : 3 }
     /// `api status` reads one after another for the cost of one.
     var healthReads: Int { quick ? 2_000 : 10_000 }
+    /// The send path against slow slaves: the rate, the seconds offered, each slave's
+    /// `slow_commands` (ms; 5 ms on each of two control connections serves 400 calls/s
+    /// a slave, under the 500/s it is offered), and repetitions (each a baseline run
+    /// without the fault, then one with it).
+    var sendPathRate: Double { 1000 }
+    var sendPathSeconds: Double { quick ? 5 : 10 }
+    var sendPathSlowCommandMilliseconds: Double { 5 }
+    var sendPathRepetitions: Int { quick ? 1 : 3 }
 }

@@ -15,6 +15,7 @@ struct BenchRunner {
         if options.runs(.memory) { try memoryFigure(into: &figures) }
         if options.runs(.hold) { try await holdFigures(into: &figures) }
         if options.runs(.health) { try await healthFigures(into: &figures) }
+        if options.runs(.sendpath) { try await sendPathFigures(into: &figures) }
         return figures
     }
 
@@ -189,6 +190,39 @@ struct BenchRunner {
         figures.append(Figure(key: "health_read_cpu_us", unit: "µs", stats: Stats(readCost), goal: nil))
         figures.append(Figure(key: "health_cpu_overhead_pct", unit: "%", stats: Stats(overhead), goal: nil))
         figures.append(Figure(key: "health_lag_p99_delta_ms", unit: "ms", stats: Stats(lagDelta), goal: nil))
+    }
+
+    /// The send path against slaves that read their commands slowly (issue 15 §1b):
+    /// the figures are those of the slow runs; each repetition's baseline (the same
+    /// run without the fault) is logged beside it.
+    private func sendPathFigures(into figures: inout [Figure]) async throws {
+        let rate = options.sendPathRate
+        let slow = options.sendPathSlowCommandMilliseconds
+        log(
+            "sendpath: two in-process simulated slaves, \(Format.number(rate)) calls/s for "
+                + "\(Format.number(options.sendPathSeconds)) s, without and with slow_commands \(Format.number(slow)) ms; "
+                + "latencies p50 / p99 / max in ms")
+        var lag: [Double] = []
+        var achieved: [Double] = []
+        var queued: [Double] = []
+        for rep in 1...options.sendPathRepetitions {
+            for fault in [0, slow] {
+                let result = try await SendPathBenchmark.run(
+                    rate: rate, seconds: options.sendPathSeconds, slowCommandMilliseconds: fault)
+                log("  rep \(rep), " + SendPathBenchmark.describe(result))
+                guard fault > 0 else { continue }
+                lag.append(result.lag.p99)
+                achieved.append(result.achievedPercent)
+                queued.append(result.sendQueue.p99)
+            }
+        }
+        figures.append(
+            Figure(key: "sendpath_lag_p99_ms", unit: "ms", stats: Stats(lag), goal: .init(direction: .atMost, value: 5)))
+        figures.append(
+            Figure(
+                key: "sendpath_achieved_pct", unit: "%", stats: Stats(achieved),
+                goal: .init(direction: .atLeast, value: 99.5)))
+        figures.append(Figure(key: "sendpath_send_queue_p99_ms", unit: "ms", stats: Stats(queued), goal: nil))
     }
 
     func log(_ text: String) {

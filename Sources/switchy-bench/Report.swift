@@ -3,11 +3,13 @@ import Foundation
 /// The figures, as one JSON object (medians) or as a table for people.
 enum Report {
     /// The JSON object's keys, in order: the figures of issue 7, then `socket_vs_raw`
-    /// (issue 13), then the hold precision at 1,000 calls/s (issue 14).
+    /// (issue 13), then the hold precision at 1,000 calls/s (issue 14), then the send
+    /// path against slow slaves (issue 15).
     static let keys = [
         "decode_events_per_s", "scan_events_per_s", "decode_vs_scan", "socket_events_per_s",
         "scheduler_lag_p99_ms", "rate_error_pct", "e2e_max_cps", "bytes_per_active_call", "socket_vs_raw",
         "hold_median_dev_ms", "hold_p99_dev_ms", "server_hold_median_dev_ms", "server_hold_p99_dev_ms",
+        "sendpath_lag_p99_ms", "sendpath_achieved_pct", "sendpath_send_queue_p99_ms",
     ]
 
     /// `{"decode_events_per_s": …, …}` on one line, medians only.

@@ -93,12 +93,16 @@ final class ProgressPrinter: RecordSink {
             elapsed: progress.elapsed, planned: plan.seconds, fraction: fraction, rate: rate, target: max(0, target),
             callsUp: progress.callsUp, answered: progress.answersSeen, dropped: dropped, failed: failed, lost: lost,
             blocked: progress.blocked, draining: !progress.offering)
-        if let search = plan.search, search.stepSeconds > 0, !search.rates.isEmpty {
-            // The step of the second that just ended (row n covers (n − 1, n] s).
-            let index = min(search.rates.count - 1, max(0, Int(((progress.offeringSeconds - 1e-6) / search.stepSeconds).rounded(.down))))
-            figures.step = (index, search.rates.count, search.rates[index])
-        }
+        figures.step = step(offeringSeconds: progress.offeringSeconds, plan: plan)
         return figures
+    }
+
+    /// In a search, the step of the second that just ended (row n covers (n − 1, n] s):
+    /// its index, the number of steps and its rate.
+    static func step(offeringSeconds: Double, plan: Plan) -> (index: Int, count: Int, rate: Double)? {
+        guard let search = plan.search, search.stepSeconds > 0, !search.rates.isEmpty else { return nil }
+        let index = min(search.rates.count - 1, max(0, Int(((offeringSeconds - 1e-6) / search.stepSeconds).rounded(.down))))
+        return (index, search.rates.count, search.rates[index])
     }
 
     /// The terminal's width: stderr's window size, else `COLUMNS`, else 80.

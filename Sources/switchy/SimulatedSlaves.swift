@@ -11,7 +11,7 @@ enum SimulatedSlaves {
     static let faultKeys = [
         "drop_after_events", "drop_at", "stall_after_events", "stall_seconds", "malformed_after_events",
         "refuse_auth", "refuse_reconnect", "rude_rejection", "lose_every_nth", "shutdown_at", "restart_after",
-        "drop_once_after_events",
+        "drop_once_after_events", "slow_commands",
     ]
 
     /// Starts a run's simulated slaves (``RunSession``'s injected starter).
@@ -94,6 +94,7 @@ enum SimulatedSlaves {
             case "lose_every_nth": faults.loseEveryNthEvent = Int(try number())
             case "shutdown_at": faults.shutdownAtSeconds = try number()
             case "restart_after": faults.restartAfterSeconds = try number()
+            case "slow_commands": faults.slowCommandMilliseconds = try number()
             default:
                 throw FaultError(description: "\(path): unknown fault; expected one of \(faultKeys.joined(separator: ", "))")
             }

@@ -23,7 +23,7 @@ enum SummaryTable {
         let dropRate = summary.dropRate.map { String(format: "%.2f%%", $0 * 100) } ?? "-"
         row("asr", "\(asr)  (drop rate \(dropRate): \(summary.dropped) dropped of \(summary.answered + summary.dropped) answered)")
         if let acd = summary.acdSeconds { row("acd", String(format: "%.3f s (mean hold of answered calls)", acd)) }
-        for name in ["answer_ms", "pdd_ms", "setup_ms_from_schedule", "schedule_lag_ms", "hold_drift_ms"] {
+        for name in ["answer_ms", "pdd_ms", "setup_ms_from_schedule", "schedule_lag_ms", "send_queue_ms", "hold_drift_ms"] {
             guard let p = summary.latencyMs[name] else { continue }
             row(name, String(format: "p50 %.1f  p95 %.1f  p99 %.1f  max %.1f", p.p50, p.p95, p.p99, p.max))
         }

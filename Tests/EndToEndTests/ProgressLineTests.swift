@@ -1,4 +1,3 @@
-import LoadTest
 import Testing
 
 @testable import switchy
@@ -86,11 +85,10 @@ import Testing
         figures.step = (3, 15, 80)
         #expect(ProgressLine.render(figures, width: 200, colour: false).hasPrefix("12.3s / 15s  step 4/15 at 80.0/s  rate "))
         #expect(ProgressLine.render(figures, width: 80, colour: false).hasPrefix("12s/15s step 4/15 80.0/s "))
-        let progress = LoadRun.Progress(
-            elapsed: 7.5, targetRate: 20, offered: 100, blocked: 0, inFlight: 3, outcomes: [:], offering: true,
-            offeringSeconds: 7.5)
         let plan = ProgressPrinter.Plan(seconds: 30, calls: nil, search: (stepSeconds: 5, rates: [20, 40, 60, 80, 100, 120]))
-        let step = ProgressPrinter.figures(progress, previous: nil, plan: plan).step
+        let step = ProgressPrinter.step(offeringSeconds: 7.5, plan: plan)
         #expect(step?.index == 1 && step?.count == 6 && step?.rate == 40)
+        #expect(ProgressPrinter.step(offeringSeconds: 5, plan: plan)?.index == 0, "the second that ends at 5 s is step 0's last")
+        #expect(ProgressPrinter.step(offeringSeconds: 99, plan: plan)?.index == 5)
     }
 }

@@ -29,7 +29,8 @@ import Testing
                 + "\"socket_events_per_s\": 3.25, \"scheduler_lag_p99_ms\": 4.25, \"rate_error_pct\": 5.25, "
                 + "\"e2e_max_cps\": 6.25, \"bytes_per_active_call\": 7.25, \"socket_vs_raw\": 8.25, "
                 + "\"hold_median_dev_ms\": 9.25, \"hold_p99_dev_ms\": 10.25, \"server_hold_median_dev_ms\": 11.25, "
-                + "\"server_hold_p99_dev_ms\": 12.25}")
+                + "\"server_hold_p99_dev_ms\": 12.25, \"sendpath_lag_p99_ms\": 13.25, \"sendpath_achieved_pct\": 14.25, "
+                + "\"sendpath_send_queue_p99_ms\": 15.25}")
     }
 
     @Test(arguments: [

@@ -7,29 +7,44 @@ import Synchronization
 ///
 /// A command is written at once with a non-blocking `send` when nothing is queued
 /// before it. What the socket does not take (the server stopped reading, or is slower
-/// than we send) is queued, and the connection's writer thread writes the queue out
-/// with blocking writes, oldest first. While anything is queued, later commands queue
-/// behind it, so the bytes on the wire stay in submission order. The queue has no
-/// limit: refusing a command would lose a call the scheduler has already counted,
-/// and blocking would stall the scheduler's timer, so instead its depth, its
-/// high-water marks and the age of its oldest command are exposed in ``backlog``
-/// for the caller to report (a load run shows them as schedule lag).
+/// than we send) is queued, and the connection's writer thread writes the queue out,
+/// oldest first. While anything is queued, later commands queue behind it, so the
+/// bytes on the wire stay in submission order. The queue has no limit: refusing a
+/// command would lose a call the scheduler has already counted, and blocking would
+/// stall the scheduler's timer, so instead its depth, its high-water marks and the age
+/// of its oldest command are exposed in ``backlog`` for the caller to report, and
+/// each command's own wait is reported to its `written` callback.
+///
+/// The writer thread takes the whole queue in one swap (the caller's lock is never
+/// held for longer than an append), copies up to ``stagingSize`` bytes of it into a
+/// buffer of its own and writes that with non-blocking sends, waiting in `poll` for
+/// room when the socket is full. A command counts as written when its last byte is
+/// taken by the kernel; its `written` callback is then called on the writer thread,
+/// with no lock held.
 ///
 /// Locks: `submit` runs the caller's `admit` (which records the reply slot) under the
 /// queue's lock, so slots and bytes are in the same order. The lock is never held
-/// across a blocking call: the writer thread writes a batch it has copied out.
+/// across a blocking call or a callback.
 final class CommandWriter: Sendable {
+    /// The most bytes the writer thread hands to one `send`.
+    static let stagingSize = 64 * 1024
+
     private let fd: Int32
     private let queue = Mutex(Queue())
     private let wake = DispatchSemaphore(value: 0)
 
     private struct Queue: ~Copyable {
-        /// Commands not yet handed to the kernel, oldest first; the first may be
+        /// Commands not yet taken by the writer thread, oldest first; the first may be
         /// partly written (from `offset`).
         var chunks: [Chunk] = []
+        /// Commands accepted and not yet written (queued here or being written by the
+        /// writer thread), and their bytes not yet written.
+        var commands = 0
         var bytes = 0
+        /// When the oldest command not yet written was submitted (uptime ns; 0: none).
+        var oldestSubmittedAt: UInt64 = 0
         /// True while the writer thread owns the queue: it is set with the first
-        /// queued command and cleared when the thread has emptied the queue, so a
+        /// queued command and cleared when the thread has written everything, so a
         /// command never overtakes one queued before it.
         var writing = false
         var stopped = false
@@ -38,10 +53,13 @@ final class CommandWriter: Sendable {
         var deferred = 0
     }
 
+    /// A command the socket did not take at once.
     private struct Chunk {
         var bytes: [UInt8]
         var offset: Int
-        var enqueuedAt: UInt64
+        /// When it was submitted, uptime ns.
+        var submittedAt: UInt64
+        var written: (@Sendable (Int64) -> Void)?
     }
 
     init(fd: Int32) {
@@ -62,9 +80,17 @@ final class CommandWriter: Sendable {
     /// socket. `admit` runs first, under the queue's lock: it returns an error to
     /// refuse the command (nothing is written then), or records whatever must be in
     /// wire order (a reply slot) and returns nil.
+    ///
+    /// `written`, if given, is called once the command's last byte has been taken by
+    /// the kernel, with the ns from this call until then: on this thread before
+    /// `submit` returns when the socket took it at once, else later on the writer
+    /// thread. It is not called for a refused command, nor for one still queued when
+    /// the connection ends.
     /// - Returns: `admit`'s refusal, if any.
-    func submit(_ bytes: [UInt8], admit: () -> ESLError?) -> ESLError? {
+    func submit(_ bytes: [UInt8], written: (@Sendable (Int64) -> Void)? = nil, admit: () -> ESLError?) -> ESLError? {
+        let submittedAt = DispatchTime.now().uptimeNanoseconds
         var signal = false
+        var writtenNow = false
         let refused: ESLError? = queue.withLock { queue in
             if let refusal = admit() { return refusal }
             // Stopped means the connection is ending: its reader fails the slot.
@@ -78,12 +104,17 @@ final class CommandWriter: Sendable {
                     POSIXSocket.shutdown(fd)
                     return nil
                 }
-                if offset == bytes.count { return nil }
+                if offset == bytes.count {
+                    writtenNow = true
+                    return nil
+                }
             }
-            queue.chunks.append(Chunk(bytes: bytes, offset: offset, enqueuedAt: DispatchTime.now().uptimeNanoseconds))
+            queue.chunks.append(Chunk(bytes: bytes, offset: offset, submittedAt: submittedAt, written: written))
+            if queue.commands == 0 { queue.oldestSubmittedAt = submittedAt }
+            queue.commands += 1
             queue.bytes += bytes.count - offset
             queue.deferred += 1
-            queue.highWaterCommands = max(queue.highWaterCommands, queue.chunks.count)
+            queue.highWaterCommands = max(queue.highWaterCommands, queue.commands)
             queue.highWaterBytes = max(queue.highWaterBytes, queue.bytes)
             if !queue.writing {
                 queue.writing = true
@@ -92,6 +123,7 @@ final class CommandWriter: Sendable {
             return nil
         }
         if signal { wake.signal() }
+        if writtenNow, let written { written(Int64(DispatchTime.now().uptimeNanoseconds &- submittedAt)) }
         return refused
     }
 
@@ -101,7 +133,9 @@ final class CommandWriter: Sendable {
         queue.withLock { queue in
             queue.stopped = true
             queue.chunks = []
+            queue.commands = 0
             queue.bytes = 0
+            queue.oldestSubmittedAt = 0
         }
         wake.signal()
     }
@@ -111,43 +145,132 @@ final class CommandWriter: Sendable {
         let now = DispatchTime.now().uptimeNanoseconds
         return queue.withLock { queue in
             Connection.WriteBacklog(
-                commands: queue.chunks.count, bytes: queue.bytes,
-                oldestWaitNanoseconds: queue.chunks.first.map { Int64(now &- $0.enqueuedAt) } ?? 0,
+                commands: queue.commands, bytes: queue.bytes,
+                oldestWaitNanoseconds: queue.commands > 0 ? Int64(now &- queue.oldestSubmittedAt) : 0,
                 highWaterCommands: queue.highWaterCommands, highWaterBytes: queue.highWaterBytes,
                 deferredCommands: queue.deferred)
         }
     }
 
+    // MARK: - The writer thread
+
+    /// Commands taken from the queue: their bytes are copied into `staging` in order,
+    /// and each is done once `sent` passes its end.
+    private struct Batch {
+        var chunks: [Chunk] = []
+        /// The next chunk whose bytes are not all in `staging` yet, and how many of its
+        /// bytes are.
+        var nextToStage = 0
+        var stagedOfNext = 0
+        /// Chunks before this one are written and accounted for.
+        var firstUnwritten = 0
+        /// Bytes to send; `sent` of them are taken by the kernel.
+        var staging: [UInt8] = []
+        var sent = 0
+        /// For each chunk in `staging`, the `staging` offset its last byte ends at.
+        var ends: [Int] = []
+
+        var isEmpty: Bool { firstUnwritten == chunks.count }
+    }
+
     private func run() {
-        var batch: [UInt8] = []
+        var batch = Batch()
+        batch.staging.reserveCapacity(Self.stagingSize)
         while true {
             wake.wait()
-            while true {
-                let taken: Int? = queue.withLock { queue in
+            guard drain(&batch) else { return }
+        }
+    }
+
+    /// Writes until the queue is empty; false when the writer must end (stopped, or
+    /// the socket failed).
+    private func drain(_ batch: inout Batch) -> Bool {
+        while true {
+            if batch.isEmpty {
+                let taken: [Chunk]? = queue.withLock { queue in
                     if queue.stopped { return nil }
-                    guard !queue.chunks.isEmpty else {
-                        queue.writing = false
-                        return 0
-                    }
-                    batch.removeAll(keepingCapacity: true)
-                    for chunk in queue.chunks { batch.append(contentsOf: chunk.bytes[chunk.offset...]) }
-                    return queue.chunks.count
+                    if queue.chunks.isEmpty { queue.writing = false }
+                    return queue.chunks.isEmpty ? [] : Self.take(&queue.chunks)
                 }
-                guard let taken else { return }
-                if taken == 0 { break }
-                do {
-                    try POSIXSocket.writeAll(fd, batch)
-                } catch {
+                guard let taken else { return false }
+                if taken.isEmpty { return true }
+                batch = Batch(chunks: taken, staging: batch.staging)
+                batch.staging.removeAll(keepingCapacity: true)
+            }
+            stage(&batch)
+            let count: Int
+            do throws(POSIXError) {
+                let sent = batch.sent
+                count = try batch.staging.withUnsafeBytes { raw in
+                    Result { () throws(POSIXError) in try POSIXSocket.writeNow(fd, UnsafeRawBufferPointer(rebasing: raw[sent...])) }
+                }.get()
+            } catch {
+                POSIXSocket.shutdown(fd)
+                return false
+            }
+            if count == 0 {
+                guard POSIXSocket.waitUntilWritable(fd) else {
                     POSIXSocket.shutdown(fd)
-                    return
+                    return false
                 }
-                queue.withLock { queue in
-                    guard !queue.stopped else { return }
-                    queue.bytes -= batch.count
-                    queue.chunks.removeFirst(taken)
-                }
+                continue
+            }
+            batch.sent += count
+            guard finishWritten(&batch, bytes: count) else { return false }
+        }
+    }
+
+    /// Moves the chunks out of the queue, leaving it empty with its capacity.
+    private static func take(_ chunks: inout [Chunk]) -> [Chunk] {
+        var taken: [Chunk] = []
+        taken.reserveCapacity(chunks.count)
+        swap(&taken, &chunks)
+        return taken
+    }
+
+    /// Tops `staging` up to ``stagingSize`` with the bytes of the next chunks, after
+    /// dropping what was sent.
+    private func stage(_ batch: inout Batch) {
+        if batch.sent > 0, batch.sent == batch.staging.count {
+            batch.staging.removeAll(keepingCapacity: true)
+            batch.ends.removeAll(keepingCapacity: true)
+            batch.sent = 0
+        }
+        while batch.nextToStage < batch.chunks.count, batch.staging.count < Self.stagingSize {
+            let chunk = batch.chunks[batch.nextToStage]
+            let start = chunk.offset + batch.stagedOfNext
+            let take = min(chunk.bytes.count - start, Self.stagingSize - batch.staging.count)
+            batch.staging.append(contentsOf: chunk.bytes[start..<start + take])
+            batch.stagedOfNext += take
+            if start + take == chunk.bytes.count {
+                batch.ends.append(batch.staging.count)
+                batch.nextToStage += 1
+                batch.stagedOfNext = 0
             }
         }
+    }
+
+    /// Accounts for `bytes` more taken by the kernel, and calls the `written` callback
+    /// of each command now fully written. False when the writer was stopped meanwhile.
+    private func finishWritten(_ batch: inout Batch, bytes: Int) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        // `ends` holds the staged chunks from `firstUnwritten` on, in order.
+        var done = 0
+        while done < batch.ends.count, batch.ends[done] <= batch.sent { done += 1 }
+        let finished = batch.chunks[batch.firstUnwritten..<batch.firstUnwritten + done]
+        batch.ends.removeFirst(done)
+        batch.firstUnwritten += done
+        let next = batch.firstUnwritten < batch.chunks.count ? batch.chunks[batch.firstUnwritten].submittedAt : nil
+        let running: Bool = queue.withLock { queue in
+            guard !queue.stopped else { return false }
+            queue.bytes -= bytes
+            queue.commands -= done
+            queue.oldestSubmittedAt = next ?? queue.chunks.first?.submittedAt ?? 0
+            return true
+        }
+        guard running else { return false }
+        for chunk in finished { chunk.written?(Int64(now &- chunk.submittedAt)) }
+        return true
     }
 }
 

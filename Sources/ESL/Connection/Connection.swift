@@ -14,7 +14,8 @@ import Synchronization
 ///
 /// Sending never waits for the socket: a command is written at once when the socket
 /// takes it, else queued for the connection's writer thread (``CommandWriter``), in
-/// order. ``writeBacklog`` shows what is queued.
+/// order. ``writeBacklog`` shows what is queued, and ``send(_:written:completion:)``
+/// how long each command waited.
 ///
 /// When the connection ends (EOF, a socket error, a protocol violation, ``close()``),
 /// every pending request fails with ``ESLError/disconnected(endpoint:reason:)`` (or
@@ -116,7 +117,7 @@ public final class Connection: Sendable {
     public func send(_ command: Command) async throws(ESLError) -> Frame {
         do {
             return try await withCheckedThrowingContinuation { continuation in
-                enqueueAndWrite(command.bytes, .continuation(continuation))
+                enqueueAndWrite(command.bytes, .continuation(continuation), written: nil)
             }
         } catch let error as ESLError {
             throw error
@@ -130,7 +131,20 @@ public final class Connection: Sendable {
     /// form where thousands of commands a second are sent from a timer. Returns at
     /// once: a command the socket cannot take now waits in ``writeBacklog``.
     public func send(_ command: Command, completion: @escaping @Sendable (Result<Frame, ESLError>) -> Void) {
-        enqueueAndWrite(command.bytes, .callback(completion))
+        enqueueAndWrite(command.bytes, .callback(completion), written: nil)
+    }
+
+    /// ``send(_:completion:)``, also telling how long the command waited in this
+    /// process: `written` is called once its last byte has been taken by the kernel,
+    /// with the ns from this call until then — on this thread before `send` returns
+    /// when the socket took it at once (a few µs), else on the connection's writer
+    /// thread once the backlog before it is written. It is not called for a command
+    /// still queued when the connection ends (its reply fails then).
+    public func send(
+        _ command: Command, written: @escaping @Sendable (_ queuedNanoseconds: Int64) -> Void,
+        completion: @escaping @Sendable (Result<Frame, ESLError>) -> Void
+    ) {
+        enqueueAndWrite(command.bytes, .callback(completion), written: written)
     }
 
     /// Closes the connection: pending requests fail, `onClose` runs on the reader thread.
@@ -154,9 +168,9 @@ public final class Connection: Sendable {
 
     // MARK: - Writing
 
-    private func enqueueAndWrite(_ bytes: [UInt8], _ handler: ReplyHandler) {
+    private func enqueueAndWrite(_ bytes: [UInt8], _ handler: ReplyHandler, written: (@Sendable (Int64) -> Void)?) {
         // The slot is added under the writer's lock, so slots are in wire order.
-        let refused = writer.submit(bytes) {
+        let refused = writer.submit(bytes, written: written) {
             state.withLock { state in
                 if let closed = state.closed { return closed }
                 state.pending.append(handler)

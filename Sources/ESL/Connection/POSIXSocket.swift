@@ -145,11 +145,14 @@ package enum POSIXSocket {
     /// stays blocking for its reader). Returns the bytes written: fewer than asked, or
     /// 0, when the socket's buffer is full.
     package static func writeNow(_ fd: Int32, _ bytes: [UInt8]) throws(POSIXError) -> Int {
+        try bytes.withUnsafeBytes { raw in Result { () throws(POSIXError) in try writeNow(fd, raw) } }.get()
+    }
+
+    /// ``writeNow(_:_:)-([UInt8])`` over raw bytes.
+    package static func writeNow(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(POSIXError) -> Int {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
-            }
+            let written = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
             if written < 0 {
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { return offset }
@@ -158,6 +161,16 @@ package enum POSIXSocket {
             offset += written
         }
         return offset
+    }
+
+    /// Blocks until the socket can take more bytes, or has failed or been shut down
+    /// (the next write then says which). False only if `poll` itself fails.
+    package static func waitUntilWritable(_ fd: Int32) -> Bool {
+        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        while true {
+            if poll(&pfd, 1, -1) >= 0 { return true }
+            if errno != EINTR { return false }
+        }
     }
 
     /// Reads what is available (blocking until something is); 0 means EOF.

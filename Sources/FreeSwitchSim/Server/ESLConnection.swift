@@ -17,6 +17,8 @@ final class ESLConnection: EventSink, @unchecked Sendable {
     /// mod_event_socket's `MAX_QUEUE_LEN` and `MAX_MISSED`.
     static let maximumQueue = 100_000
     static let maximumMissed = 500
+    /// `POLLRDHUP` (Linux: the peer shut down its side), which Glibc's module map leaves out.
+    static let peerClosed: Int16 = 0x2000
 
     let fd: Int32
     let core: SwitchCore
@@ -137,9 +139,24 @@ final class ESLConnection: EventSink, @unchecked Sendable {
         let refuse = { faults.refuseAuth || (faults.refuseReconnect && self.core.dropped.load(ordering: .relaxed)) }
         guard authenticate(refuse: refuse) else { return }
         core.addSink(self)
+        // The command taken from the reader and the clock time (µs) from which its
+        // `slow_commands` time runs: when it was taken, or when the one before it was
+        // done, whichever is later.
+        var held: (command: CommandReader.Command, since: Int64)?
+        var loopFreeAt = Int64.min
         while true {
             guard drainEvents() else { return }
-            if let command = reader.next() {
+            if held == nil, let command = reader.next() {
+                held = (command, max(core.clock.nowMicroseconds, loopFreeAt))
+            }
+            if let (command, since) = held {
+                let due = since + Int64(core.faults.slowCommandMilliseconds * 1000)
+                if core.clock.nowMicroseconds < due {
+                    guard waitForClock(until: due) else { return }
+                    continue
+                }
+                held = nil
+                loopFreeAt = due
                 guard handle(command) else { return }
                 continue
             }
@@ -233,6 +250,31 @@ final class ESLConnection: EventSink, @unchecked Sendable {
         if fds[1].revents != 0 { emptyWakePipe() }
         if fds[0].revents != 0 { return readSocket() }
         return true
+    }
+
+    /// Waits until the clock reaches `due` (µs) without reading the socket (`slow_commands`
+    /// holds a command): woken early by events to write or a manual clock's advance;
+    /// false when the connection must end (the client closed it, or the slave stops:
+    /// the commands still unread go with it).
+    private func waitForClock(until due: Int64) -> Bool {
+        var timeout: Int32 = -1
+        if !core.clock.isManual {
+            let now = core.clock.nowMicroseconds
+            var until = due
+            if let stallUntil { until = min(until, stallUntil) }
+            if let at = dropDeadline() { until = min(until, at) }
+            timeout = Int32(clamping: max(1, (until - now + 999) / 1000))
+        }
+        // The socket is watched only for its end (the client gone, or the slave
+        // stopping), never read.
+        var fds = [
+            pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: fd, events: Self.peerClosed, revents: 0),
+        ]
+        let ready = poll(&fds, 2, timeout)
+        if ready < 0 { return errno == EINTR }
+        if fds[0].revents != 0 { emptyWakePipe() }
+        return fds[1].revents == 0
     }
 
     /// When `drop_at` closes this connection: nil if it has no such fault, or if the

@@ -100,6 +100,15 @@ public struct SimFaults: Sendable, Equatable {
     public var stallAfterEvents: Int?
     /// How long a stall lasts (clock seconds); events queue meanwhile.
     public var stallSeconds: Double = 0
+    /// `slow_commands`: each connection's command loop spends this many milliseconds
+    /// (clock time) on every command after `auth`, as a server whose command loop is
+    /// slow: it takes command n + 1 only once command n has had its time, and reads
+    /// no more from the socket meanwhile, so under load its receive buffer fills, the
+    /// client's writes back up and replies (and `bgapi` jobs) come late. Events are
+    /// still written while a command waits. 0: none. Read before each command, so a
+    /// change applies to the command waiting now; on a ``ManualClock`` no command is
+    /// taken until the clock is advanced past its time.
+    public var slowCommandMilliseconds: Double = 0
     /// Write one malformed frame (a header line without a colon) after this many events,
     /// once per slave: on the first connection to be sent that many, not on later ones
     /// (so a client that resets and reconnects gets a clean stream).

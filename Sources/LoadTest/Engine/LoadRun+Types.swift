@@ -35,6 +35,28 @@ extension LoadRun {
         public var achievedRate: Double { offeringSeconds > 0 ? Double(offered) / offeringSeconds : 0 }
     }
 
+    /// One slave's queues in this process over a run: where switchy itself queued.
+    public struct SlaveQueues: Codable, Sendable, Equatable {
+        /// The most originates (and hangups) queued at once on one of the slave's
+        /// control connections for its socket to take, and their bytes
+        /// (``Connection/WriteBacklog``): 0 when every command was written at once.
+        public var writeBacklogHighWaterCommands = 0
+        public var writeBacklogHighWaterBytes = 0
+        /// The listener's callback queue: its largest depth, and the items queued while
+        /// it was past its capacity (``EventListener/Backlog``).
+        public var callbackQueueHighWater = 0
+        public var callbackQueueOverflowed = 0
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case writeBacklogHighWaterCommands = "write_backlog_high_water_commands"
+            case writeBacklogHighWaterBytes = "write_backlog_high_water_bytes"
+            case callbackQueueHighWater = "callback_queue_high_water"
+            case callbackQueueOverflowed = "callback_queue_overflowed"
+        }
+    }
+
     /// What a finished run reports beyond its records.
     public struct Result: Sendable {
         public var startedAt: Date
@@ -69,5 +91,7 @@ extension LoadRun {
         public var recordQueueDepthAtEnd: Int = 0
         /// Each slave's own figures, read once a second (``SlaveHealthSampler``).
         public var slaveHealth = SlaveHealth.Record()
+        /// Each slave's queues in this process, by slave name.
+        public var sendQueues: [String: SlaveQueues] = [:]
     }
 }

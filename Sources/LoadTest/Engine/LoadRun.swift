@@ -152,6 +152,7 @@ public final class LoadRun: Sendable {
         await healthSampler?.settled(within: 1)
         let health = healthSampler?.finish()
         let depthAtEnd = records.depth
+        for link in links { link.sampleQueues() }
         emitProgress()
         records.finish()
         await records.delivered()
@@ -204,6 +205,7 @@ public final class LoadRun: Sendable {
         let timer = clock.makeTimer { [weak self] in
             guard let self else { return }
             self.forget(self.ledger.sweep(now: self.clock.now()))
+            for link in self.links { link.sampleQueues() }
             let next = tick.withLock { $0 += 1; return $0 }
             self.healthSampler?.sample(second: Int(next - 1))
             self.emitProgress()
@@ -308,6 +310,7 @@ public final class LoadRun: Sendable {
         result.peakResidentMB = Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
         result.recordQueueHighWater = records.highWaterMark
         result.recordQueueDepthAtEnd = depthAtEnd
+        result.sendQueues = Dictionary(uniqueKeysWithValues: links.map { ($0.name, $0.queues) })
         return result
     }
 }

@@ -9,8 +9,11 @@ import Synchronization
 /// through the client's ``Job`` table (its reply and its BACKGROUND_JOB close the call
 /// in the ledger later, on the connections' threads).
 ///
-/// Runs on the scheduler's queue and waits for no reply; the command's write happens
-/// on this thread, so a control socket that does not drain shows as schedule lag.
+/// Runs on the scheduler's queue and waits for nothing: not for a reply, nor for the
+/// socket (an originate the control socket does not take at once waits in the
+/// connection's write queue, and how long it waited there becomes the call's
+/// `send_queue_ms`), so a slave that reads its commands slowly never delays the next
+/// launch; its slowness shows in `send_queue_ms`, `originate_ms` and `answer_ms`.
 final class Originator: Sendable {
     private let plan: RunPlan
     private let links: [SlaveLink]
@@ -128,6 +131,7 @@ final class Originator: Sendable {
         do {
             try link.client.bgapi(
                 command.command(uuid: uuid), jobUUID: uuid,
+                written: { queued in ledger.written(uuid, on: slave, at: now + queued) },
                 refused: { refusal in
                     switch refusal {
                     case .reply(let text):

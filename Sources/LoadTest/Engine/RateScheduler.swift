@@ -60,7 +60,7 @@ public final class RateScheduler: Sendable {
     /// Starts the clock of the run (t = 0 now) and the timer.
     public func start() {
         let now = clock.now()
-        let made = clock.makeTimer { [weak self] in self?.tick() }
+        let made = clock.makeSchedulerTimer { [weak self] in self?.tick() }
         timer.withLock { $0 = made }
         state.withLock { $0.start = now }
         made.arm(at: now)

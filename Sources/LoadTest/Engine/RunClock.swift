@@ -8,6 +8,15 @@ public protocol RunClock: Sendable {
     func now() -> Int64
     /// Makes a one-shot timer that calls `handler` when it fires.
     func makeTimer(_ handler: @escaping @Sendable () -> Void) -> any RunTimer
+    /// Makes the scheduler's timer: one that fires as close to its deadline as the
+    /// machine allows (``makeTimer(_:)`` unless the clock has better).
+    func makeSchedulerTimer(_ handler: @escaping @Sendable () -> Void) -> any RunTimer
+}
+
+extension RunClock {
+    public func makeSchedulerTimer(_ handler: @escaping @Sendable () -> Void) -> any RunTimer {
+        makeTimer(handler)
+    }
 }
 
 /// A one-shot timer armed at absolute deadlines.
@@ -29,12 +38,19 @@ public struct DispatchRunClock: RunClock {
     public func makeTimer(_ handler: @escaping @Sendable () -> Void) -> any RunTimer {
         DispatchRunTimer(handler)
     }
+
+    /// A thread of its own at a raised priority where allowed (``ThreadRunTimer``): the
+    /// Dispatch queue of ``makeTimer(_:)`` runs on a pool thread that waits for a core
+    /// like any other, which on a busy machine is most of the schedule's lag.
+    public func makeSchedulerTimer(_ handler: @escaping @Sendable () -> Void) -> any RunTimer {
+        ThreadRunTimer(name: "switchy.scheduler", handler)
+    }
 }
 
 /// `@unchecked`: `DispatchSourceTimer` is thread-safe (any thread may schedule or cancel
 /// it) but is not annotated `Sendable` in Linux's Dispatch.
 final class DispatchRunTimer: RunTimer, @unchecked Sendable {
-    private let queue = DispatchQueue(label: "switchy.scheduler", qos: .userInteractive)
+    private let queue = DispatchQueue(label: "switchy.timer", qos: .userInteractive)
     private let source: any DispatchSourceTimer
 
     init(_ handler: @escaping @Sendable () -> Void) {

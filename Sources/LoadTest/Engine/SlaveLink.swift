@@ -44,6 +44,7 @@ final class SlaveLink: Sendable {
         var history: [SlaveEvent] = []
         var sipAddress: String?
         var status: SlaveFacts.Status?
+        var queues = LoadRun.SlaveQueues()
     }
 
     init(spec: RunPlan.Slave, runID: String, controlConnections: Int, monitor: Bool = false, clock: any RunClock) {
@@ -64,6 +65,26 @@ final class SlaveLink: Sendable {
     var history: [SlaveEvent] { state.withLock { $0.history } }
     var status: SlaveFacts.Status? { state.withLock { $0.status } }
     var sipAddress: String? { state.withLock { $0.sipAddress } }
+
+    /// The peaks of this slave's queues in this process, as of the last
+    /// ``sampleQueues()``.
+    var queues: LoadRun.SlaveQueues { state.withLock { $0.queues } }
+
+    /// Takes in the queues' figures now: the control connections' write backlogs (a
+    /// connection's high-water marks are since it opened, so a reconnected slave keeps
+    /// the peaks of the connections it had) and the listener's callback queue.
+    func sampleQueues() {
+        let backlogs = client.writeBacklogs + hangups.writeBacklogs
+        let callbacks = listener.callbackBacklog
+        state.withLock { state in
+            state.queues.writeBacklogHighWaterCommands = max(
+                state.queues.writeBacklogHighWaterCommands, backlogs.map(\.highWaterCommands).max() ?? 0)
+            state.queues.writeBacklogHighWaterBytes = max(
+                state.queues.writeBacklogHighWaterBytes, backlogs.map(\.highWaterBytes).max() ?? 0)
+            state.queues.callbackQueueHighWater = max(state.queues.callbackQueueHighWater, callbacks.highWaterMark)
+            state.queues.callbackQueueOverflowed = max(state.queues.callbackQueueOverflowed, callbacks.overflowed)
+        }
+    }
 
     /// The prepared command for app `index`.
     func command(app index: Int) -> OriginateCommand? {

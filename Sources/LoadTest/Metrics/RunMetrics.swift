@@ -7,7 +7,7 @@ public final class RunMetrics: RecordSink {
     /// The latencies kept, by their `calls.csv` column name.
     public static let latencyNames = [
         "answer_ms", "pdd_ms", "setup_ms_from_schedule", "originate_ms", "schedule_lag_ms", "hold_ms",
-        "server_pdd_ms", "server_answer_ms", "server_hold_ms", "hold_drift_ms",
+        "server_pdd_ms", "server_answer_ms", "server_hold_ms", "hold_drift_ms", "send_queue_ms",
     ]
     /// The media-quality figures kept, by their `calls.csv` column name (README,
     /// "Media"): each in its column's own unit (MOS, %, ms), recorded as a
@@ -48,6 +48,7 @@ public final class RunMetrics: RecordSink {
             ("schedule_lag_ms", record.scheduleLagMs), ("hold_ms", record.holdMs),
             ("server_pdd_ms", record.serverPddMs), ("server_answer_ms", record.serverAnswerMs),
             ("server_hold_ms", record.serverHoldMs), ("hold_drift_ms", record.holdDriftMs),
+            ("send_queue_ms", record.sendQueueMs),
             ("mos", record.mos), ("rtp_loss_pct", record.rtpLossPct), ("jitter_ms", record.jitterMs),
         ]
         state.withLock { snapshot in

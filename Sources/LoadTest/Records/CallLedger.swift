@@ -95,9 +95,14 @@ public final class CallLedger: Sendable {
         }
     }
 
-    /// The originate command was written at `time`.
+    /// The originate command was handed to its control connection at `time`.
     public func sent(_ uuid: String, on slave: String, at time: Int64) {
         shard(slave).entries.withLock { $0[uuid]?.record.sentAt = time }
+    }
+
+    /// The originate command's last byte was taken by the kernel at `time`.
+    public func written(_ uuid: String, on slave: String, at time: Int64) {
+        shard(slave).entries.withLock { $0[uuid]?.record.writtenAt = time }
     }
 
     /// The run asked for the call's end at `time` (its hold timer, or a stopping run's

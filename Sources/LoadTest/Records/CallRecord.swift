@@ -49,7 +49,12 @@ public struct CallRecord: Sendable, Equatable {
 
     // Local monotonic times, ns.
     public var scheduledAt: Int64
+    /// Handed over to the control connection (the scheduler's hand-off).
     public var sentAt: Int64?
+    /// The originate's last byte taken by the kernel: `sentAt` + the time the command
+    /// waited in this process's write queue (nil when unknown: never written, or the
+    /// call closed before its write was reported).
+    public var writtenAt: Int64?
     public var createdAt: Int64?
     public var progressAt: Int64?
     public var answeredAt: Int64?
@@ -114,6 +119,11 @@ public struct CallRecord: Sendable, Equatable {
 
     /// Scheduled → sent: how late the generator was.
     public var scheduleLagMs: Double? { ms(scheduledAt, sentAt) }
+    /// Sent → written: how long the originate waited in this generator's write queue
+    /// for the control socket to take it (0.0x ms when the socket took it at once;
+    /// grows when the slave reads its commands more slowly than they are sent). Part
+    /// of `originate_ms` and `answer_ms`, which also run from sent.
+    public var sendQueueMs: Double? { ms(sentAt, writtenAt) }
     /// Sent → first ringing or early media (post-dial delay).
     public var pddMs: Double? { ms(sentAt, progressAt) }
     /// Sent → answered.

@@ -10,7 +10,7 @@ extension CallsCSVWriter {
             time(r.answeredAt, clock), time(r.jobDoneAt, clock), time(r.hangupAt, clock),
             ms(r.scheduleLagMs), ms(r.pddMs), ms(r.answerMs), ms(r.setupMsFromSchedule), ms(r.originateMs),
             ms(r.holdMs), ms(r.serverPddMs), ms(r.serverAnswerMs), ms(r.serverHoldMs),
-            ms(r.plannedHold.map { Double($0) / 1_000_000 }), ms(r.holdDriftMs),
+            ms(r.plannedHold.map { Double($0) / 1_000_000 }), ms(r.holdDriftMs), ms(r.sendQueueMs),
             r.media.rawValue, r.rtpInPackets.map(String.init) ?? "", mos(r.mos),
             ms(r.rtpLossPct), ms(r.jitterMs), r.farRTPInPackets.map(String.init) ?? "", mos(r.farMOS),
             r.step.map(String.init) ?? "",

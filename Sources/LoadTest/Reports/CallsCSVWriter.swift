@@ -14,6 +14,7 @@ public final class CallsCSVWriter: Sendable {
         "scheduled_at", "sent_at", "created_at", "progress_at", "answered_at", "job_done_at", "hangup_at",
         "schedule_lag_ms", "pdd_ms", "answer_ms", "setup_ms_from_schedule", "originate_ms", "hold_ms",
         "server_pdd_ms", "server_answer_ms", "server_hold_ms", "planned_hold_ms", "hold_drift_ms",
+        "send_queue_ms",
         "media", "rtp_in_packets", "mos", "rtp_loss_pct", "jitter_ms", "far_rtp_in_packets", "far_mos",
         "step",
     ]

@@ -73,11 +73,14 @@ public struct RunSummary: Codable, Sendable {
         /// largest depth, and its depth when the last call was closed.
         public var recordQueueHighWater = 0
         public var recordQueueDepthAtEnd = 0
+        /// Where switchy itself queued, per slave: its control connections' write
+        /// backlog peaks and its listener's callback queue (nil in files written before).
+        public var slaves: [String: LoadRun.SlaveQueues]?
 
         enum CodingKeys: String, CodingKey {
             case eventsHandled = "events_handled", eventsPerSecond = "events_per_s", cpuSeconds = "cpu_s"
             case peakResidentMB = "peak_rss_mb", recordQueueHighWater = "record_queue_high_water"
-            case recordQueueDepthAtEnd = "record_queue_depth_at_end"
+            case recordQueueDepthAtEnd = "record_queue_depth_at_end", slaves
         }
     }
 
@@ -222,7 +225,8 @@ public struct RunSummary: Codable, Sendable {
             eventsHandled: result.eventsHandled,
             eventsPerSecond: Self.rate(result.eventsHandled, over: durationSeconds),
             cpuSeconds: result.cpuSeconds, peakResidentMB: result.peakResidentMB,
-            recordQueueHighWater: result.recordQueueHighWater, recordQueueDepthAtEnd: result.recordQueueDepthAtEnd)
+            recordQueueHighWater: result.recordQueueHighWater, recordQueueDepthAtEnd: result.recordQueueDepthAtEnd,
+            slaves: result.sendQueues)
         notes = [
             "*_ms without server_ are measured on this generator's monotonic clock from when the call was sent (setup_ms_from_schedule: from when it was due)",
             "server_*_ms come from FreeSWITCH's own timestamps, which move in 20 ms steps by default",

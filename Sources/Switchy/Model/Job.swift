@@ -16,7 +16,7 @@ public final class Job: Sendable, CustomStringConvertible {
     private let state = Mutex(State())
     private let knownSessionUUID: String?
     /// Called once with the result, on the thread that completes the job (see
-    /// ``Client/bgapi(_:jobUUID:refused:done:)``).
+    /// ``Client/bgapi(_:jobUUID:written:refused:done:)``).
     private let onResult: (@Sendable (Result<String, JobError>) -> Void)?
 
     private struct State: ~Copyable {

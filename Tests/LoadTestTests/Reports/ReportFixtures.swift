@@ -23,6 +23,7 @@ enum ReportFixtures {
                 slave: slaves[i % slaves.count], app: i % 3 == 0 ? "echo" : "park", scheduledAt: scheduled)
             r.sentAt = scheduled + Int64(137 + (i % 5) * 211) * 1_000
             let sent = r.sentAt!
+            r.writtenAt = sent + Int64(12 + (i % 4) * 1_000) * 1_000
             r.createdAt = sent + 2_345_000
             r.serverCreated = 1_800_000_000_000_000 + Int64(i) * 50_000
             if i % 13 == 12 {

@@ -92,6 +92,9 @@ struct CallsCSVReader {
             record.jitterMs = try milliseconds("jitter_ms")
             record.farRTPInPackets = try integer("far_rtp_in_packets").map { Int($0) }
             record.farMOS = try milliseconds("far_mos")
+            if let sent = record.sentAt, let queued = try milliseconds("send_queue_ms") {
+                record.writtenAt = sent + Int64((queued * 1_000_000).rounded())
+            }
             try Self.restoreServerTimes(
                 &record, pdd: milliseconds("server_pdd_ms"), answer: milliseconds("server_answer_ms"),
                 hold: milliseconds("server_hold_ms"))
