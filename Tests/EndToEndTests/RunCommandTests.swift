@@ -152,8 +152,12 @@ import Testing
         let scenario = try RunScenario("{ name: 'plain', \(RunScenario.twoSims) load: { rate: 5, limit: 50, duration: 1, run_time: 3 } }")
         let result = try await CLIRunner.run(["run", scenario.profile.path, "--out", scenario.results.path, "--progress-interval=1"])
         #expect(result.status == 0, "\(result.stderr)")
-        let lines = result.stderr.split(separator: "\n").filter { $0.contains("(target ") }
-        #expect(lines.count >= 3, "one a second while offering (3 s): \(result.stderr)")
+        // One a second: while offering (1 s, 2 s, maybe 3 s) with the rate and its
+        // target, then while the last calls (held 1 s) end.
+        let progress = result.stderr.split(separator: "\n").filter { $0.contains("  answered ") }
+        let lines = progress.filter { $0.contains("(target ") }
+        #expect(lines.count >= 2 && progress.count >= 3, "\(result.stderr)")
+        #expect(progress.last?.hasSuffix("  draining") == true, "\(result.stderr)")
         #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("\r"))
         #expect(lines.first?.contains("/ 3s  [") == true, "elapsed / planned and a bar: \(lines.first ?? "")")
         let bad = try await scenario.run(["--progress-interval", "0"])
