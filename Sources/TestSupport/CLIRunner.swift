@@ -33,7 +33,7 @@ public enum CLIRunner {
     /// its own and returns its result. Blocking a thread of Swift's cooperative pool
     /// instead (two threads on a 2-core machine) would stall every other test of the
     /// process for as long as a `switchy run` lasts, and trip their time limits.
-    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    public static func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread { continuation.resume(returning: body()) }
         }

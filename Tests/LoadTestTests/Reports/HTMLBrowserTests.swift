@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 @testable import LoadTest
+import TestSupport
 import Testing
 
 /// `report.html` in a real browser (Debian's `chromium`, headless): it renders to a
@@ -16,7 +18,7 @@ struct HTMLBrowserTests {
     /// needs its own scrollbar; in a narrow window the page still never scrolls
     /// sideways: only a wide table scrolls, inside its own box.
     @Test(arguments: [1280, 800])
-    func noElementIsWiderThanThePage(width: Int) throws {
+    func noElementIsWiderThanThePage(width: Int) async throws {
         for page in Self.pages {
             // A copy of the page with a probe appended: the report itself has no script.
             let probe = """
@@ -41,7 +43,7 @@ struct HTMLBrowserTests {
                 """
             let html = HTMLReport.render(page.data).replacingOccurrences(of: "</body>", with: probe + "</body>")
             let file = try Chromium.temporaryFile(html, name: "report-\(page.name).html")
-            let dom = try Chromium.run(["--window-size=\(width),900", "--dump-dom", file.absoluteString])
+            let dom = try await Chromium.run(["--window-size=\(width),900", "--dump-dom", file.absoluteString])
             let probed = try #require(dom.range(of: "data-probe=\"").map { String(dom[$0.upperBound...].prefix { $0 != "\"" }) })
             let context = "\(page.name) at \(width) px: \(probed)"
             #expect(probed.hasSuffix("wide: "), "\(context)")
@@ -51,10 +53,10 @@ struct HTMLBrowserTests {
         }
     }
 
-    @Test func theReportRendersToAScreenshot() throws {
+    @Test func theReportRendersToAScreenshot() async throws {
         let file = try Chromium.temporaryFile(HTMLReport.render(HTMLReportTests.full), name: "report-shot.html")
         let shot = file.deletingLastPathComponent().appendingPathComponent("report.png")
-        _ = try Chromium.run(["--window-size=1280,4000", "--screenshot=\(shot.path)", file.absoluteString])
+        _ = try await Chromium.run(["--window-size=1280,4000", "--screenshot=\(shot.path)", file.absoluteString])
         let size = try FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int ?? 0
         #expect(size > 10_000, "a screenshot of \(size) bytes")
     }
@@ -80,19 +82,34 @@ enum Chromium {
         return file
     }
 
-    /// Runs headless Chromium with `arguments`; its stdout.
-    static func run(_ arguments: [String]) throws -> String {
+    /// Runs headless Chromium with `arguments` and returns its stdout, waiting off
+    /// Swift's cooperative pool (a blocked pool thread stalls every other test). Its
+    /// output goes to a file, not a pipe: Chromium's helper processes may outlive it
+    /// and keep a pipe open. A browser still running after two minutes is killed and
+    /// the test fails.
+    static func run(_ arguments: [String]) async throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-chromium-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outputURL = folder.appendingPathComponent("stdout")
+        try #require(FileManager.default.createFile(atPath: outputURL.path, contents: nil))
+        let output = try FileHandle(forWritingTo: outputURL)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(path))
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile.path)"] + arguments
-        let output = Pipe()
+        process.arguments =
+            ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder.appendingPathComponent("profile").path)"]
+            + arguments
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let inTime = await CLIRunner.offThePool { exited.wait(timeout: .now() + 120) == .success }
+        try output.close()
+        if !inTime {
+            process.terminate()
+            Issue.record("chromium \(arguments.joined(separator: " ")) did not finish within 120 s")
+        }
+        return (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
     }
 }
