@@ -178,7 +178,11 @@ public final class SearchJudge: RecordSink {
             let missing = rule.metrics.filter { source.value($0) == nil }
             let verdict = rule.evaluate(source)
             guard !missing.isEmpty || verdict.passed else { continue }
-            let message = missing.isEmpty ? verdict.message : "no data for \(missing.joined(separator: ", "))"
+            var message = missing.isEmpty ? verdict.message : "no data for \(missing.joined(separator: ", "))"
+            // Calls still up count as offered, not answered: say how many, so a step of
+            // late answers is not read as one of refused calls.
+            let stillUp = state.offered[index] - state.closed[index]
+            if stillUp > 0 { message += " (\(stillUp) of its \(state.offered[index]) calls still up when judged)" }
             var step = figures(index, state, source, verdict: .failed, message: message, at: second)
             step.brokenRule = rule.text
             return step

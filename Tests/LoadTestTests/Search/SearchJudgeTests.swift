@@ -100,6 +100,7 @@ struct SearchJudgeTests {
         let step = try #require(judge.summary.steps.first)
         #expect(step.verdict == .failed && step.stillUp == 1 && step.offered == 20 && step.answered == 19)
         #expect(step.asr == 0.95 && step.judgedAtSecond == 5)
+        #expect(step.message?.hasSuffix("(1 of its 20 calls still up when judged)") == true, "\(step.message ?? "")")
         #expect(stops.all.count == 1)
     }
 
