@@ -75,34 +75,28 @@ struct ProgressLine {
             var pieces: [Piece] = []
             let failures = f.dropped + f.failed + f.lost
             switch self {
-            case .full:
-                pieces.append(Piece(text: "\(ProgressLine.time(f.elapsed, tenths: true))\(f.planned.map { " / \(ProgressLine.time($0, tenths: false))" } ?? "")"))
+            case .full, .compact:
+                let full = self == .full
+                let planned = f.planned.map { (full ? " / " : "/") + ProgressLine.time($0, tenths: false) } ?? ""
+                pieces.append(Piece(text: ProgressLine.time(f.elapsed, tenths: full) + planned))
                 if let step = f.step {
-                    pieces.append(Piece(text: "step \(step.index + 1)/\(step.count) at \(ProgressLine.rate(step.rate))/s"))
+                    pieces.append(Piece(text: "step \(step.index + 1)/\(step.count) \(full ? "at " : "")\(ProgressLine.rate(step.rate))/s"))
                 } else if let fraction = f.fraction {
-                    pieces.append(Piece(text: "\(ProgressLine.bar(fraction, width: 20)) \(ProgressLine.percent(fraction))"))
+                    pieces.append(Piece(text: "\(ProgressLine.bar(fraction, width: full ? 20 : 10)) \(ProgressLine.percent(fraction))"))
                 }
-                if !f.draining { pieces.append(Piece(text: "rate \(ProgressLine.rate(f.rate))/s (target \(ProgressLine.rate(f.target)))")) }
-                pieces.append(Piece(text: "up \(f.callsUp)"))
-                pieces.append(Piece(text: "answered \(f.answered)", colour: f.answered > 0 ? .green : nil))
-                pieces.append(Piece(text: "dropped \(f.dropped)", colour: f.dropped > 0 ? .red : nil))
-                pieces.append(Piece(text: "failed \(f.failed)", colour: f.failed > 0 ? .red : nil))
-                pieces.append(Piece(text: "lost \(f.lost)", colour: f.lost > 0 ? .red : nil))
-                pieces.append(Piece(text: "blocked \(f.blocked)", colour: f.blocked > 0 ? .yellow : nil))
-            case .compact:
-                pieces.append(Piece(text: "\(ProgressLine.time(f.elapsed, tenths: false))\(f.planned.map { "/\(ProgressLine.time($0, tenths: false))" } ?? "")"))
-                if let step = f.step {
-                    pieces.append(Piece(text: "step \(step.index + 1)/\(step.count) \(ProgressLine.rate(step.rate))/s"))
-                } else if let fraction = f.fraction {
-                    pieces.append(Piece(text: "\(ProgressLine.bar(fraction, width: 10)) \(ProgressLine.percent(fraction))"))
+                if !f.draining {
+                    let rate = "\(ProgressLine.rate(f.rate))/s"
+                    pieces.append(Piece(text: full ? "rate \(rate) (target \(ProgressLine.rate(f.target)))" : rate))
                 }
-                if !f.draining { pieces.append(Piece(text: "\(ProgressLine.rate(f.rate))/s")) }
                 pieces.append(Piece(text: "up \(f.callsUp)"))
-                pieces.append(Piece(text: "ans \(f.answered)", colour: f.answered > 0 ? .green : nil))
-                pieces.append(Piece(text: "drop \(f.dropped)", colour: f.dropped > 0 ? .red : nil))
-                pieces.append(Piece(text: "fail \(f.failed)", colour: f.failed > 0 ? .red : nil))
-                pieces.append(Piece(text: "lost \(f.lost)", colour: f.lost > 0 ? .red : nil))
-                pieces.append(Piece(text: "blk \(f.blocked)", colour: f.blocked > 0 ? .yellow : nil))
+                // (long label, short label, count, colour when non-zero)
+                let counts: [(String, String, Int, Colour)] = [
+                    ("answered", "ans", f.answered, .green), ("dropped", "drop", f.dropped, .red),
+                    ("failed", "fail", f.failed, .red), ("lost", "lost", f.lost, .red), ("blocked", "blk", f.blocked, .yellow),
+                ]
+                for (long, short, count, colour) in counts {
+                    pieces.append(Piece(text: "\(full ? long : short) \(count)", colour: count > 0 ? colour : nil))
+                }
             case .short:
                 pieces.append(Piece(text: ProgressLine.time(f.elapsed, tenths: false)))
                 if let step = f.step {
