@@ -84,17 +84,24 @@ final class ProgressPrinter: RecordSink {
             target = (due - previous.targetRate * previous.offeringSeconds) / span
         }
         if !progress.offering { (rate, target) = (0, 0) }
-        var fractions: [Double] = []
-        if let seconds = plan.seconds, seconds > 0 { fractions.append(progress.offeringSeconds / seconds) }
-        if let calls = plan.calls, calls > 0 { fractions.append(Double(progress.offered + progress.blocked) / Double(calls)) }
-        var fraction = fractions.max()
-        if !progress.offering, fraction != nil { fraction = 1 }
+        let fraction = Self.fraction(
+            offeringSeconds: progress.offeringSeconds, callsDue: progress.offered + progress.blocked, plan: plan)
         var figures = ProgressLine.Figures(
             elapsed: progress.elapsed, planned: plan.seconds, fraction: fraction, rate: rate, target: max(0, target),
             callsUp: progress.callsUp, answered: progress.answersSeen, dropped: dropped, failed: failed, lost: lost,
             blocked: progress.blocked, draining: !progress.offering)
         figures.step = step(offeringSeconds: progress.offeringSeconds, plan: plan)
         return figures
+    }
+
+    /// How far the run is, 0…1: by time or by `max_offered`, whichever is further; nil
+    /// with neither. Draining, the offering time is frozen, so a run stopped early shows
+    /// how far it got.
+    static func fraction(offeringSeconds: Double, callsDue: Int, plan: Plan) -> Double? {
+        var fractions: [Double] = []
+        if let seconds = plan.seconds, seconds > 0 { fractions.append(offeringSeconds / seconds) }
+        if let calls = plan.calls, calls > 0 { fractions.append(Double(callsDue) / Double(calls)) }
+        return fractions.max()
     }
 
     /// In a search, the step of the second that just ended (row n covers (n − 1, n] s):

@@ -91,4 +91,13 @@ import Testing
         #expect(ProgressPrinter.step(offeringSeconds: 5, plan: plan)?.index == 0, "the second that ends at 5 s is step 0's last")
         #expect(ProgressPrinter.step(offeringSeconds: 99, plan: plan)?.index == 5)
     }
+
+    /// How far a run is: by time or by calls, whichever is further; a run stopped at
+    /// 4 s of 15 still says 26 % while its calls drain (not a full bar).
+    @Test func theFractionIsHowFarTheOfferingGot() {
+        let plan = ProgressPrinter.Plan(seconds: 15, calls: 100)
+        #expect(ProgressPrinter.fraction(offeringSeconds: 4, callsDue: 10, plan: plan) == 4.0 / 15)
+        #expect(ProgressPrinter.fraction(offeringSeconds: 4, callsDue: 50, plan: plan) == 0.5)
+        #expect(ProgressPrinter.fraction(offeringSeconds: 4, callsDue: 50, plan: ProgressPrinter.Plan()) == nil)
+    }
 }
