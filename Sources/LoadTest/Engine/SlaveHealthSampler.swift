@@ -136,12 +136,9 @@ final class SlaveHealthSampler: Sendable {
     func figures(from: Double, to: Double) -> [String: Double] {
         let first = Int(from.rounded(.up)) + 1, last = Int(to.rounded(.up))
         guard first <= last else { return [:] }
-        let rows = state.withLock { state in state.rows.flatMap { $0.filter { (first...last).contains($0.key) }.values } }
-        var figures: [String: Double] = [:]
-        if let idle = rows.compactMap(\.idleCPU).min() { figures["slave_idle_cpu.min"] = idle }
-        if let sessions = rows.compactMap(\.sessions).max() { figures["slave_sessions.max"] = Double(sessions) }
-        if let sps = rows.compactMap(\.sessionsPerSecond).max() { figures["slave_sps.max"] = Double(sps) }
-        return figures
+        let perSlave = state.withLock { state in state.rows.map { Array($0.filter { (first...last).contains($0.key) }.values) } }
+        // The run's own definitions: each slave's summary of those seconds, then over all.
+        return MetricSource.healthValues(perSlave.compactMap { SlaveHealth.Summary(rows: $0, heartbeatIdleCPU: nil) })
     }
 
     /// Stops sampling (replies still to come are dropped: their seconds stay gaps) and

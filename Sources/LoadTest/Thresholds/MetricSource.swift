@@ -32,10 +32,7 @@ public struct MetricSource: Sendable {
         if let dropRate = summary.dropRate { values["drop_rate"] = dropRate }
         if let acd = summary.acdSeconds { values["acd_s"] = acd }
         values["no_media"] = Double(summary.noMedia)
-        let health = summary.slaves.values.compactMap(\.health)
-        if let idle = health.compactMap(\.minIdleCPU).min() { values["slave_idle_cpu.min"] = idle }
-        if let sessions = health.compactMap(\.peakSessions).max() { values["slave_sessions.max"] = Double(sessions) }
-        if let sps = health.compactMap(\.peakSessionsPerSecond).max() { values["slave_sps.max"] = Double(sps) }
+        values.merge(Self.healthValues(summary.slaves.values.compactMap(\.health))) { own, _ in own }
         for (name, p) in summary.latencyMs.merging(summary.quality, uniquingKeysWith: { latency, _ in latency }) {
             let stats: [(String, Double?)] = [
                 ("count", Double(p.count)), ("min", p.min), ("p1", p.p1), ("p5", p.p5), ("p10", p.p10), ("p50", p.p50), ("p90", p.p90), ("p95", p.p95),
@@ -50,6 +47,16 @@ public struct MetricSource: Sendable {
     /// This source with `extra` values added (the slaves' figures of a part of a run).
     public func adding(_ extra: [String: Double]) -> MetricSource {
         MetricSource(values: values.merging(extra) { _, added in added })
+    }
+
+    /// The slaves' figures over all slaves (``healthMetrics``), from each slave's
+    /// summary; a figure no slave reported is left out (no data).
+    static func healthValues(_ health: [SlaveHealth.Summary]) -> [String: Double] {
+        var values: [String: Double] = [:]
+        if let idle = health.compactMap(\.minIdleCPU).min() { values["slave_idle_cpu.min"] = idle }
+        if let sessions = health.compactMap(\.peakSessions).max() { values["slave_sessions.max"] = Double(sessions) }
+        if let sps = health.compactMap(\.peakSessionsPerSecond).max() { values["slave_sps.max"] = Double(sps) }
+        return values
     }
 
     /// The value of a metric, or nil when the run has no data for it.
