@@ -1,3 +1,4 @@
+import ESL
 import Foundation
 
 #if canImport(Glibc)
@@ -34,13 +35,8 @@ public final class RefusingPort: Sendable {
             close(fd)
             throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
         }
-        var local = sockaddr_in()
-        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &size) }
-        }
         self.fd = fd
-        self.port = Int(UInt16(bigEndian: local.sin_port))
+        self.port = POSIXSocket.localPort(fd)
     }
 
     deinit { close(fd) }
