@@ -90,6 +90,32 @@ struct RunScenario {
                 #expect(drift == nil, "no hold drift for \(row)")
             }
         }
+        // no_media: answered calls (dropped included) that expected media and whose
+        // originating leg reported 0 RTP packets (README "Media").
+        let noMedia = rows.filter {
+            ($0["outcome"] == "answered" || $0["outcome"] == "dropped") && ($0["media"] ?? "none") != "none"
+                && $0["rtp_in_packets"] == "0"
+        }.count
+        #expect(summary["no_media"] as? Int == noMedia, "no_media = calls.csv rows that expected media and got 0 packets")
+        // Every latency and quality statistic, recomputed from its own calls.csv column:
+        // the count exactly; min, max and the nearest-rank percentiles (rank ⌈n·p/100⌉)
+        // within the histogram's resolution (≤ 0.4 %, README "Reports").
+        for section in ["latency_ms", "quality"] {
+            for (name, stats) in (summary[section] as? [String: [String: Any]]) ?? [:] where header.contains(name) {
+                let values = rows.compactMap { $0[name].flatMap(Double.init) }.sorted()
+                #expect(stats["count"] as? Int == values.count, "\(name).count = its non-empty cells")
+                guard let first = values.first, let last = values.last else { continue }
+                var expected: [(String, Double)] = [("min", first), ("max", last)]
+                for (stat, p) in [("p1", 1.0), ("p5", 5), ("p10", 10), ("p50", 50), ("p90", 90), ("p95", 95), ("p99", 99)] {
+                    let rank = max(1, Int((Double(values.count) * p / 100).rounded(.up)))
+                    expected.append((stat, values[rank - 1]))
+                }
+                for (stat, exact) in expected {
+                    let reported = try #require(stats[stat] as? Double, "\(name).\(stat)")
+                    #expect(abs(reported - exact) <= abs(exact) * 0.005 + 0.002, "\(name).\(stat) \(reported) vs \(exact) from calls.csv")
+                }
+            }
+        }
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("timeline.csv").path))
         return (summary, rows)
     }
