@@ -1,6 +1,7 @@
 import ESL
 import FreeSwitchSim
 import Synchronization
+import TestSupport
 import Testing
 
 /// The `slow_commands` fault: a command loop that spends its time on each command,
@@ -50,33 +51,5 @@ import Testing
     }
 }
 
-/// Replies from completion callbacks, in the order they came, and a wait for a number
-/// of them.
-final class ReplyCollector: Sendable {
-    private let state = Mutex<(results: [Result<Frame, ESLError>], waiter: (count: Int, CheckedContinuation<Void, Never>)?)>(
-        ([], nil))
-
-    func add(_ result: Result<Frame, ESLError>) {
-        let ready = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.results.append(result)
-            guard let waiter = state.waiter, state.results.count >= waiter.count else { return nil }
-            state.waiter = nil
-            return waiter.1
-        }
-        ready?.resume()
-    }
-
-    var count: Int { state.withLock { $0.results.count } }
-
-    func wait(for count: Int) async -> [Result<Frame, ESLError>] {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state in
-                if state.results.count >= count { return true }
-                state.waiter = (count, continuation)
-                return false
-            }
-            if ready { continuation.resume() }
-        }
-        return state.withLock { $0.results }
-    }
-}
+/// Replies collected from completion callbacks, in the order they were called.
+typealias ReplyCollector = CallbackResults<Result<Frame, ESLError>>

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 @testable import LoadTest
 import TestSupport
@@ -64,15 +63,7 @@ struct HTMLBrowserTests {
 
 /// Headless Chromium, found on the PATH.
 enum Chromium {
-    static let path: String? = {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
-            for directory in directories where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
-                return "\(directory)/\(name)"
-            }
-        }
-        return nil
-    }()
+    static let path = SystemTool.path("chromium", "chromium-browser", "google-chrome")
 
     static func temporaryFile(_ text: String, name: String) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-browser-\(UUID().uuidString)")
@@ -82,34 +73,17 @@ enum Chromium {
         return file
     }
 
-    /// Runs headless Chromium with `arguments` and returns its stdout, waiting off
-    /// Swift's cooperative pool (a blocked pool thread stalls every other test). Its
-    /// output goes to a file, not a pipe: Chromium's helper processes may outlive it
-    /// and keep a pipe open. A browser still running after two minutes is killed and
-    /// the test fails.
+    /// Runs headless Chromium with `arguments` and returns its stdout (through
+    /// ``SystemTool/run(_:_:environment:timeout:)``: off the cooperative pool, its output in
+    /// a file, since Chromium's helper processes may outlive it and keep a pipe open). A
+    /// browser still running after two minutes is killed and the test fails.
     static func run(_ arguments: [String]) async throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-chromium-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outputURL = folder.appendingPathComponent("stdout")
-        try #require(FileManager.default.createFile(atPath: outputURL.path, contents: nil))
-        let output = try FileHandle(forWritingTo: outputURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(path))
-        process.arguments =
-            ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(folder.appendingPathComponent("profile").path)"]
-            + arguments
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        let inTime = await CLIRunner.offThePool { exited.wait(timeout: .now() + 120) == .success }
-        try output.close()
-        if !inTime {
-            process.terminate()
-            Issue.record("chromium \(arguments.joined(separator: " ")) did not finish within 120 s")
-        }
-        return (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let result = await SystemTool.run(
+            try #require(path),
+            ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=\(profile.path)"] + arguments)
+        if result.timedOut { Issue.record("chromium \(arguments.joined(separator: " ")) did not finish within 120 s") }
+        return result.stdout
     }
 }
