@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "SwitchyBenchTests", dependencies: ["switchy-bench"], swiftSettings: strictSettings),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "switchy", "FreeSwitchSim"],
+            dependencies: ["TestSupport", "switchy", "LoadTest", "FreeSwitchSim"],
             swiftSettings: strictSettings
         ),
     ],
