@@ -76,8 +76,8 @@ public enum JUnitReport {
     }
 
     /// The run's figures as JUnit properties, for a CI page that shows them: `offered`,
-    /// each outcome's count (`dropped` included), and `asr`, `drop_rate` and `acd_s`
-    /// when the run has them.
+    /// each outcome's count (`dropped` included), `asr`, `drop_rate` and `acd_s` when
+    /// the run has them, and `no_media` when its calls expected media.
     public static func figures(of summary: RunSummary) -> [(name: String, value: String)] {
         var figures: [(name: String, value: String)] = [("offered", "\(summary.offered)")]
         for outcome in CallRecord.Outcome.allCases {
@@ -86,6 +86,8 @@ public enum JUnitReport {
         if let asr = summary.asr { figures.append(("asr", String(format: "%.4f", asr))) }
         if let dropRate = summary.dropRate { figures.append(("drop_rate", String(format: "%.4f", dropRate))) }
         if let acd = summary.acdSeconds { figures.append(("acd_s", String(format: "%.3f", acd))) }
+        // A run with media has quality figures, or calls without any RTP, or both.
+        if !summary.quality.isEmpty || summary.noMedia > 0 { figures.append(("no_media", "\(summary.noMedia)")) }
         return figures
     }
 
