@@ -93,15 +93,17 @@ extension SwitchCore {
     }
 
     /// Comes back after a shutdown as a freshly started FreeSWITCH: a new `Core-UUID`,
-    /// uptime and session counters from zero, running.
+    /// uptime and session counters from zero, its configured limits, running.
     func reboot(coreUUID: String) {
         guard lifecycle == .down else { return }
         var identity = factory.identity
         identity.coreUUID = coreUUID
         factory = EventFactory(identity: identity)
         bootedAt = now
+        // A restarted FreeSWITCH reads its limits from its configuration again: what
+        // `fsctl sps` / `fsctl max_sessions` changed lived only as long as the process.
         throttle = Throttle(
-            sessionsPerSecond: throttle.sessionsPerSecond, maxSessions: throttle.maxSessions, second: throttleSecond)
+            sessionsPerSecond: timing.sessionsPerSecond, maxSessions: timing.maxSessions, second: throttleSecond)
         lifecycle = .running
         verboseEvents = false
         isDown.store(false, ordering: .releasing)

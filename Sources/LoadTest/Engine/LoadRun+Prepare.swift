@@ -69,6 +69,37 @@ extension LoadRun {
         }
     }
 
+    /// A slave back after it went down may have restarted, and a restarted FreeSWITCH
+    /// has its configured limits again (`fsctl` changes last only as long as the
+    /// process): sets what `prepare` asks once more, before the slave takes calls again.
+    /// Returns what it changed, or could not, for the "is back" note (nil: nothing to do).
+    func reapplyPrepare(_ link: SlaveLink) async -> String? {
+        var said: [String] = []
+        for (setting, value) in preparation(for: link) {
+            do {
+                let reply = try await link.client.cmd("fsctl \(setting)")
+                guard let current = SlaveFacts.fsctlValue(reply) else {
+                    said.append("cannot read `fsctl \(setting)` (\(reply))")
+                    continue
+                }
+                guard current != value else { continue }
+                let set = try await link.client.cmd("fsctl \(setting) \(value)")
+                guard SlaveFacts.fsctlValue(set) == value else {
+                    said.append("`fsctl \(setting) \(value)` answered \(set); it keeps \(current)")
+                    continue
+                }
+                said.append("set `fsctl \(setting) \(value)` again (it had \(current))")
+                state.withLock { state in
+                    guard !state.prepared.contains(where: { $0.slave == link.name && $0.setting == setting }) else { return }
+                    state.prepared.append(PreparedSetting(slave: link.name, setting: setting, previous: current, value: value))
+                }
+            } catch {
+                said.append("could not set `fsctl \(setting) \(value)` again: \(error)")
+            }
+        }
+        return said.isEmpty ? nil : "prepare: " + said.joined(separator: "; ")
+    }
+
     /// Puts back what `prepare` had set; returns `error` as a preflight failure.
     private func prepareFailed(_ link: SlaveLink, _ error: any Error) async -> RunError {
         await restorePrepared()

@@ -74,8 +74,8 @@ extension LoadRun {
         Task { await reconnect(link) }
     }
 
-    /// Tries again on the run clock until the slave is back, refuses us, or the run
-    /// stops: after 0.1 s, then doubling, at most 0.5 s apart while the run is offering
+    /// Tries again on the run clock until the slave is back (with `prepare`'s limits set
+    /// again before it takes calls), refuses us, or the run stops: after 0.1 s, then doubling, at most 0.5 s apart while the run is offering
     /// (a slave back from a restart takes calls again within about half a second) and
     /// 5 s apart once it is not.
     private func reconnect(_ link: SlaveLink) async {
@@ -85,8 +85,9 @@ extension LoadRun {
             guard state.withLock({ $0.running }) else { return }
             do throws(ESLError) {
                 try await link.connect(timeout: plan.connectTimeout)
+                let prepared = await reapplyPrepare(link)
                 link.markUp(at: clock.now(), note: "reconnected")
-                note("\(link.name) is back")
+                note("\(link.name) is back" + (prepared.map { "; \($0)" } ?? ""))
                 return
             } catch {
                 switch error {

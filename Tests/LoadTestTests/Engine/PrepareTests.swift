@@ -21,11 +21,11 @@ import Testing
         return try SimSlave.start(configuration)
     }
 
-    static func profile(port: Int, prepare: String) -> String {
+    static func profile(port: Int, prepare: String, runTime: Int = 1) -> String {
         """
         { name: 'prepare', slaves: [{ host: '127.0.0.1', port: \(port), password: 'prepare-pw' }],
           call: { dest: 'echo@{sip}' }, prepare: \(prepare),
-          load: { rate: 10, limit: 20, duration: 600, run_time: 1, grace: 2 } }
+          load: { rate: 10, limit: 20, duration: 600, run_time: \(runTime), grace: 2 } }
         """
     }
 
@@ -103,5 +103,42 @@ import Testing
         }
         #expect(reason.contains("max-sessions (30)"))
         #expect(slave.limits == (50, 100))
+    }
+
+    /// The slave restarts mid-run (a graceful shutdown, then back with its configured 50
+    /// sessions/s and 100 sessions, as a restarted FreeSWITCH): the run sets `prepare`'s
+    /// values again before the slave takes calls, says so, and puts the slave's own values
+    /// back at the end.
+    @Test func aSlaveBackFromARestartIsPreparedAgain() async throws {
+        let slave = try Self.startSlave()
+        defer { slave.stop() }
+        let harness = try RunSessionHarness(
+            Self.profile(port: slave.port, prepare: "{ sps: 500, max_sessions: 300 }", runTime: 3))
+        let name = "127.0.0.1:\(slave.port)"
+        let warnings = harness.warnings
+        let limits = Mutex<(down: (Int, Int), back: (Int, Int))>(((0, 0), (0, 0)))
+        let outcome = try await harness.run(offering: 1) { clock in
+            await clock.waitForArmedTimers(3)  // the scheduler, the sweeper, the hold timer
+            slave.shutDown()
+            _ = await warnings.first(startingWith: "\(name) closed its connection")
+            slave.restartNow()
+            limits.withLock { $0.down = slave.limits }
+            await clock.waitForArmedTimers(4)  // … and the reconnect's first wait
+            clock.advance(by: 100_000_000)
+            let back = await warnings.first(startingWith: "\(name) is back")
+            #expect(back.contains("set `fsctl sps 500` again (it had 50)"), "\(back)")
+            #expect(back.contains("set `fsctl max_sessions 300` again (it had 100)"), "\(back)")
+            limits.withLock { $0.back = slave.limits }
+            // The rest of the offering (to 3 s), then the drain's grace.
+            for _ in 0..<19 { clock.advance(by: 100_000_000) }
+            await clock.waitForArmedTimers(2)
+            clock.advance(by: 2_000_000_000)
+        }
+        let (down, back) = limits.withLock { $0 }
+        #expect(down == (50, 100), "the restarted slave has its own limits")
+        #expect(back == (500, 300), "prepared again before it takes calls")
+        #expect(slave.limits == (50, 100), "put back at the end")
+        #expect(outcome.result.prepared.count == 2 && outcome.result.prepared.allSatisfy(\.restored))
+        #expect(harness.collector.records.contains { $0.slave == name && $0.outcome == .answered }, "calls after it was back")
     }
 }
