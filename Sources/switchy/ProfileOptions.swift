@@ -20,6 +20,8 @@ struct ProfileOptions {
     var noColour = false
     /// `--progress-interval`: seconds between progress lines without a terminal.
     var progressInterval = 5.0
+    /// `--metrics` and `--metrics-linger` (`run` only).
+    var metrics: MetricsOptions?
     /// `-h` / `--help` was given (nothing else is checked then).
     var help = false
 
@@ -42,7 +44,7 @@ struct ProfileOptions {
 
     static let optionNames = [
         "--rate", "--limit", "--duration", "--max-offered", "--run-time", "--slave", "--password-env", "--out",
-        "--threshold", "--progress-interval",
+        "--threshold", "--progress-interval", "--metrics", "--metrics-linger",
     ]
 
     /// Parses `arguments`.
@@ -55,6 +57,8 @@ struct ProfileOptions {
         var quiet = false
         var noColour = false
         var progressInterval = 5.0
+        var metrics: MetricsOptions?
+        var linger: Double?
         var scanner = ArgumentScanner(arguments, options: optionNames, flags: ["--quiet", "-q", "--no-color"])
         func number(_ option: String, _ what: String) throws(UsageError) -> Double {
             let text = try scanner.value()
@@ -109,12 +113,21 @@ struct ProfileOptions {
                     guard progressInterval > 0 else {
                         throw UsageError("--progress-interval expects a number of seconds > 0, got '\(progressInterval)'")
                     }
+                case "--metrics": metrics = try MetricsOptions(parsing: try scanner.value())
+                case "--metrics-linger":
+                    let seconds = try number(option, "a number of seconds >= 0")
+                    guard seconds >= 0 else { throw UsageError("--metrics-linger expects a number of seconds >= 0, got '\(seconds)'") }
+                    linger = seconds
                 case "--no-color": noColour = true
                 default: quiet = true  // --quiet, -q
                 }
             }
         }
         guard let path else { throw UsageError("expected a PROFILE file, e.g. profiles/demo.json5") }
+        if let linger {
+            guard metrics != nil else { throw UsageError("--metrics-linger applies to --metrics") }
+            metrics?.linger = linger
+        }
         if !addresses.isEmpty {
             let password: Profile.Secret
             if let passwordVariable {
@@ -133,6 +146,6 @@ struct ProfileOptions {
         }
         return ProfileOptions(
             path: path, overrides: overrides, thresholds: thresholds, quiet: quiet, noColour: noColour,
-            progressInterval: progressInterval)
+            progressInterval: progressInterval, metrics: metrics)
     }
 }
