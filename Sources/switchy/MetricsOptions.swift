@@ -69,9 +69,15 @@ final class Linger: Sendable {
         if signal { semaphore.signal() }
     }
 
+    /// From now on a signal ends the wait (called as soon as the run is over, so a
+    /// Ctrl-C while the summary prints already ends it).
+    func arm() {
+        state.withLock { $0.active = true }
+    }
+
     /// Waits `seconds` or until ``end()``, on a thread of its own.
     func wait(seconds: Double) async {
-        state.withLock { $0.active = true }
+        arm()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {
                 _ = self.semaphore.wait(timeout: .now() + seconds)

@@ -93,7 +93,10 @@ enum RunCommand {
         }
         defer { signals.cancel() }
         let outcome: RunSession.Outcome
-        do { outcome = try await session.run() } catch {
+        do {
+            outcome = try await session.run()
+            if parsed.options.metrics.map({ $0.linger > 0 }) ?? false { linger.arm() }
+        } catch {
             if case .run = error { printer.finish() }
             Output.error("switchy run: \(message(for: error))")
             return exitCode(for: error)
