@@ -86,8 +86,10 @@ import Testing
         #expect(Self.value("switchy_calls_offered_total", in: last.body) == Double(offered))
         #expect(Self.value("switchy_calls_total", in: last.body) == Double(offered), "every call finished, counted once")
         #expect(Self.value("switchy_calls_in_flight", in: last.body) == 0)
+        let outcomes = try #require(summary["outcomes"] as? [String: Int])
         #expect(
-            Self.value("switchy_answer_seconds_count", in: last.body) == Double((summary["outcomes"] as? [String: Int])?["answered"] ?? -1))
+            Self.value("switchy_answer_seconds_count", in: last.body) == Double(outcomes["answered", default: 0] + outcomes["dropped", default: 0]),
+            "every answered call's answer time, dropped ones included")
     }
 
     /// A real Prometheus server scraping the endpoint every second (it asks for
@@ -117,6 +119,22 @@ import Testing
         #expect(values.count == 2 && values[0] < values[1], "sum(switchy_calls_offered_total) over time: \(values)")
         let up = await CLIRunner.offThePool { try? HTTPFetch.get(port: prometheus.port, path: "/api/v1/query?query=up") }
         #expect(Prometheus.scalar(up?.body ?? "") == 1, "the target is up: \(up?.body ?? "no answer")")
+        // The histogram comes through too: once an answered call has ended (its record
+        // counts its answer time), a quantile of the buckets is a latency.
+        let quantile = "/api/v1/query?query=histogram_quantile(0.95,sum%20by%20(le)(switchy_answer_seconds_bucket))"
+        let p95 = await CLIRunner.offThePool { () -> Double? in
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                if let response = try? HTTPFetch.get(port: prometheus.port, path: quantile),
+                    let value = Prometheus.scalar(response.body), value.isFinite
+                {
+                    return value
+                }
+                usleep(50_000)  // a poll's interval, as above
+            }
+            return nil
+        }
+        #expect(p95.map { $0 > 0 } == true, "answer p95 by Prometheus: \(p95.map { "\($0)" } ?? "none within 60 s")")
         // The first Ctrl-C stops the run (it drains, then lingers), the second the linger.
         running.signal(SIGINT)
         #expect(await running.waitForError(containing: "serving the final metrics at"))

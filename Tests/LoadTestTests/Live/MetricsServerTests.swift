@@ -143,9 +143,8 @@ import Glibc
         #expect(throws: ESLError.self) { _ = try Client(port: server.port) }
     }
 
-    @Test func aPortInUseIsRefusedWithTheReason() throws {
+    @Test func aPortInUseIsRefusedWithTheReason() async throws {
         let server = try Self.server()
-        defer { server.stop() }
         #expect(throws: MetricsServer.Failure.cannotListen(address: "127.0.0.1:\(server.port)", reason: "cannot listen: Address already in use")) {
             _ = try MetricsServer(host: "127.0.0.1", port: server.port) { _ in ("", "") }
         }
@@ -153,5 +152,6 @@ import Glibc
             _ = try MetricsServer(host: "not-an-address.invalid", port: 0) { _ in ("", "") }
         }
         #expect(server.url == "http://127.0.0.1:\(server.port)/metrics")
+        await Self.stop(server)
     }
 }
