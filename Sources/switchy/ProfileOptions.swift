@@ -7,8 +7,9 @@ import Glibc
 /// The profile argument and the options shared by `switchy check` and `switchy run`:
 /// `PROFILE [--rate R] [--limit N] [--duration S|auto] [--max-offered N] [--run-time S]
 /// [--slave HOST[:PORT]]... [--password-env VAR] [--out DIR] [--threshold EXPR]...
-/// [--quiet] [--no-color] [--progress-interval S]`, each as `--name value` or
-/// `--name=value` (the last three are `run`'s).
+/// [--quiet] [--no-color] [--progress-interval S] [--metrics [ADDR:]PORT]
+/// [--metrics-linger S]`, each as `--name value` or `--name=value` (the last five are
+/// `run`'s).
 struct ProfileOptions {
     var path: String
     var overrides: Profile.Overrides
