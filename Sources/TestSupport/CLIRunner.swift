@@ -63,6 +63,15 @@ extension CLIRunner {
             await CLIRunner.offThePool { self.readError(until: text) }
         }
 
+        /// Reads stderr until a line containing `text` has arrived (or EOF), off the
+        /// cooperative pool, and returns that line.
+        /// - Returns: nil at EOF without it.
+        public func errorLine(containing text: String) async -> String? {
+            guard await waitForError(containing: text) else { return nil }
+            let lines = String(decoding: errorText, as: UTF8.self).split(separator: "\n")
+            return lines.first { $0.contains(text) }.map(String.init)
+        }
+
         /// Reads stdout until `text` has arrived (or EOF), off the cooperative pool, and
         /// returns what was read.
         /// - Returns: nil at EOF without it.

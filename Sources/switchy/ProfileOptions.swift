@@ -7,8 +7,9 @@ import Glibc
 /// The profile argument and the options shared by `switchy check` and `switchy run`:
 /// `PROFILE [--rate R] [--limit N] [--duration S|auto] [--max-offered N] [--run-time S]
 /// [--slave HOST[:PORT]]... [--password-env VAR] [--out DIR] [--threshold EXPR]...
-/// [--quiet] [--no-color] [--progress-interval S]`, each as `--name value` or
-/// `--name=value` (the last three are `run`'s).
+/// [--quiet] [--no-color] [--progress-interval S] [--metrics [ADDR:]PORT]
+/// [--metrics-linger S]`, each as `--name value` or `--name=value` (the last five are
+/// `run`'s).
 struct ProfileOptions {
     var path: String
     var overrides: Profile.Overrides
@@ -20,6 +21,8 @@ struct ProfileOptions {
     var noColour = false
     /// `--progress-interval`: seconds between progress lines without a terminal.
     var progressInterval = 5.0
+    /// `--metrics` and `--metrics-linger` (`run` only).
+    var metrics: MetricsOptions?
     /// `-h` / `--help` was given (nothing else is checked then).
     var help = false
 
@@ -42,7 +45,7 @@ struct ProfileOptions {
 
     static let optionNames = [
         "--rate", "--limit", "--duration", "--max-offered", "--run-time", "--slave", "--password-env", "--out",
-        "--threshold", "--progress-interval",
+        "--threshold", "--progress-interval", "--metrics", "--metrics-linger",
     ]
 
     /// Parses `arguments`.
@@ -55,6 +58,8 @@ struct ProfileOptions {
         var quiet = false
         var noColour = false
         var progressInterval = 5.0
+        var metrics: MetricsOptions?
+        var linger: Double?
         var scanner = ArgumentScanner(arguments, options: optionNames, flags: ["--quiet", "-q", "--no-color"])
         func number(_ option: String, _ what: String) throws(UsageError) -> Double {
             let text = try scanner.value()
@@ -109,12 +114,21 @@ struct ProfileOptions {
                     guard progressInterval > 0 else {
                         throw UsageError("--progress-interval expects a number of seconds > 0, got '\(progressInterval)'")
                     }
+                case "--metrics": metrics = try MetricsOptions(parsing: try scanner.value())
+                case "--metrics-linger":
+                    let seconds = try number(option, "a number of seconds >= 0")
+                    guard seconds >= 0 else { throw UsageError("--metrics-linger expects a number of seconds >= 0, got '\(seconds)'") }
+                    linger = seconds
                 case "--no-color": noColour = true
                 default: quiet = true  // --quiet, -q
                 }
             }
         }
         guard let path else { throw UsageError("expected a PROFILE file, e.g. profiles/demo.json5") }
+        if let linger {
+            guard metrics != nil else { throw UsageError("--metrics-linger applies to --metrics") }
+            metrics?.linger = linger
+        }
         if !addresses.isEmpty {
             let password: Profile.Secret
             if let passwordVariable {
@@ -133,6 +147,6 @@ struct ProfileOptions {
         }
         return ProfileOptions(
             path: path, overrides: overrides, thresholds: thresholds, quiet: quiet, noColour: noColour,
-            progressInterval: progressInterval)
+            progressInterval: progressInterval, metrics: metrics)
     }
 }

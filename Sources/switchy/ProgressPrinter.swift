@@ -73,21 +73,11 @@ final class ProgressPrinter: RecordSink {
         let dropped = progress.outcomes[.dropped] ?? 0
         let lost = progress.outcomes[.lost] ?? 0
         let failed = progress.outcomes.filter { ![.answered, .dropped, .lost].contains($0.key) }.values.reduce(0, +)
-        // Calls due so far = target_rate so far × offering time; the last second's share
-        // of them is the schedule's rate now.
-        let due = progress.targetRate * progress.offeringSeconds
-        var rate = progress.achievedRate
-        var target = progress.targetRate
-        if let previous, progress.elapsed > previous.elapsed {
-            let span = progress.elapsed - previous.elapsed
-            rate = Double(progress.offered - previous.offered) / span
-            target = (due - previous.targetRate * previous.offeringSeconds) / span
-        }
-        if !progress.offering { (rate, target) = (0, 0) }
+        let (rate, target) = progress.rates(since: previous)
         let fraction = Self.fraction(
             offeringSeconds: progress.offeringSeconds, callsDue: progress.offered + progress.blocked, plan: plan)
         var figures = ProgressLine.Figures(
-            elapsed: progress.elapsed, planned: plan.seconds, fraction: fraction, rate: rate, target: max(0, target),
+            elapsed: progress.elapsed, planned: plan.seconds, fraction: fraction, rate: rate, target: target,
             callsUp: progress.callsUp, answered: progress.answersSeen, dropped: dropped, failed: failed, lost: lost,
             blocked: progress.blocked, draining: !progress.offering)
         figures.step = step(offeringSeconds: progress.offeringSeconds, plan: plan)

@@ -19,6 +19,13 @@ enum RunCommand {
                                Without a terminal (CI logs): a progress line every
                                S seconds (default 5). On a terminal the live line
                                is redrawn in place every second.
+          --metrics [ADDR:]PORT
+                               Serve live metrics for Prometheus at
+                               http://ADDR:PORT/metrics while the run goes
+                               (ADDR 127.0.0.1 unless given; port 0 picks a free
+                               one). See README "Live metrics".
+          --metrics-linger S   Keep serving them S seconds after the run, so the
+                               last scrape sees the final counts (Ctrl-C ends it).
           -h, --help           Show this help.
 
         Without --threshold or profile thresholds the run passes only when every call
@@ -55,11 +62,28 @@ enum RunCommand {
             plan: ProgressPrinter.Plan(
                 seconds: load.effectiveRunTime, calls: load.maxOffered,
                 search: load.search.map { ($0.stepTime, $0.rates) }))
+        let runID = RunSession.newRunID()
+        var sinks: [any RecordSink] = [printer]
+        var server: MetricsServer?
+        if let metrics = parsed.options.metrics {
+            // Before anything starts: an address that cannot be served is a usage error.
+            // The segment label is "" until runs have segments.
+            let live = LiveMetricsSink(run: LiveMetrics.RunInfo(runID: runID, name: parsed.profile.name))
+            do { server = try metrics.serve(live) } catch {
+                Output.error("switchy run: \(error)")
+                return .usage
+            }
+            sinks.append(live)
+            Output.error("switchy run: metrics at \(server?.url ?? "")")
+        }
+        defer { server?.stop() }
         let session = RunSession(
-            profile: parsed.profile, thresholds: parsed.options.thresholds, sinks: [printer],
+            profile: parsed.profile, thresholds: parsed.options.thresholds, runID: runID, sinks: sinks,
             startSimulators: SimulatedSlaves.starter, fallbackBase: fallbackBase,
             observer: observer(name: parsed.profile.name, quiet: parsed.options.quiet))
+        let linger = Linger()
         let signals = SignalHandler { count, signal in
+            if linger.isActive { return linger.end() }
             if count == 1 {
                 Output.error("\nswitchy: stopping: no more calls; waiting for calls to end (Ctrl-C again to hang up now)")
             } else if count == 2 {
@@ -69,7 +93,10 @@ enum RunCommand {
         }
         defer { signals.cancel() }
         let outcome: RunSession.Outcome
-        do { outcome = try await session.run() } catch {
+        do {
+            outcome = try await session.run()
+            if parsed.options.metrics.map({ $0.linger > 0 }) ?? false { linger.arm() }
+        } catch {
             if case .run = error { printer.finish() }
             Output.error("switchy run: \(message(for: error))")
             return exitCode(for: error)
@@ -78,6 +105,10 @@ enum RunCommand {
         if let reason = outcome.fallbackReason {
             // Last, so it is the line a user (or a CI log) sees at the end.
             Output.error("switchy run: \(reason)\nswitchy run: the reports were written to \(outcome.directory.path) instead")
+        }
+        if let server, let seconds = parsed.options.metrics?.linger, seconds > 0 {
+            Output.error("switchy run: serving the final metrics at \(server.url) for \(seconds.compactText) s (Ctrl-C to stop)")
+            await linger.wait(seconds: seconds)
         }
         if outcome.result.interrupted { return .interrupted }
         return outcome.summary.passed ? .success : .commandFailed

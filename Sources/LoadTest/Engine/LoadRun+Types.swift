@@ -29,10 +29,54 @@ extension LoadRun {
         public var callsUp: Int = 0
         /// The run clock's ns at t = 0 (records' `*At` times are on that clock).
         public var clockStart: Int64 = 0
+        /// Calls offered so far by slave and app (``CallLedger/offered``).
+        public var offeredBy: [SlaveApp: Int] = [:]
+        /// Each slave now, in the plan's order.
+        public var slaves: [SlaveNow] = []
 
         /// Calls offered per second of offering so far (the run's `achieved_rate` once
         /// offering stops).
         public var achievedRate: Double { offeringSeconds > 0 ? Double(offered) / offeringSeconds : 0 }
+    }
+
+    /// A slave and an app, as the reports name them: the slave's name (`-` for a call
+    /// no slave could take) and the app's (`-` for a call without one).
+    public struct SlaveApp: Hashable, Sendable, Comparable {
+        public var slave: String
+        public var app: String
+
+        public init(slave: String, app: String) {
+            self.slave = slave
+            self.app = app
+        }
+
+        /// The slave and app of a call.
+        public init(_ record: CallRecord) {
+            self.init(slave: record.slave, app: record.app ?? "-")
+        }
+
+        public static func < (lhs: SlaveApp, rhs: SlaveApp) -> Bool {
+            (lhs.slave, lhs.app) < (rhs.slave, rhs.app)
+        }
+    }
+
+    /// One slave as a progress snapshot sees it.
+    public struct SlaveNow: Sendable, Equatable {
+        public var name: String
+        /// Up: connected and taking calls.
+        public var up: Bool
+        /// Channels up on the slave and its idle CPU (%), by the latest `api status`
+        /// reading of the health sampler, else the latest HEARTBEAT; nil when neither
+        /// has come.
+        public var sessions: Int?
+        public var idleCPU: Double?
+
+        public init(name: String, up: Bool, sessions: Int? = nil, idleCPU: Double? = nil) {
+            self.name = name
+            self.up = up
+            self.sessions = sessions
+            self.idleCPU = idleCPU
+        }
     }
 
     /// One slave's queues in this process over a run: where switchy itself queued.

@@ -245,7 +245,21 @@ public final class LoadRun: Sendable {
                 elapsed: elapsed, targetRate: plan.pacer.targetRate(to: offeringSeconds), offered: offered,
                 blocked: blocked, inFlight: inFlight, outcomes: counters.outcomes, offering: offering,
                 heartbeatSessions: counts.isEmpty ? nil : counts.reduce(0, +), offeringSeconds: offeringSeconds,
-                answersSeen: counters.answersSeen, callsUp: counters.callsUp(inFlight: inFlight), clockStart: start))
+                answersSeen: counters.answersSeen, callsUp: counters.callsUp(inFlight: inFlight), clockStart: start,
+                offeredBy: ledger.offered, slaves: slavesNow()))
+    }
+
+    /// Each slave's state and latest figures: the health sampler's reading, else the
+    /// latest HEARTBEAT's.
+    private func slavesNow() -> [SlaveNow] {
+        let readings = healthSampler?.latest() ?? []
+        return links.enumerated().map { index, link in
+            let reading = index < readings.count ? readings[index] : nil
+            let heartbeat = link.listener.heartbeat
+            return SlaveNow(
+                name: link.name, up: link.isHealthy, sessions: reading?.sessions ?? heartbeat?.sessionCount,
+                idleCPU: reading?.idleCPU ?? heartbeat?.idleCPU)
+        }
     }
 
     private func offeringFinished() {

@@ -121,12 +121,18 @@ public final class RunSession: Sendable {
         }
         self.thresholds = parsed + thresholds
         self.thresholdProblem = problem
-        self.runID = runID ?? "run-" + String(UUID().uuidString.lowercased().prefix(8))
+        self.runID = runID ?? Self.newRunID()
         self.clock = clock
         self.sinks = sinks
         self.startSimulators = startSimulators
         self.fallbackBase = fallbackBase
         self.observer = observer
+    }
+
+    /// A fresh run id, `run-` and 8 hex digits: what a session without one given takes
+    /// (a caller that needs the id before the session exists makes it here).
+    public static func newRunID() -> String {
+        "run-" + String(UUID().uuidString.lowercased().prefix(8))
     }
 
     /// Runs to the end and writes the reports.

@@ -27,6 +27,8 @@ final class SlaveHealthSampler: Sendable {
         var pending: [Int?]
         var reconnecting: [Bool]
         var lowestHeartbeat: [Double?]
+        /// Each slave's latest reading (the row of the highest second with one).
+        var latest: [SlaveHealthRow?]
         var stopped = false
         /// Waiting in ``settled(within:)``, by id.
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -40,7 +42,8 @@ final class SlaveHealthSampler: Sendable {
             State(
                 rows: Array(repeating: [:], count: links.count), pending: Array(repeating: nil, count: links.count),
                 reconnecting: Array(repeating: false, count: links.count),
-                lowestHeartbeat: Array(repeating: nil, count: links.count)))
+                lowestHeartbeat: Array(repeating: nil, count: links.count),
+                latest: Array(repeating: nil, count: links.count)))
     }
 
     /// Keeps the lowest `Idle-CPU` of each slave's HEARTBEATs from now on.
@@ -90,6 +93,9 @@ final class SlaveHealthSampler: Sendable {
                 state.rows[index][second]?.sessions = status.sessions
                 state.rows[index][second]?.sessionsPerSecond = status.sessionsPerSecond
                 state.rows[index][second]?.idleCPU = status.idleCPU
+                if let row = state.rows[index][second], second >= state.latest[index]?.second ?? .min {
+                    state.latest[index] = row
+                }
             }
             guard state.pending.allSatisfy({ $0 == nil }) else { return [] }
             defer { state.waiters = [:] }
@@ -127,6 +133,12 @@ final class SlaveHealthSampler: Sendable {
             return state.stopped
         }
         if stopped { monitor?.close() }
+    }
+
+    /// Each slave's latest reading, in the links' order (nil: none yet), for the
+    /// live figures of a progress snapshot.
+    func latest() -> [SlaveHealthRow?] {
+        state.withLock { $0.latest }
     }
 
     /// The slaves' figures read for the seconds (`from`, `to`] of the run (rows

@@ -28,6 +28,8 @@ public final class CallLedger: Sendable {
     /// Calls of slaves not named at init (and of no slave, `-`).
     private let otherShard = Shard()
     private let total = Atomic<Int>(0)
+    /// Calls offered so far by slave and app (``offered``).
+    private let offers = Mutex<[LoadRun.SlaveApp: Int]>([:])
 
     /// A call given up on (lost, or closed without its job's result), for the engine
     /// to forget in its listener.
@@ -93,7 +95,13 @@ public final class CallLedger: Sendable {
             shard.count.add(1, ordering: .relaxed)
             total.add(1, ordering: .relaxed)
         }
+        offers.withLock { $0[LoadRun.SlaveApp(record), default: 0] += 1 }
     }
+
+    /// Calls offered so far (each ``offer(_:deadline:overdue:)``, once per offered
+    /// call), by slave and app: what the live metrics count as offered before the
+    /// calls end.
+    public var offered: [LoadRun.SlaveApp: Int] { offers.withLock { $0 } }
 
     /// The originate command was handed to its control connection at `time`.
     public func sent(_ uuid: String, on slave: String, at time: Int64) {
