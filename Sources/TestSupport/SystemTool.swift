@@ -30,24 +30,29 @@ public enum SystemTool {
     /// pool thread stalls every other test). Its outputs go through files, not pipes: a
     /// program whose helpers outlive it (Chromium's) cannot keep the test waiting for an
     /// end of file. A program still running after `timeout` seconds is killed.
-    /// `environment` replaces this process's own when given.
+    /// `environment` replaces this process's own when given; `input` is its standard
+    /// input (none: an empty one).
     public static func run(
-        _ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 120
+        _ path: String, _ arguments: [String], environment: [String: String]? = nil, input: String = "",
+        timeout: Double = 120
     ) async -> Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-tool-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("stdout")
         let err = folder.appendingPathComponent("stderr")
+        let inputFile = folder.appendingPathComponent("stdin")
         let process = Process()
         let exited = DispatchSemaphore(value: 0)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: out.path, contents: nil),
-                FileManager.default.createFile(atPath: err.path, contents: nil)
+                FileManager.default.createFile(atPath: err.path, contents: nil),
+                FileManager.default.createFile(atPath: inputFile.path, contents: Data(input.utf8))
             else { return Result(status: -1, stdout: "", stderr: "cannot create files in \(folder.path)", timedOut: false) }
             process.executableURL = URL(fileURLWithPath: path)
             process.arguments = arguments
             if let environment { process.environment = environment }
+            process.standardInput = try FileHandle(forReadingFrom: inputFile)
             process.standardOutput = try FileHandle(forWritingTo: out)
             process.standardError = try FileHandle(forWritingTo: err)
             process.terminationHandler = { _ in exited.signal() }
@@ -57,7 +62,9 @@ public enum SystemTool {
         }
         let inTime = await CLIRunner.offThePool { exited.wait(timeout: .now() + timeout) == .success }
         if !inTime {
-            process.terminate()
+            // SIGKILL, not terminate(): a child started from a thread that blocks SIGTERM
+            // inherits the blocked signal and would never end.
+            kill(process.processIdentifier, SIGKILL)
             await CLIRunner.offThePool { exited.wait() }
         }
         return Result(

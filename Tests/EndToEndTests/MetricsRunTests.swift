@@ -64,9 +64,9 @@ import Testing
         #expect(mid.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
         #expect(mid.body.contains(#"switchy_run_info{run_id="run-"#) && mid.body.contains(#"name="metrics",segment=""} 1"#))
         #expect(mid.body.contains(#"switchy_slave_up{slave="sim-1"} 1"#))
-        if let promtool = Tool.path("promtool") {
-            let (status, output) = try await Tool.run(promtool, ["check", "metrics"], input: mid.body)
-            #expect(status == 0, "promtool check metrics: \(output)")
+        if let promtool = SystemTool.path("promtool") {
+            let check = await SystemTool.run(promtool, ["check", "metrics"], input: mid.body)
+            #expect(check.status == 0, "promtool check metrics: \(check.output)")
         } else {
             print("MetricsRunTests: no promtool (Debian's prometheus package): the scrape was not checked by it")
         }
@@ -94,11 +94,11 @@ import Testing
 
     /// A real Prometheus server scraping the endpoint every second (it asks for
     /// OpenMetrics first) sees the offered counter rise through its query API.
-    @Test(.enabled(if: Tool.path("prometheus") != nil, "no prometheus: install Debian's prometheus to scrape a run with it"))
+    @Test(.enabled(if: SystemTool.path("prometheus") != nil, "no prometheus: install Debian's prometheus to scrape a run with it"))
     func aPrometheusServerSeesTheCounterRise() async throws {
         let scenario = try RunScenario(Self.profile.replacingOccurrences(of: "RUNTIME", with: "30"))
         let (running, port) = try await Self.start(scenario)
-        let prometheus = try Prometheus(target: port, folder: scenario.folder)
+        let prometheus = try await Prometheus.start(target: port, folder: scenario.folder)
         defer { prometheus.stop() }
         let query = "/api/v1/query?query=sum(switchy_calls_offered_total)"
         // Two readings, the second higher: the counter rises while the run offers.
@@ -169,40 +169,27 @@ import Testing
     }
 }
 
-/// A command-line tool found on the PATH, run to its end off the cooperative pool.
-enum Tool {
-    static func path(_ name: String) -> String? {
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// Runs `path arguments…` with `input` on stdin; its status and output (stdout and stderr).
-    static func run(_ path: String, _ arguments: [String], input: String) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        return await CLIRunner.offThePool {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try? stdin.fileHandleForWriting.close()
-            let output = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-        }
-    }
-}
-
 /// A Prometheus server scraping one loopback target every second, its data in a
 /// folder of its own, its API on a loopback port.
 final class Prometheus: Sendable {
     let port: Int
     private let process: Process
 
-    init(target: Int, folder: URL) throws {
+    private init(port: Int, process: Process) {
+        self.port = port
+        self.process = process
+    }
+
+    struct StartFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Starts a server and returns once its API answers. Prometheus takes no port 0, so
+    /// it is given a free port below the kernel's ephemeral range (32768 and up here):
+    /// the port no other test's socket can be given meanwhile, since every socket of the
+    /// tests is bound to port 0 or connects from an ephemeral port. Tried on three ports
+    /// in turn, should another program of the machine hold one.
+    static func start(target: Int, folder: URL) async throws -> Prometheus {
         let config = folder.appendingPathComponent("prometheus.yml")
         try """
             global: { scrape_interval: 1s, scrape_timeout: 1s }
@@ -210,32 +197,43 @@ final class Prometheus: Sendable {
               - job_name: switchy
                 static_configs: [{ targets: ['127.0.0.1:\(target)'] }]
             """.write(to: config, atomically: true, encoding: .utf8)
-        // Prometheus takes no port 0: a port free a moment ago (a race another test
-        // could lose, so a second try on another).
-        var lastError: (any Error)?
-        for _ in 0..<2 {
-            let (fd, port) = try POSIXSocket.listen(host: "127.0.0.1", port: 0)
+        let path = try #require(SystemTool.path("prometheus"))
+        var tried: [String] = []
+        for _ in 0..<3 {
+            let port = Int.random(in: 20_000..<32_000)
+            guard let (fd, _) = try? POSIXSocket.listen(host: "127.0.0.1", port: port) else {
+                tried.append("\(port) taken")
+                continue
+            }
             POSIXSocket.close(fd)
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: Tool.path("prometheus")!)
+            process.executableURL = URL(fileURLWithPath: path)
             process.arguments = [
-                "--config.file=\(config.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("data").path)",
+                "--config.file=\(config.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("data-\(port)").path)",
                 "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
             ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            do {
-                try process.run()
-                self.port = port
-                self.process = process
-                return
-            } catch { lastError = error }
+            try process.run()
+            let ready = await CLIRunner.offThePool { () -> Bool in
+                let deadline = Date().addingTimeInterval(60)
+                while process.isRunning, Date() < deadline {
+                    if (try? HTTPFetch.get(port: port, path: "/-/ready", timeout: 2))?.status == 200 { return true }
+                    usleep(50_000)  // a poll's interval: what it waits for is the server's answer
+                }
+                return false
+            }
+            if ready { return Prometheus(port: port, process: process) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            tried.append("\(port): not ready within 60 s or exited with \(process.isRunning ? -1 : process.terminationStatus)")
         }
-        throw lastError!
+        throw StartFailure(description: "prometheus did not start: \(tried.joined(separator: "; "))")
     }
 
+    /// SIGKILL, not terminate(): a child started from a thread that blocks SIGTERM
+    /// inherits the blocked signal and would outlive the test.
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// The value of an instant query's single result (`"value":[time,"v"]`).
