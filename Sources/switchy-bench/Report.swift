@@ -28,7 +28,7 @@ enum Report {
         for figure in figures {
             let spread = [figure.stats.min, figure.stats.median, figure.stats.max].map(Format.number)
                 .joined(separator: " / ")
-            var line = figure.key.padding(toLength: 28, withPad: " ", startingAt: 0)
+            var line = figure.key.padding(toLength: max(28, figure.key.count + 1), withPad: " ", startingAt: 0)
             line += (spread + " " + figure.unit).padding(toLength: 40, withPad: " ", startingAt: 0)
             if let goal = figure.goal {
                 line += goal.text + (goal.isMet(by: figure.stats.median) ? "  met" : "  MISSED")

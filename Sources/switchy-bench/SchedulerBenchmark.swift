@@ -71,8 +71,10 @@ final class CPUHog: @unchecked Sendable {
         try process.run()
     }
 
+    /// Ends it with SIGKILL: a child started from a pool thread inherits that thread's
+    /// blocked signals, SIGTERM among them, so `terminate()` would leave it running.
     func stop() {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }
