@@ -10,7 +10,7 @@ struct BenchRunner {
         log("machine: \(Machine.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) CPUs; load average \(Machine.loadAverage)")
         defer { log("load average at the end: \(Machine.loadAverage)") }
         if options.runs(.decode) || options.runs(.socket) { try await streamFigures(into: &figures) }
-        if options.runs(.scheduler) { await schedulerFigures(into: &figures) }
+        if options.runs(.scheduler) { try await schedulerFigures(into: &figures) }
         if options.runs(.e2e) { try await endToEndFigure(into: &figures) }
         if options.runs(.memory) { try memoryFigure(into: &figures) }
         if options.runs(.hold) { try await holdFigures(into: &figures) }
@@ -71,51 +71,100 @@ struct BenchRunner {
             Figure(key: "socket_vs_raw", unit: "", stats: Stats(versusRaw), goal: .init(direction: .atLeast, value: 0.6)))
     }
 
-    private func schedulerFigures(into figures: inout [Figure]) async {
-        log("scheduler: 1,000 calls/s for \(Format.number(options.schedulerSeconds)) s, sink does nothing")
-        var lag: [Double] = []
-        var error: [Double] = []
-        for rep in 1...options.schedulerRepetitions {
-            let result = await SchedulerBenchmark.run(rate: 1000, seconds: options.schedulerSeconds)
-            lag.append(result.lagP99)
-            error.append(result.rateErrorPercent)
-            log("  rep \(rep): \(result.launched) launched, lag p99 \(Format.number(result.lagP99)) ms")
+    /// The scheduler alone, quiet and beside a ``CPUHog``, each as the generator runs it
+    /// (`SCHED_FIFO` where allowed) and with nice −10 only; the four alternate within
+    /// each repetition. The goals hold for the real-time runs, quiet and with the hog.
+    private func schedulerFigures(into figures: inout [Figure]) async throws {
+        log(
+            "scheduler: 1,000 calls/s for \(Format.number(options.schedulerSeconds)) s, sink does nothing; "
+                + "quiet and beside a CPU hog (yes > /dev/null), SCHED_FIFO and nice −10 only")
+        struct Variant {
+            let name: String
+            let hog: Bool
+            let realTime: Bool
+            var lag: [Double] = []
+            var error: [Double] = []
         }
-        figures.append(
-            Figure(key: "scheduler_lag_p99_ms", unit: "ms", stats: Stats(lag), goal: .init(direction: .atMost, value: 2)))
-        figures.append(
-            Figure(key: "rate_error_pct", unit: "%", stats: Stats(error), goal: .init(direction: .atMost, value: 0.5)))
+        var variants = [
+            Variant(name: "quiet, SCHED_FIFO", hog: false, realTime: true),
+            Variant(name: "hog, SCHED_FIFO", hog: true, realTime: true),
+            Variant(name: "quiet, nice only", hog: false, realTime: false),
+            Variant(name: "hog, nice only", hog: true, realTime: false),
+        ]
+        for rep in 1...options.schedulerRepetitions {
+            for index in variants.indices {
+                let hog = variants[index].hog ? try CPUHog() : nil
+                let result = await SchedulerBenchmark.run(
+                    rate: 1000, seconds: options.schedulerSeconds, realTime: variants[index].realTime)
+                hog?.stop()
+                variants[index].lag.append(result.lagP99)
+                variants[index].error.append(result.rateErrorPercent)
+                log(
+                    "  rep \(rep), \(variants[index].name): \(result.launched) launched, lag p99 "
+                        + "\(Format.number(result.lagP99)) ms, rate error \(Format.number(result.rateErrorPercent)) %")
+            }
+        }
+        let lagGoal = Figure.Goal(direction: .atMost, value: 2)
+        let errorGoal = Figure.Goal(direction: .atMost, value: 0.5)
+        figures.append(Figure(key: "scheduler_lag_p99_ms", unit: "ms", stats: Stats(variants[0].lag), goal: lagGoal))
+        figures.append(Figure(key: "rate_error_pct", unit: "%", stats: Stats(variants[0].error), goal: errorGoal))
+        figures.append(Figure(key: "scheduler_lag_p99_hog_ms", unit: "ms", stats: Stats(variants[1].lag), goal: lagGoal))
+        figures.append(Figure(key: "rate_error_hog_pct", unit: "%", stats: Stats(variants[1].error), goal: errorGoal))
+        figures.append(Figure(key: "scheduler_lag_p99_nice_ms", unit: "ms", stats: Stats(variants[2].lag), goal: nil))
+        figures.append(Figure(key: "scheduler_lag_p99_hog_nice_ms", unit: "ms", stats: Stats(variants[3].lag), goal: nil))
     }
 
     private func endToEndFigure(into figures: inout [Figure]) async throws {
-        log("end to end: two in-process simulated slaves, \(Format.number(options.endToEndSeconds)) s per step")
+        log(
+            "end to end: two simulated slaves in a child process, \(Format.number(options.endToEndSeconds)) s per step; "
+                + "CPU = this process's (the generator's) user + system time over the step, per call sent")
         var maxRates: [Double] = []
+        var cpuPerCall: [Double] = []
         for rep in 1...options.endToEndRepetitions {
             log("  search \(rep):")
-            let (best, _) = try await EndToEndBenchmark.search(
+            let (best, steps) = try await EndToEndBenchmark.search(
                 rates: options.endToEndRates, seconds: options.endToEndSeconds, log: log)
             maxRates.append(best)
+            // The CPU per call at the highest step that passed (the first step's if none).
+            if let step = steps.last(where: \.passed) ?? steps.first { cpuPerCall.append(step.cpuMicrosPerCall) }
         }
         figures.append(
             Figure(
                 key: "e2e_max_cps", unit: "calls/s", stats: Stats(maxRates),
-                goal: .init(direction: .atLeast, value: 2000)))
+                goal: .init(direction: .atLeast, value: 5000)))
+        if !cpuPerCall.isEmpty {
+            figures.append(
+                Figure(
+                    key: "e2e_cpu_us_per_call", unit: "µs", stats: Stats(cpuPerCall),
+                    goal: .init(direction: .atMost, value: 60)))
+        }
     }
 
+    /// `bytes_per_active_call` with the ledger's tables sized from the plan (the figure),
+    /// and without (`bytes_per_active_call_unreserved`); the two alternate.
     private func memoryFigure(into figures: inout [Figure]) throws {
-        log("memory: \(options.memoryCalls) calls held (generator and simulators in separate processes)")
-        var perCall: [Double] = []
+        log(
+            "memory: \(options.memoryCalls) calls held (generator and simulators in separate processes), "
+                + "tables sized from the plan and not")
+        var perCall: [Bool: [Double]] = [:]
         for rep in 1...options.memoryRepetitions {
-            let result = try MemoryBenchmark.measureInChild(calls: options.memoryCalls, rate: options.memoryRate)
-            perCall.append(result.generatorBytesPerCall)
-            log(
-                "  rep \(rep): \(result.held) calls up; generator \(Format.number(result.generatorBytesPerCall)) B/call, "
-                    + "simulators \(Format.number(result.simulatorBytesPerCall)) B/call")
+            for reserved in rep % 2 == 1 ? [true, false] : [false, true] {
+                let result = try MemoryBenchmark.measureInChild(
+                    calls: options.memoryCalls, rate: options.memoryRate, reserved: reserved)
+                perCall[reserved, default: []].append(result.generatorBytesPerCall)
+                log(
+                    "  rep \(rep), \(reserved ? "sized" : "unsized"): \(result.held) calls up; generator "
+                        + "\(Format.number(result.generatorBytesPerCall)) B/call "
+                        + "(\(Format.number(result.trimmedBytesPerCall)) after malloc_trim), simulators "
+                        + "\(Format.number(result.simulatorBytesPerCall)) B/call")
+            }
         }
         figures.append(
             Figure(
-                key: "bytes_per_active_call", unit: "B", stats: Stats(perCall),
-                goal: .init(direction: .atMost, value: 2048)))
+                key: "bytes_per_active_call", unit: "B", stats: Stats(perCall[true] ?? []),
+                goal: .init(direction: .atMost, value: 1500)))
+        figures.append(
+            Figure(key: "bytes_per_active_call_unreserved", unit: "B", stats: Stats(perCall[false] ?? []), goal: nil))
     }
 
     /// Hold precision at 1,000 calls/s, with a low rate (the baseline) and one past the

@@ -3,8 +3,10 @@ import LoadTest
 import Synchronization
 
 /// `e2e_max_cps`: full runs (scheduler, originator, control and event connections,
-/// listeners, ledger) against two simulated slaves in this process, stepping the rate
-/// up; the figure is the highest rate that passes.
+/// listeners, ledger) against two simulated slaves, stepping the rate up; the figure is
+/// the highest rate that passes. The slaves run in a child process (`--serve-sims`, a
+/// fresh one per step), so this process's CPU time over a step (`getrusage`) is the
+/// generator's alone: `e2e_cpu_us_per_call` is it divided by the calls sent.
 ///
 /// A step passes when every call sent was answered (none failed, was lost, rejected or
 /// blocked), ≥ 99 % of the due calls were sent, they were *sent* at ≥ 99 % of the target
@@ -31,6 +33,8 @@ enum EndToEndBenchmark {
         var passed: Bool
         /// Other outcomes, e.g. `12 cancelled`.
         var other: String
+        /// This process's CPU time (user + system) over the step, µs per call sent.
+        var cpuMicrosPerCall: Double
     }
 
     /// Steps through `rates` in order and stops at the first that fails; returns the
@@ -45,7 +49,8 @@ enum EndToEndBenchmark {
                 "    \(Format.number(rate)) calls/s: sent \(step.sent) at \(Format.number(step.achieved))/s, "
                     + "setup p50 / p99 \(Format.number(step.setupP50)) / \(Format.number(step.setupP99)) ms, "
                     + "answered \(step.answered), failed \(step.failed), lost \(step.lost), blocked \(step.blocked), "
-                    + "other \(step.other.isEmpty ? "0" : step.other)"
+                    + "other \(step.other.isEmpty ? "0" : step.other); generator CPU "
+                    + "\(Format.number(step.cpuMicrosPerCall)) µs/call"
                     + (step.passed ? "" : "  ✗"))
             guard step.passed else { break }
             best = rate
@@ -97,12 +102,18 @@ enum EndToEndBenchmark {
 
     static func run(rate: Double, seconds: Double) async throws -> Step {
         let password = "bench"
-        let sims = try startSlaves(password: password)
-        defer { for sim in sims { sim.stop() } }
+        let sims = try Subprocess(arguments: ["--serve-sims"])
+        defer {
+            sims.closeInput()
+            sims.wait()
+        }
+        let ports = try sims.readLine().split(separator: " ").dropFirst().compactMap { Int($0) }
+        guard ports.count == 2 else { throw BenchError("the simulators did not start") }
         let records = Mutex<(sent: [Int64], setup: [Int64])>(([], []))
         let plan = plan(
             rate: rate, seconds: seconds, holdSeconds: 1, limit: Int(rate * 4) + 1000, grace: 5,
-            slaves: sims.map { ("127.0.0.1", $0.port) }, password: password)
+            slaves: ports.map { ("127.0.0.1", $0) }, password: password)
+        let cpuBefore = HealthBenchmark.cpuSeconds()
         let load = LoadRun(
             plan: plan,
             sinks: [ClosureSink(add: { record in
@@ -119,6 +130,7 @@ enum EndToEndBenchmark {
         } catch {
             throw BenchError("e2e at \(rate)/s: \(error)")
         }
+        let cpu = HealthBenchmark.cpuSeconds() - cpuBefore
 
         let (sent, setup) = records.withLock { ($0.sent.sorted(), $0.setup.sorted()) }
         let answered = setup.count
@@ -137,7 +149,8 @@ enum EndToEndBenchmark {
             && setupP99 <= Self.maximumSetupP99
         return Step(
             rate: rate, sent: sent.count, achieved: achieved, setupP50: setupP50, setupP99: setupP99, answered: answered, failed: failed, lost: lost,
-            blocked: result.blocked, passed: passed, other: other)
+            blocked: result.blocked, passed: passed, other: other,
+            cpuMicrosPerCall: sent.isEmpty ? 0 : cpu / Double(sent.count) * 1e6)
     }
 
     /// Events per second over sorted times (ns): (n − 1) / (last − first).

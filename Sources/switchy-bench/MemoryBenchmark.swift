@@ -8,34 +8,42 @@ import Synchronization
 /// by the other benchmarks cannot be reused unseen, and the two simulated slaves run
 /// in a grandchild (`--serve-sims`), so their memory is measured apart. The probe
 /// reads `VmRSS` before the run, offers `calls` calls with a hold time far longer than
-/// the run, waits until all are offered and the generator's memory has stopped growing
-/// (the answers, late when the simulators fall behind, are in), reads `VmRSS` of both
-/// processes again, then hangs up.
+/// the run, and samples at a fixed state: every call offered and up (answered, not
+/// ended) at two progress ticks in a row (one second apart, so the BACKGROUND_JOBs that
+/// trail the answers are in too), or after 60 ticks. Then it reads `VmRSS` of both
+/// processes again and hangs up. `unreserved` turns off the plan's sizing of the
+/// ledger's tables (``RunPlan/reserveInFlight``), to show what it changes.
 enum MemoryBenchmark {
     struct Result: Sendable {
         /// Generator growth / calls.
         var generatorBytesPerCall: Double
         /// Simulator growth / calls (both slaves).
         var simulatorBytesPerCall: Double
+        /// Generator growth / calls after `malloc_trim(0)` (``ResidentMemory/afterTrim()``).
+        var trimmedBytesPerCall: Double
         var held: Int
     }
 
     /// Runs one measurement in a child process.
-    static func measureInChild(calls: Int, rate: Double) throws -> Result {
-        let child = try Subprocess(arguments: ["--memory-probe", String(calls), String(rate)])
+    static func measureInChild(calls: Int, rate: Double, reserved: Bool = true) throws -> Result {
+        let child = try Subprocess(
+            arguments: ["--memory-probe", String(calls), String(rate)] + (reserved ? [] : ["unreserved"]))
         let line = try child.readLine()
         child.closeInput()
         child.wait()
         let fields = line.split(separator: " ")
-        guard fields.count == 4, fields[0] == "memory", let generator = Double(fields[1]),
-            let simulator = Double(fields[2]), let held = Int(fields[3])
+        guard fields.count == 5, fields[0] == "memory", let generator = Double(fields[1]),
+            let simulator = Double(fields[2]), let held = Int(fields[3]), let trimmed = Double(fields[4])
         else { throw BenchError("memory probe said: \(line)") }
-        return Result(generatorBytesPerCall: generator, simulatorBytesPerCall: simulator, held: held)
+        return Result(
+            generatorBytesPerCall: generator, simulatorBytesPerCall: simulator, trimmedBytesPerCall: trimmed, held: held)
     }
 
-    /// The child's side (`--memory-probe CALLS RATE`): prints
-    /// `memory <generator B/call> <simulator B/call> <held>`.
-    static func probe(calls: Int, rate: Double) async throws {
+    /// The child's side (`--memory-probe CALLS RATE [unreserved]`): prints
+    /// `memory <generator B/call> <simulator B/call> <held> <generator B/call after malloc_trim>`.
+    /// With `SWITCHY_MEMORY_PROBE_EXIT` set it exits at the sample instead (a profiling
+    /// aid: under `heaptrack` the allocations "leaked" at exit are those live then).
+    static func probe(calls: Int, rate: Double, reserved: Bool) async throws {
         let sims = try Subprocess(arguments: ["--serve-sims"])
         defer {
             sims.closeInput()
@@ -45,17 +53,16 @@ enum MemoryBenchmark {
         guard ports.count == 2 else { throw BenchError("the simulators did not start") }
         guard let generatorBefore = ResidentMemory.current(), let simulatorBefore = ResidentMemory.of(pid: sims.pid)
         else { throw BenchError("cannot read VmRSS from /proc") }
-        let plan = EndToEndBenchmark.plan(
+        var plan = EndToEndBenchmark.plan(
             rate: rate, seconds: nil, maxCalls: calls, holdSeconds: 3600, limit: calls + 1000, grace: 3600,
             slaves: ports.map { ("127.0.0.1", $0) }, password: "bench")
-        // Sampled once the calls are all up and answered: after the last offer, the
-        // generator's memory still grows while the answers come in; the sample is taken
-        // at the first progress tick (one a second) where it grew by less than 1 % of
-        // the growth so far, or after 60 ticks.
+        plan.reserveInFlight = reserved
+        // Sampled at a fixed state (see the type's comment): all `calls` up at two ticks
+        // in a row, or after 60 ticks past the last offer.
         struct Sampling {
             var ticks = 0
-            var previous: Int?
-            var taken: (generator: Int, simulator: Int, held: Int)?
+            var allUpBefore = false
+            var taken: (generator: Int, simulator: Int, held: Int, trimmed: Int)?
         }
         let sampling = Mutex(Sampling())
         let loadBox = Mutex<LoadRun?>(nil)
@@ -63,18 +70,19 @@ enum MemoryBenchmark {
             plan: plan,
             sinks: [ClosureSink(progress: { progress in
                 guard !progress.offering else { return }
-                let generator = ResidentMemory.current() ?? 0
                 let take = sampling.withLock { state -> Bool in
                     guard state.taken == nil else { return false }
                     state.ticks += 1
-                    defer { state.previous = generator }
-                    guard let previous = state.previous else { return false }
-                    let settled = Double(generator - previous) < 0.01 * Double(max(1, generator - generatorBefore))
-                    return settled || state.ticks >= 60
+                    let allUp = progress.callsUp == calls && progress.inFlight == calls
+                    defer { state.allUpBefore = allUp }
+                    return (allUp && state.allUpBefore) || state.ticks >= 60
                 }
                 guard take else { return }
+                let generator = ResidentMemory.current() ?? 0
                 let simulator = ResidentMemory.of(pid: sims.pid) ?? 0
-                sampling.withLock { $0.taken = (generator, simulator, progress.inFlight) }
+                if ProcessInfo.processInfo.environment["SWITCHY_MEMORY_PROBE_EXIT"] != nil { exit(0) }
+                let trimmed = ResidentMemory.afterTrim() ?? 0
+                sampling.withLock { $0.taken = (generator, simulator, progress.inFlight, trimmed) }
                 let load = loadBox.withLock { $0 }
                 load?.interrupt()
                 load?.interrupt()
@@ -86,7 +94,8 @@ enum MemoryBenchmark {
         }
         let generator = Double(taken.generator - generatorBefore) / Double(taken.held)
         let simulator = Double(taken.simulator - simulatorBefore) / Double(taken.held)
-        Output.line("memory \(Format.json(generator)) \(Format.json(simulator)) \(taken.held)")
+        let trimmed = Double(taken.trimmed - generatorBefore) / Double(taken.held)
+        Output.line("memory \(Format.json(generator)) \(Format.json(simulator)) \(taken.held) \(Format.json(trimmed))")
     }
 
     /// The grandchild's side (`--serve-sims`): two simulated slaves until stdin closes.

@@ -1,9 +1,12 @@
+import Foundation
 import LoadTest
 import Synchronization
 
 /// `scheduler_lag_p99_ms` and `rate_error_pct`: the real `RateScheduler`, `Pacer` and
 /// `DispatchRunClock` at a constant rate, with a sink that only records each launch's
-/// lag (clock now − the call's ideal time) and counts it.
+/// lag (clock now − the call's ideal time) and counts it. Run as the generator runs
+/// (the scheduler's thread asks for `SCHED_FIFO`, then nice −10) or with `realTime`
+/// off (nice −10 only), and quiet or beside a ``CPUHog``.
 enum SchedulerBenchmark {
     struct Result: Sendable {
         /// 99th percentile of the lag, ms.
@@ -13,8 +16,8 @@ enum SchedulerBenchmark {
         var launched: Int
     }
 
-    static func run(rate: Double, seconds: Double) async -> Result {
-        let clock = DispatchRunClock()
+    static func run(rate: Double, seconds: Double, realTime: Bool = true) async -> Result {
+        let clock = DispatchRunClock(realTimeScheduler: realTime)
         let expected = Int((rate * seconds).rounded())
         let lags = LagRecorder(capacity: expected + 1024)
         let finished = Finished()
@@ -52,4 +55,26 @@ final class LagRecorder: Sendable {
     func record(_ lag: Int64) { storage.withLock { $0.append(lag) } }
 
     var values: [Int64] { storage.withLock { $0 } }
+}
+
+/// A CPU-bound process beside the benchmark (`yes` writing to `/dev/null`, not pinned:
+/// the kernel puts it where it likes, as other work on the machine would be), so that
+/// the scheduler's figure is also taken with the other core busy.
+/// `@unchecked`: `Process` is not annotated `Sendable`; it is used from one task.
+final class CPUHog: @unchecked Sendable {
+    private let process = Process()
+
+    init() throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/yes")
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Ends it with SIGKILL: a child started from a pool thread inherits that thread's
+    /// blocked signals, SIGTERM among them, so `terminate()` would leave it running.
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
 }

@@ -9,10 +9,10 @@ do {
     case "--serve-sims":
         try MemoryBenchmark.serveSims()
     case "--memory-probe":
-        guard arguments.count == 3, let calls = Int(arguments[1]), let rate = Double(arguments[2]) else {
-            throw BenchOptions.UsageError(description: "--memory-probe CALLS RATE")
-        }
-        try await MemoryBenchmark.probe(calls: calls, rate: rate)
+        guard (3...4).contains(arguments.count), let calls = Int(arguments[1]), let rate = Double(arguments[2]),
+            arguments.count == 3 || arguments[3] == "unreserved"
+        else { throw BenchOptions.UsageError(description: "--memory-probe CALLS RATE [unreserved]") }
+        try await MemoryBenchmark.probe(calls: calls, rate: rate, reserved: arguments.count == 3)
     case "-h", "--help":
         Output.line(BenchOptions.usage)
     default:

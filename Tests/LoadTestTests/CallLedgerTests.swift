@@ -196,4 +196,62 @@ import Testing
         if !early { returned.wait() }
         #expect(log.withLock { $0 } == ["sunk a", "finishAll returned"])
     }
+    /// The ledger keeps a call in flight in a compact form (``InFlightCall``) and builds
+    /// its record at close: everything the record was offered with and everything
+    /// learnt since comes back, also for fields the compact form has no room for.
+    @Test func aClosedRecordHasEverythingItWasOfferedWithAndLearntSince() {
+        let records = Records()
+        let ledger = CallLedger(slaves: ["a"], reserving: [4]) { record in records.all.withLock { $0.append(record) } }
+        var plain = CallRecord(seq: 7, callUUID: "plain", slave: "a", app: "park", scheduledAt: 100)
+        plain.step = 3
+        plain.plannedHold = 5_000
+        plain.media = .tone
+        var unusual = CallRecord(seq: 8, callUUID: "unusual", slave: "a", app: nil, scheduledAt: 200)
+        unusual.step = Int(Int32.max) + 1
+        unusual.sipStatus = 486
+        unusual.rtpInPackets = 12
+        unusual.sentAt = Int64.min
+        ledger.offer(plain, deadline: .max)
+        ledger.offer(unusual, deadline: .max)
+        ledger.sent("plain", on: "a", at: 110)
+        ledger.written("plain", on: "a", at: 111)
+        ledger.hangupRequested("plain", on: "a", at: 120)
+        ledger.hangupRequested("plain", on: "a", at: 130)  // the first request counts
+        ledger.finishAll(reason: "run over")
+        let byUUID = records.byUUID
+        var expected = plain
+        expected.sentAt = 110
+        expected.writtenAt = 111
+        expected.hangupRequestedAt = 120
+        expected.outcome = .lost
+        expected.error = "run over"
+        #expect(byUUID["plain"] == expected)
+        var expectedUnusual = unusual
+        expectedUnusual.outcome = .lost
+        expectedUnusual.error = "run over"
+        #expect(byUUID["unusual"] == expectedUnusual)
+    }
+
+    /// Calls closed in any order (each close moves the last call into the freed slot)
+    /// are each closed once, with their own fields.
+    @Test func callsClosedInAnyOrderKeepTheirOwnRecords() {
+        let records = Records()
+        let ledger = CallLedger(slaves: ["a"]) { record in records.all.withLock { $0.append(record) } }
+        let count = 200
+        for seq in 0..<count {
+            ledger.offer(CallRecord(seq: seq, callUUID: "c\(seq)", slave: "a", app: nil, scheduledAt: Int64(seq)), deadline: .max)
+            ledger.sent("c\(seq)", on: "a", at: Int64(seq) + 1_000)
+        }
+        // Every third call first, from the middle outwards, then the rest at once.
+        for seq in stride(from: 0, to: count, by: 3).sorted(by: { abs($0 - count / 2) < abs($1 - count / 2) }) {
+            ledger.commandFailed("c\(seq)", on: "a", error: "refused \(seq)")
+        }
+        #expect(ledger.inFlight == count - (count + 2) / 3)
+        ledger.finishAll(reason: "run over")
+        let all = records.all.withLock { $0 }
+        #expect(all.count == count && Set(all.map(\.callUUID)).count == count)
+        #expect(all.allSatisfy { "c\($0.seq)" == $0.callUUID && $0.scheduledAt == Int64($0.seq) && $0.sentAt == Int64($0.seq) + 1_000 })
+        #expect(all.allSatisfy { $0.seq % 3 == 0 ? $0.error == "refused \($0.seq)" : $0.error == "run over" })
+        #expect(ledger.inFlight == 0)
+    }
 }

@@ -30,7 +30,10 @@ import Testing
                 + "\"e2e_max_cps\": 6.25, \"bytes_per_active_call\": 7.25, \"socket_vs_raw\": 8.25, "
                 + "\"hold_median_dev_ms\": 9.25, \"hold_p99_dev_ms\": 10.25, \"server_hold_median_dev_ms\": 11.25, "
                 + "\"server_hold_p99_dev_ms\": 12.25, \"sendpath_lag_p99_ms\": 13.25, \"sendpath_achieved_pct\": 14.25, "
-                + "\"sendpath_send_queue_p99_ms\": 15.25}")
+                + "\"sendpath_send_queue_p99_ms\": 15.25, \"e2e_cpu_us_per_call\": 16.25, "
+                + "\"bytes_per_active_call_unreserved\": 17.25, \"scheduler_lag_p99_hog_ms\": 18.25, "
+                + "\"rate_error_hog_pct\": 19.25, \"scheduler_lag_p99_nice_ms\": 20.25, "
+                + "\"scheduler_lag_p99_hog_nice_ms\": 21.25}")
     }
 
     @Test(arguments: [

@@ -51,11 +51,15 @@ final class HoldTimers: Sendable {
         var stopped = false
     }
 
-    /// - Parameter onDue: called once for each call whose deadline has come (not for
-    ///   a cancelled one), on the timer's thread, with the clock's time then.
-    init(clock: any RunClock, onDue: @escaping @Sendable (Due, _ now: Int64) -> Void) {
+    /// - Parameters:
+    ///   - reserving: the calls expected to be held at once at most: the heap is sized
+    ///     for them once (its memory is not touched until used).
+    ///   - onDue: called once for each call whose deadline has come (not for a
+    ///     cancelled one), on the timer's thread, with the clock's time then.
+    init(clock: any RunClock, reserving: Int = 0, onDue: @escaping @Sendable (Due, _ now: Int64) -> Void) {
         self.clock = clock
         self.onDue = onDue
+        if reserving > 0 { state.withLock { $0.heap.reserveCapacity(reserving) } }
         let made = clock.makeTimer { [weak self] in self?.fire() }
         timer.withLock { $0 = made }
     }

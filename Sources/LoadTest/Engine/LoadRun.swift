@@ -97,14 +97,16 @@ public final class LoadRun: Sendable {
         self.counters = counters
         self.records = records
         self.whenEmpty = whenEmpty
-        self.ledger = CallLedger(slaves: plan.slaves.map(\.name), onEmpty: { whenEmpty.wake() }) { record in
+        self.ledger = CallLedger(
+            slaves: plan.slaves.map(\.name), reserving: plan.expectedInFlightPerSlave, onEmpty: { whenEmpty.wake() }
+        ) { record in
             counters.finished(record.outcome)
             if record.answeredAt != nil { counters.answeredCallEnded() }
             records.add(record)
         }
         self.warn = warn
         let ledger = self.ledger
-        self.holdTimers = HoldTimers(clock: clock) { due, now in
+        self.holdTimers = HoldTimers(clock: clock, reserving: plan.expectedInFlight ?? 0) { due, now in
             let link = links[due.slave]
             ledger.hangupRequested(due.callUUID, on: link.name, at: now)
             link.hangUp(due.callUUID)

@@ -31,7 +31,11 @@ public protocol RunTimer: Sendable {
 /// Real time: `DispatchTime` (CLOCK_MONOTONIC) and a strict `DispatchSourceTimer` on
 /// one serial queue per timer, re-armed at absolute deadlines, no leeway.
 public struct DispatchRunClock: RunClock {
-    public init() {}
+    /// Whether the scheduler's thread asks for `SCHED_FIFO` before nice −10
+    /// (``ThreadRunTimer``); off, it asks for nice −10 only.
+    public var realTimeScheduler: Bool
+
+    public init(realTimeScheduler: Bool = true) { self.realTimeScheduler = realTimeScheduler }
 
     public func now() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds) }
 
@@ -43,7 +47,7 @@ public struct DispatchRunClock: RunClock {
     /// Dispatch queue of ``makeTimer(_:)`` runs on a pool thread that waits for a core
     /// like any other, which on a busy machine is most of the schedule's lag.
     public func makeSchedulerTimer(_ handler: @escaping @Sendable () -> Void) -> any RunTimer {
-        ThreadRunTimer(name: "switchy.scheduler", handler)
+        ThreadRunTimer(name: "switchy.scheduler", realTime: realTimeScheduler, handler)
     }
 }
 

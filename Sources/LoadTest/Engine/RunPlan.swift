@@ -41,6 +41,9 @@ public struct RunPlan: Sendable {
     public var search: SearchPlan?
     /// Thresholds that stop the run when they fail during it.
     public var aborts: [AbortRule] = []
+    /// Size the run's per-call tables once for ``expectedInFlight``; off only to measure
+    /// what that changes (switchy-bench's memory figure).
+    public var reserveInFlight = true
 
     public init(
         name: String, runID: String, slaves: [Slave], pacer: Pacer, limit: Int? = nil, holdSeconds: Int? = nil,
@@ -62,6 +65,34 @@ public struct RunPlan: Sendable {
         self.prepareSessionsPerSecond = prepareSessionsPerSecond
         self.prepareMaxSessions = prepareMaxSessions
         self.connectTimeout = connectTimeout
+    }
+
+    /// The seconds of setup counted in ``expectedInFlight`` beside the hold.
+    static let setupAllowance = 2.0
+
+    /// The calls the run expects in flight at most, to size its tables once: the
+    /// smallest of `limit`, the pacer's `max_calls` and the peak rate × (hold + 2 s of
+    /// setup), at most 1,000,000; nil when none applies (no hold time and no bound) or
+    /// ``reserveInFlight`` is off.
+    public var expectedInFlight: Int? {
+        guard reserveInFlight else { return nil }
+        var bounds: [Double] = []
+        if let limit { bounds.append(Double(limit)) }
+        if let maxCalls = pacer.maxCalls { bounds.append(Double(maxCalls)) }
+        if let holdSeconds { bounds.append(pacer.curve.peak * (Double(holdSeconds) + Self.setupAllowance)) }
+        guard let smallest = bounds.min(), smallest.isFinite else { return nil }
+        return Int(max(0, min(smallest, 1_000_000)).rounded(.up))
+    }
+
+    /// ``expectedInFlight`` shared among the slaves by weight (within each one's limit),
+    /// with 10 % to spare; in the order of ``slaves``, empty when nothing is expected.
+    public var expectedInFlightPerSlave: [Int] {
+        guard let expected = expectedInFlight, !slaves.isEmpty else { return [] }
+        let totalWeight = Double(max(1, slaves.reduce(0) { $0 + max(0, $1.weight) }))
+        return slaves.map { slave in
+            let share = Int((Double(expected) * Double(max(0, slave.weight)) / totalWeight * 1.1).rounded(.up))
+            return min(share, slave.limit ?? share)
+        }
     }
 
     /// One slave of the run.

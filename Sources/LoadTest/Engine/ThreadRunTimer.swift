@@ -23,10 +23,11 @@ final class ThreadRunTimer: RunTimer, @unchecked Sendable {
     private var deadline: Int64?
     private var cancelled = false
 
-    init(name: String, _ handler: @escaping @Sendable () -> Void) {
+    /// - Parameter realTime: ask for `SCHED_FIFO` first; false: nice −10 only.
+    init(name: String, realTime: Bool = true, _ handler: @escaping @Sendable () -> Void) {
         self.handler = handler
         let thread = Thread { [self] in
-            Self.raisePriority()
+            Self.raisePriority(realTime: realTime)
             run()
         }
         thread.name = name
@@ -67,11 +68,12 @@ final class ThreadRunTimer: RunTimer, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Raises the calling thread's priority as far as allowed (see the type's comment).
-    static func raisePriority() {
+    /// Raises the calling thread's priority as far as allowed (see the type's comment);
+    /// without `realTime`, to nice −10 at most.
+    static func raisePriority(realTime: Bool = true) {
         #if os(Linux)
         var parameters = sched_param(sched_priority: 1)
-        if pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters) == 0 { return }
+        if realTime, pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters) == 0 { return }
         // On Linux a nice value is per thread: PRIO_PROCESS with 0 sets the caller's.
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -10)
         #endif

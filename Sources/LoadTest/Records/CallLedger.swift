@@ -13,7 +13,8 @@ import Synchronization
 /// - its slave was lost, or its deadline passed with no conclusion: outcome `lost`.
 ///
 /// The state is sharded by slave (a call lives on one slave): each slave's calls have
-/// their own lock, so one slave's reader thread never waits for another's. Every path
+/// their own lock, so one slave's reader thread never waits for another's, and their
+/// own ``InFlightTable`` of compact ``InFlightCall``s (the record is built at close). Every path
 /// goes through one `close`, which, under the call's slave lock, removes the entry,
 /// builds its record and hands it to `onClose` — so a call is recorded once, and when
 /// ``finishAll(reason:)`` returns every record has been handed on, even one another
@@ -44,34 +45,32 @@ public final class CallLedger: Sendable {
     }
 
     private final class Shard: Sendable {
-        let entries = Mutex<[String: Entry]>([:])
+        let table: Mutex<InFlightTable>
         let count = Atomic<Int>(0)
-    }
 
-    private struct Entry {
-        var record: CallRecord
-        var deadline: Int64
-        /// The `error` of the record if the deadline passes.
-        var overdue: String?
-        var job: (ok: Bool, text: String)?
-        var endedCall: Call?
-        var endedAt: Int64?
+        init(reserving capacity: Int = 0) { table = Mutex(InFlightTable(reserving: capacity)) }
     }
 
     /// - Parameters:
     ///   - slaves: the slaves' names; each gets a lock of its own (others share one).
+    ///   - reserving: the calls each slave is expected to have in flight at most, in
+    ///     the order of `slaves` (missing: none): its table is sized for them once
+    ///     (memory not touched until used), so it does not grow by doubling during the run.
     ///   - jobGrace: how long (ns) an ended call waits for its job result.
     ///   - onEmpty: called (with no ledger lock held) when a close leaves no call in flight.
     ///   - onClose: receives each finished record, once, on the thread that finished
     ///     it, under that slave's lock: it must not block.
     public init(
-        slaves: [String] = [], jobGrace: Int64 = 2_000_000_000, onEmpty: @escaping @Sendable () -> Void = {},
-        onClose: @escaping @Sendable (CallRecord) -> Void
+        slaves: [String] = [], reserving: [Int] = [], jobGrace: Int64 = 2_000_000_000,
+        onEmpty: @escaping @Sendable () -> Void = {}, onClose: @escaping @Sendable (CallRecord) -> Void
     ) {
         self.jobGrace = jobGrace
         self.onEmpty = onEmpty
         self.onClose = onClose
-        self.shards = Dictionary(slaves.map { ($0, Shard()) }, uniquingKeysWith: { first, _ in first })
+        self.shards = Dictionary(
+            slaves.enumerated().map { index, name in
+                (name, Shard(reserving: index < reserving.count ? reserving[index] : 0))
+            }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Calls in flight.
@@ -80,7 +79,7 @@ public final class CallLedger: Sendable {
     /// Calls in flight on one slave.
     public func inFlight(on slave: String) -> Int {
         guard let shard = shards[slave] else {
-            return otherShard.entries.withLock { $0.values.count { $0.record.slave == slave } }
+            return otherShard.table.withLock { $0.count(where: { $0.slave == slave }) }
         }
         return shard.count.load(ordering: .relaxed)
     }
@@ -90,8 +89,9 @@ public final class CallLedger: Sendable {
     /// ("no end of call seen in time" if nil).
     public func offer(_ record: CallRecord, deadline: Int64, overdue: String? = nil) {
         let shard = shard(record.slave)
-        shard.entries.withLock { entries in
-            entries[record.callUUID] = Entry(record: record, deadline: deadline, overdue: overdue)
+        let call = InFlightCall(record, deadline: deadline, overdue: overdue)
+        shard.table.withLock { table in
+            guard table.insert(call) else { return }
             shard.count.add(1, ordering: .relaxed)
             total.add(1, ordering: .relaxed)
         }
@@ -105,20 +105,20 @@ public final class CallLedger: Sendable {
 
     /// The originate command was handed to its control connection at `time`.
     public func sent(_ uuid: String, on slave: String, at time: Int64) {
-        shard(slave).entries.withLock { $0[uuid]?.record.sentAt = time }
+        shard(slave).table.withLock { _ = $0.update(uuid) { $0.sentAt = time } }
     }
 
     /// The originate command's last byte was taken by the kernel at `time`.
     public func written(_ uuid: String, on slave: String, at time: Int64) {
-        shard(slave).entries.withLock { $0[uuid]?.record.writtenAt = time }
+        shard(slave).table.withLock { _ = $0.update(uuid) { $0.writtenAt = time } }
     }
 
     /// The run asked for the call's end at `time` (its hold timer, or a stopping run's
     /// hangup); the first request counts.
     public func hangupRequested(_ uuid: String, on slave: String, at time: Int64) {
-        shard(slave).entries.withLock { entries in
-            if entries[uuid] != nil, entries[uuid]?.record.hangupRequestedAt == nil {
-                entries[uuid]?.record.hangupRequestedAt = time
+        shard(slave).table.withLock { table in
+            _ = table.update(uuid) { call in
+                if call.hangupRequestedAt == InFlightCall.notYet { call.hangupRequestedAt = time }
             }
         }
     }
@@ -126,19 +126,21 @@ public final class CallLedger: Sendable {
     /// The run asked for the end of every call of `slave` in flight at `time` (the
     /// stop's `hupall`).
     public func hangupRequestedForAll(on slave: String, at time: Int64) {
-        shard(slave).entries.withLock { entries in
-            for (uuid, entry) in entries where entry.record.slave == slave && entry.record.hangupRequestedAt == nil {
-                entries[uuid]?.record.hangupRequestedAt = time
+        shard(slave).table.withLock { table in
+            table.updateAll { call in
+                if call.slave == slave && call.hangupRequestedAt == InFlightCall.notYet { call.hangupRequestedAt = time }
             }
         }
     }
 
     /// The originate command was refused or could not be sent.
     public func commandFailed(_ uuid: String, on slave: String, error: String, cause: String? = nil) {
-        close(uuid, in: shard(slave)) { entry in
-            entry.record.outcome = .failed
-            entry.record.error = error
-            entry.record.hangupCause = cause
+        close(uuid, in: shard(slave)) { call in
+            var record = call.record
+            record.outcome = .failed
+            record.error = error
+            record.hangupCause = cause
+            return record
         }
     }
 
@@ -149,9 +151,9 @@ public final class CallLedger: Sendable {
     ///   already closed).
     public func noReply(_ uuid: String, on slave: String, reason: String) -> Lost? {
         var closed = false
-        close(uuid, in: shard(slave)) { entry in
-            self.lose(&entry, reason)
+        close(uuid, in: shard(slave)) { call in
             closed = true
+            return self.lose(call, reason)
         }
         return closed ? Lost(slave: slave, callUUID: uuid) : nil
     }
@@ -161,10 +163,10 @@ public final class CallLedger: Sendable {
     public func jobDone(_ uuid: String, on slave: String, body: String, at time: Int64, channelExists: Bool) {
         let text = body.trimmed
         let ok = !text.hasPrefix("-")
-        closeIfReady(uuid, in: shard(slave)) { entry in
-            entry.job = (ok, text)
-            entry.record.jobDoneAt = time
-            return entry.endedCall != nil || (!ok && !channelExists)
+        closeIfReady(uuid, in: shard(slave)) { call in
+            call.jobText = text
+            call.jobDoneAt = time
+            return call.endedCall != nil || (!ok && !channelExists)
         }
     }
 
@@ -173,7 +175,7 @@ public final class CallLedger: Sendable {
         closeIfReady(call.uuid, in: shard(slave)) { entry in
             entry.endedCall = call
             entry.endedAt = time
-            return entry.job != nil
+            return entry.jobText != nil
         }
     }
 
@@ -181,7 +183,7 @@ public final class CallLedger: Sendable {
     @discardableResult
     public func slaveLost(_ slave: String, reason: String) -> [Lost] {
         let shard = shard(slave)
-        return closeAll(in: shard, where: { $0.record.slave == slave }) { self.lose(&$0, reason) }
+        return closeAll(in: shard, where: { $0.slave == slave }) { self.lose($0, reason) }
     }
 
     /// Closes what is due at `now`: ended calls whose job did not come within the
@@ -189,14 +191,10 @@ public final class CallLedger: Sendable {
     @discardableResult
     public func sweep(now: Int64) -> [Lost] {
         allShards.flatMap { shard in
-            closeAll(in: shard, where: { entry in
-                entry.deadline <= now || (entry.endedAt.map { $0 + self.jobGrace <= now } ?? false)
-            }) { entry in
-                if entry.endedCall != nil {
-                    self.conclude(&entry)
-                } else {
-                    self.lose(&entry, entry.overdue ?? "no end of call seen in time")
-                }
+            closeAll(in: shard, where: { call in
+                call.deadline <= now || (call.endedAt != InFlightCall.notYet && call.endedAt + self.jobGrace <= now)
+            }) { call in
+                call.endedCall != nil ? self.conclude(call) : self.lose(call, call.overdue ?? "no end of call seen in time")
             }
         }
     }
@@ -207,8 +205,8 @@ public final class CallLedger: Sendable {
     @discardableResult
     public func finishAll(reason: String) -> [Lost] {
         allShards.flatMap { shard in
-            closeAll(in: shard, where: { _ in true }) { entry in
-                if entry.endedCall != nil { self.conclude(&entry) } else { self.lose(&entry, reason) }
+            closeAll(in: shard, where: { _ in true }) { call in
+                call.endedCall != nil ? self.conclude(call) : self.lose(call, reason)
             }
         }
     }
@@ -219,43 +217,37 @@ public final class CallLedger: Sendable {
 
     private func shard(_ slave: String) -> Shard { shards[slave] ?? otherShard }
 
-    /// Updates the entry with `update`; closes it (concluding) when that returns true.
-    private func closeIfReady(_ uuid: String, in shard: Shard, _ update: (inout Entry) -> Bool) {
-        let emptied = shard.entries.withLock { entries -> Bool in
-            guard var entry = entries[uuid] else { return false }
-            guard update(&entry) else {
-                entries[uuid] = entry
-                return false
-            }
-            entries[uuid] = nil
-            conclude(&entry)
-            return handOn(entry.record, from: shard)
+    /// Updates the call with `update`; closes it (concluding) when that returns true.
+    private func closeIfReady(_ uuid: String, in shard: Shard, _ update: (inout InFlightCall) -> Bool) {
+        let emptied = shard.table.withLock { table -> Bool in
+            guard table.update(uuid, update) == true, let call = table.remove(uuid) else { return false }
+            return handOn(conclude(call), from: shard)
         }
         if emptied { onEmpty() }
     }
 
-    private func close(_ uuid: String, in shard: Shard, _ finish: (inout Entry) -> Void) {
-        let emptied = shard.entries.withLock { entries -> Bool in
-            guard var entry = entries.removeValue(forKey: uuid) else { return false }
-            finish(&entry)
-            return handOn(entry.record, from: shard)
+    private func close(_ uuid: String, in shard: Shard, _ finish: (InFlightCall) -> CallRecord) {
+        let emptied = shard.table.withLock { table -> Bool in
+            guard let call = table.remove(uuid) else { return false }
+            return handOn(finish(call), from: shard)
         }
         if emptied { onEmpty() }
     }
 
-    private func closeAll(in shard: Shard, where due: (Entry) -> Bool, _ finish: (inout Entry) -> Void) -> [Lost] {
+    private func closeAll(
+        in shard: Shard, where due: (InFlightCall) -> Bool, _ finish: (InFlightCall) -> CallRecord
+    ) -> [Lost] {
         var lost: [Lost] = []
         var emptied = false
-        shard.entries.withLock { entries in
-            for uuid in entries.compactMap({ due($0.value) ? $0.key : nil }) {
-                guard var entry = entries.removeValue(forKey: uuid) else { continue }
-                finish(&entry)
+        shard.table.withLock { table in
+            table.removeAll(where: due) { call in
+                let record = finish(call)
                 // Given up on: lost, or closed without its job's result (whose Job the
                 // slave's job table still holds).
-                if entry.record.outcome == .lost || entry.job == nil {
-                    lost.append(Lost(slave: entry.record.slave, callUUID: uuid))
+                if record.outcome == .lost || call.jobText == nil {
+                    lost.append(Lost(slave: call.slave, callUUID: call.callUUID))
                 }
-                emptied = handOn(entry.record, from: shard) || emptied
+                emptied = handOn(record, from: shard) || emptied
             }
         }
         if emptied { onEmpty() }
@@ -271,21 +263,26 @@ public final class CallLedger: Sendable {
         return left == 0
     }
 
-    private func lose(_ entry: inout Entry, _ reason: String) {
-        if let call = entry.endedCall { fill(&entry.record, from: call) }
-        entry.record.outcome = .lost
-        entry.record.error = reason
+    private func lose(_ call: InFlightCall, _ reason: String) -> CallRecord {
+        var record = call.record
+        if let ended = call.endedCall { fill(&record, from: ended) }
+        record.outcome = .lost
+        record.error = reason
+        return record
     }
 
     /// The outcome from the legs, the job and the hold (``CallRecord/Outcome/classify(_:)``).
-    private func conclude(_ entry: inout Entry) {
-        if let call = entry.endedCall { fill(&entry.record, from: call) }
-        let jobCause: String? = entry.job.flatMap { job in
+    private func conclude(_ call: InFlightCall) -> CallRecord {
+        var record = call.record
+        if let ended = call.endedCall { fill(&record, from: ended) }
+        let job = call.job
+        let jobCause: String? = job.flatMap { job in
             job.ok ? nil : job.text.hasPrefix("-ERR ") ? String(job.text.dropFirst(5)) : job.text
         }
-        if entry.record.hangupCause == nil { entry.record.hangupCause = jobCause }
-        entry.record.outcome = CallRecord.Outcome.classify(entry.record)
-        if entry.record.outcome == .failed, let job = entry.job, !job.ok { entry.record.error = job.text }
+        if record.hangupCause == nil { record.hangupCause = jobCause }
+        record.outcome = CallRecord.Outcome.classify(record)
+        if record.outcome == .failed, let job, !job.ok { record.error = job.text }
+        return record
     }
 
     private func fill(_ record: inout CallRecord, from call: Call) {

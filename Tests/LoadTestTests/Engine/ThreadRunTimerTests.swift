@@ -21,6 +21,24 @@ import Testing
         #expect(threads.count == 2 && threads[0] == threads[1] && threads[0] != UInt(pthread_self()))
     }
 
+    /// Without real time the thread never runs under `SCHED_FIFO` (it asks for nice −10
+    /// only), even where real time is allowed.
+    @Test func withoutRealTimeTheThreadStaysOffSchedFIFO() async {
+        let policies = Mutex<[Int32]>([])
+        let fired = FireLog()
+        let timer = ThreadRunTimer(name: "switchy.scheduler", realTime: false) {
+            var policy: Int32 = 0
+            var parameters = sched_param()
+            pthread_getschedparam(pthread_self(), &policy, &parameters)
+            policies.withLock { $0.append(policy) }
+            fired.add(UInt(pthread_self()))
+        }
+        defer { timer.cancel() }
+        timer.arm(at: DispatchRunClock().now())
+        _ = await fired.wait(for: 1)
+        #expect(policies.withLock { $0 } == [SCHED_OTHER])
+    }
+
     /// The run clock gives the scheduler this timer; a manual clock its own.
     @Test func theSchedulerTimerIsAThreadOnRealTimeOnly() {
         let real = DispatchRunClock().makeSchedulerTimer {}
