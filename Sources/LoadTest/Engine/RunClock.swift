@@ -82,14 +82,19 @@ public final class ManualRunClock: RunClock {
         var nextID = 0
         var timers: [Int: (deadline: Int64?, handler: @Sendable () -> Void)] = [:]
         var armWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var deadlineWaiters: [(deadline: Int64, continuation: CheckedContinuation<Void, Never>)] = []
 
         var armedCount: Int { timers.values.count { $0.deadline != nil } }
 
-        /// The waiters whose count of armed timers is reached, taken out.
+        /// The waiters whose count of armed timers is reached, or whose deadline a
+        /// timer is armed at, taken out.
         mutating func satisfiedWaiters() -> [CheckedContinuation<Void, Never>] {
             let armed = armedCount
-            let ready = armWaiters.filter { $0.count <= armed }.map(\.continuation)
+            var ready = armWaiters.filter { $0.count <= armed }.map(\.continuation)
             armWaiters.removeAll { $0.count <= armed }
+            let deadlines = Set(timers.values.compactMap(\.deadline))
+            ready += deadlineWaiters.filter { deadlines.contains($0.deadline) }.map(\.continuation)
+            deadlineWaiters.removeAll { deadlines.contains($0.deadline) }
             return ready
         }
     }
@@ -148,6 +153,9 @@ public final class ManualRunClock: RunClock {
     /// True when some timer is armed.
     public var hasArmedTimer: Bool { state.withLock { $0.timers.values.contains { $0.deadline != nil } } }
 
+    /// The deadlines of the timers armed now, earliest first (for a failing test's message).
+    public var armedDeadlines: [Int64] { state.withLock { $0.timers.values.compactMap(\.deadline).sorted() } }
+
     /// How many timers are armed now.
     public var armedTimers: Int { state.withLock { $0.armedCount } }
 
@@ -159,6 +167,21 @@ public final class ManualRunClock: RunClock {
             let ready = state.withLock { state in
                 guard state.armedCount < count else { return true }
                 state.armWaiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Returns once a timer is armed at exactly `deadline`: how a test knows one
+    /// particular wait has begun (a reconnect's first wait, 0.1 s from now) when other
+    /// timers come and go meanwhile, so that no count of armed timers is certain. Pick
+    /// a deadline no other timer can have (a rate whose calls are due elsewhere).
+    public func waitForTimer(armedAt deadline: Int64) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                guard !state.timers.values.contains(where: { $0.deadline == deadline }) else { return true }
+                state.deadlineWaiters.append((deadline, continuation))
                 return false
             }
             if ready { continuation.resume() }

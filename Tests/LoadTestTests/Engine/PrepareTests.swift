@@ -21,11 +21,11 @@ import Testing
         return try SimSlave.start(configuration)
     }
 
-    static func profile(port: Int, prepare: String, runTime: Int = 1) -> String {
+    static func profile(port: Int, prepare: String, rate: Int = 10, runTime: Int = 1) -> String {
         """
         { name: 'prepare', slaves: [{ host: '127.0.0.1', port: \(port), password: 'prepare-pw' }],
           call: { dest: 'echo@{sip}' }, prepare: \(prepare),
-          load: { rate: 10, limit: 20, duration: 600, run_time: \(runTime), grace: 2 } }
+          load: { rate: \(rate), limit: 20, duration: 600, run_time: \(runTime), grace: 2 } }
         """
     }
 
@@ -113,7 +113,7 @@ import Testing
         let slave = try Self.startSlave()
         defer { slave.stop() }
         let harness = try RunSessionHarness(
-            Self.profile(port: slave.port, prepare: "{ sps: 500, max_sessions: 300 }", runTime: 3))
+            Self.profile(port: slave.port, prepare: "{ sps: 500, max_sessions: 300 }", rate: 8, runTime: 3))
         let name = "127.0.0.1:\(slave.port)"
         let warnings = harness.warnings
         let limits = Mutex<(down: (Int, Int), back: (Int, Int))>(((0, 0), (0, 0)))
@@ -123,15 +123,19 @@ import Testing
             _ = await warnings.first(startingWith: "\(name) closed its connection")
             slave.restartNow()
             limits.withLock { $0.down = slave.limits }
-            await clock.waitForArmedTimers(4)  // … and the reconnect's first wait
+            // The reconnect's first wait, 0.1 s from now (the scheduler's, at 8 calls/s,
+            // are at 1.125 s, 1.25 s …; the hold timer may or may not still be armed:
+            // every call there ended with the shutdown).
+            await clock.waitForTimer(armedAt: clock.now() + 100_000_000)
             clock.advance(by: 100_000_000)
             let back = await warnings.first(startingWith: "\(name) is back")
             #expect(back.contains("set `fsctl sps 500` again (it had 50)"), "\(back)")
             #expect(back.contains("set `fsctl max_sessions 300` again (it had 100)"), "\(back)")
             limits.withLock { $0.back = slave.limits }
-            // The rest of the offering (to 3 s), then the drain's grace.
+            // The rest of the offering (to 3 s), then the drain's grace (2 s from the end
+            // of the offering, which is now).
             for _ in 0..<19 { clock.advance(by: 100_000_000) }
-            await clock.waitForArmedTimers(2)
+            await clock.waitForTimer(armedAt: clock.now() + 2_000_000_000)
             clock.advance(by: 2_000_000_000)
         }
         let (down, back) = limits.withLock { $0 }
