@@ -13,6 +13,7 @@ enum RunCommand {
 
         OPTIONS:
         \(ProfileOptions.help)
+        \(ProfileOptions.segmentHelp)
           -q, --quiet          Print no progress (errors and the final summary only).
           --no-color           No colour in the live line (so does NO_COLOR=1).
           --progress-interval S
@@ -55,10 +56,12 @@ enum RunCommand {
             plan: ProgressPrinter.Plan(
                 seconds: load.effectiveRunTime, calls: load.maxOffered,
                 search: load.search.map { ($0.stepTime, $0.rates) }))
+        let options = parsed.options
         let session = RunSession(
-            profile: parsed.profile, thresholds: parsed.options.thresholds, sinks: [printer],
+            profile: parsed.profile, thresholds: options.thresholds, sinks: [printer],
             startSimulators: SimulatedSlaves.starter, fallbackBase: fallbackBase,
-            observer: observer(name: parsed.profile.name, quiet: parsed.options.quiet))
+            observer: observer(name: parsed.profile.name, options: options), segment: options.segment,
+            runGroup: options.runGroup, startAt: options.startAt?.date)
         let signals = SignalHandler { count, signal in
             if count == 1 {
                 Output.error("\nswitchy: stopping: no more calls; waiting for calls to end (Ctrl-C again to hang up now)")
@@ -100,14 +103,21 @@ enum RunCommand {
         }
     }
 
-    /// Prints the run's start (unless quiet) and its warnings on stderr.
-    static func observer(name: String, quiet: Bool) -> RunSession.Observer {
-        RunSession.Observer(
+    /// Prints the run's start and its wait for `--start-at` (unless quiet) and its
+    /// warnings on stderr.
+    static func observer(name: String, options: ProfileOptions) -> RunSession.Observer {
+        let quiet = options.quiet
+        let segment = options.segment.isWhole ? "" : " (segment \(options.segment))"
+        let startAt = options.startAt?.text ?? ""
+        return RunSession.Observer(
             started: { runID, slaves in
-                if !quiet { Output.error("switchy: run \(runID) of \(name) on \(slaves) slave(s)") }
+                if !quiet { Output.error("switchy: run \(runID)\(segment) of \(name) on \(slaves) slave(s)") }
             },
             warning: { Output.error("switchy: warning: \($0)") },
-            folderProblem: { Output.error("\nswitchy: warning: \($0); the reports will go to a fallback folder at the end") })
+            folderProblem: { Output.error("\nswitchy: warning: \($0); the reports will go to a fallback folder at the end") },
+            waiting: { seconds in
+                if !quiet { Output.error("switchy run: waiting \(String(format: "%.1f", seconds)) s until \(startAt) (--start-at)") }
+            })
     }
 
     /// What to say about a run that did not produce its reports.

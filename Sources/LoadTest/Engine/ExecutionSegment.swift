@@ -87,3 +87,24 @@ public struct ExecutionSegment: Sendable, Hashable, CustomStringConvertible {
     /// The segment that the whole run's call number `k` (1-based) belongs to.
     public static func of(call k: Int, count: Int) -> Int { (k - 1) % count + 1 }
 }
+
+extension ExecutionSegment: Codable {
+    enum CodingKeys: String, CodingKey { case index, count }
+
+    /// `{ "index": 2, "count": 5 }` in `summary.json`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(index, forKey: .index)
+        try container.encode(count, forKey: .count)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let index = try container.decode(Int.self, forKey: .index)
+        let count = try container.decode(Int.self, forKey: .count)
+        do { try self.init(index: index, count: count) } catch {
+            throw DecodingError.dataCorruptedError(
+                forKey: .index, in: container, debugDescription: "is not a segment: \(error)")
+        }
+    }
+}

@@ -7,6 +7,8 @@ public struct RunPlan: Sendable {
     public var name: String
     /// `switchy_run` of every call; the listeners filter on it.
     public var runID: String
+    /// The id the segments of one scenario share (``RunGroup``), nil when not set.
+    public var runGroup: String?
     public var slaves: [Slave]
     /// When calls are due.
     public var pacer: Pacer
