@@ -137,7 +137,7 @@ struct ProfileOptions {
                     }
                 case "--segment":
                     let text = try scanner.value()
-                    do { segment = try ExecutionSegment(parsing: text) } catch { throw UsageError("--segment \(error)") }
+                    do { segment = try ExecutionSegment(parsing: text) } catch { throw UsageError("--segment: \(error)") }
                 case "--run-group":
                     let text = try scanner.value()
                     guard RunGroup.isValid(text) else {
@@ -175,7 +175,7 @@ struct ProfileOptions {
         }
         if segment == nil, let text = environment["SWITCHY_SEGMENT"] {
             do { segment = try ExecutionSegment(parsing: text) } catch {
-                throw UsageError("SWITCHY_SEGMENT (environment) \(error)")
+                throw UsageError("SWITCHY_SEGMENT (environment): \(error)")
             }
         }
         if runGroup == nil, let text = environment["SWITCHY_RUN_GROUP"] {

@@ -97,7 +97,11 @@ enum RunCommand {
         }
         if options.help { return .success(nil) }
         do {
-            return .success((try Profile.load(path: options.path, overrides: options.overrides), options))
+            let profile = try Profile.load(path: options.path, overrides: options.overrides)
+            do throws(RunError) { try profile.checkSplit(into: options.segment) } catch {
+                return .failure(UsageError("\(options.path): \(error) (--segment \(options.segment))"))
+            }
+            return .success((profile, options))
         } catch {
             return .failure(UsageError("\(error)"))
         }

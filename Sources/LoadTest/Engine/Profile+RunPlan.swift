@@ -16,16 +16,8 @@ extension Profile {
         runID: String, simulated: [Int: (host: String, port: Int)] = [:], simulatedPassword: String = "ClueCon",
         segment: ExecutionSegment = .whole
     ) throws(RunError) -> RunPlan {
-        func split(_ cap: Int?, _ field: String) throws(RunError) -> Int? {
-            guard let cap else { return nil }
-            let share = segment.share(of: cap)
-            guard share > 0 else {
-                throw .invalidPlan(
-                    "\(field) \(cap) cannot be split into \(segment.count) segments: segment \(segment) would get none "
-                        + "(each segment needs at least 1; raise it to \(segment.count) or more, or use fewer segments)")
-            }
-            return share
-        }
+        try checkSplit(into: segment)
+        func split(_ cap: Int?, _ field: String) -> Int? { cap.map { segment.share(of: $0) } }
         var slaves: [RunPlan.Slave] = []
         for (index, slave) in self.slaves.enumerated() {
             let call = RunPlan.Call(profile: slave.call)
@@ -34,7 +26,7 @@ extension Profile {
                 slaves.append(
                     RunPlan.Slave(
                         name: slave.label, host: remote.host, port: remote.port, password: remote.password.value,
-                        weight: slave.weight, limit: try split(slave.limit, "slaves[\(index)].limit"), call: call))
+                        weight: slave.weight, limit: split(slave.limit, "slaves[\(index)].limit"), call: call))
             case .simulated:
                 guard let address = simulated[index] else {
                     throw .invalidPlan("simulated slave \(slave.label) was not started")
@@ -42,7 +34,7 @@ extension Profile {
                 slaves.append(
                     RunPlan.Slave(
                         name: slave.label, host: address.host, port: address.port, password: simulatedPassword,
-                        weight: slave.weight, limit: try split(slave.limit, "slaves[\(index)].limit"), call: call,
+                        weight: slave.weight, limit: split(slave.limit, "slaves[\(index)].limit"), call: call,
                         simulated: true))
             }
         }
@@ -57,9 +49,9 @@ extension Profile {
         var plan = RunPlan(
             name: name, runID: runID, slaves: slaves,
             pacer: Pacer(
-                curve: load.rate, endTime: load.effectiveRunTime, maxCalls: try split(load.maxOffered, "load.max_offered"),
+                curve: load.rate, endTime: load.effectiveRunTime, maxCalls: split(load.maxOffered, "load.max_offered"),
                 segment: segment),
-            limit: try split(load.limit, "load.limit"), holdSeconds: load.holdSeconds > 0 ? load.holdSeconds : nil, grace: load.effectiveGrace,
+            limit: split(load.limit, "load.limit"), holdSeconds: load.holdSeconds > 0 ? load.holdSeconds : nil, grace: load.effectiveGrace,
             lostAfter: load.lostAfter, apps: apps, refuseWhenOverLimits: preflight == .refuse,
             prepareSessionsPerSecond: prepare.sps, prepareMaxSessions: prepare.maxSessions)
         plan.wholeLimit = load.limit
@@ -67,6 +59,22 @@ extension Profile {
         plan.search?.share = segment.part(of: 1)
         plan.aborts = try abortRules()
         return plan
+    }
+}
+
+extension Profile {
+    /// Refuses a split that leaves `segment` no share of a cap: `load.limit`, a
+    /// slave's `limit` or `max_offered` below the number of segments (a `limit` of 2
+    /// split 3 ways gives segment 3 none), naming the field.
+    /// - Throws: ``RunError/invalidPlan(_:)``.
+    public func checkSplit(into segment: ExecutionSegment) throws(RunError) {
+        let caps = [("load.limit", load.limit as Int?), ("load.max_offered", load.maxOffered)]
+            + slaves.enumerated().map { ("slaves[\($0.offset)].limit", $0.element.limit) }
+        for case (let field, let cap?) in caps where segment.share(of: cap) == 0 {
+            throw .invalidPlan(
+                "\(field) \(cap) cannot be split into \(segment.count) segments: segment \(segment) would get none "
+                    + "(each segment needs at least 1; raise it to \(segment.count) or more, or use fewer segments)")
+        }
     }
 }
 
