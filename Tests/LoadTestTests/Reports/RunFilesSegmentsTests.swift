@@ -87,4 +87,40 @@ import Testing
         let bad = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"index\" : 2", with: "\"index\" : 4")
         #expect(throws: ReportError.self) { try RunSummary.read(Data(bad.utf8), file: "summary.json") }
     }
+    static func step(
+        _ index: Int, offered: Int, answered: Int, verdict: SearchSummary.Verdict, p95: Double, rule: String? = nil
+    ) -> SearchSummary.Step {
+        SearchSummary.Step(
+            step: index, rate: Double(10 * (index + 1)), offered: offered, blocked: 0, answered: answered, dropped: 0,
+            stillUp: 0, asr: Double(answered) / Double(offered), answerP95Ms: p95, scheduleLagP99Ms: 1,
+            slaveIdleCPUMin: 90 - Double(index), verdict: verdict, brokenRule: rule, message: rule.map { "\($0) held" },
+            judgedAtSecond: Double(2 * index + 2))
+    }
+
+    /// The segments' searches merged: counts add, a step fails when one segment's did
+    /// (naming it), and the answer is the highest step every segment held.
+    @Test func searchesOfTheSegmentsMerge() throws {
+        let first = SearchSummary(
+            steps: [Self.step(0, offered: 10, answered: 10, verdict: .passed, p95: 40),
+                    Self.step(1, offered: 20, answered: 20, verdict: .passed, p95: 60)], stopReason: nil)
+        let second = SearchSummary(
+            steps: [Self.step(0, offered: 10, answered: 10, verdict: .passed, p95: 50),
+                    Self.step(1, offered: 20, answered: 18, verdict: .failed, p95: 900, rule: "asr < 1")],
+            stopReason: "step 1 broke")
+        let merged = SearchSummary.merged([
+            (try ExecutionSegment(index: 1, count: 2), first), (try ExecutionSegment(index: 2, count: 2), second),
+        ])
+        #expect(merged.steps.map(\.offered) == [20, 40] && merged.steps.map(\.answered) == [20, 38])
+        #expect(merged.steps.map(\.verdict) == [.passed, .failed])
+        #expect(merged.steps[1].asr == 0.95 && merged.steps[1].answerP95Ms == 900 && merged.steps[1].slaveIdleCPUMin == 89)
+        #expect(merged.steps[1].brokenRule == "asr < 1" && merged.steps[1].message == "segment 2/2: asr < 1 held")
+        #expect(merged.maxSustainedCps == 10 && merged.brokenRule == "asr < 1")
+        #expect(merged.stopReason == "segment 2/2: step 1 broke")
+        // A step one segment never reached is not judged as passed.
+        let short = SearchSummary(steps: [Self.step(0, offered: 10, answered: 10, verdict: .passed, p95: 40)], stopReason: nil)
+        let uneven = SearchSummary.merged([
+            (try ExecutionSegment(index: 1, count: 2), first), (try ExecutionSegment(index: 2, count: 2), short),
+        ])
+        #expect(uneven.steps.map(\.verdict) == [.passed, .unjudged] && uneven.maxSustainedCps == 10)
+    }
 }

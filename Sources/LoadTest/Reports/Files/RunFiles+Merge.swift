@@ -140,6 +140,10 @@ extension RunFiles {
         if let segments = segmentsNote(ordered) {
             summary.runGroup = segments.group
             summary.notes.append(segments.note)
+            let searches = ordered.compactMap { run in
+                run.summary.segment.flatMap { segment in run.summary.search.map { (segment, $0) } }
+            }
+            if !searches.isEmpty { summary.search = SearchSummary.merged(searches.sorted { $0.0.index < $1.0.index }) }
         }
         summary.setCounts(from: metrics(records), histograms: histograms)
         summary.judge(by: rules(of: ordered))

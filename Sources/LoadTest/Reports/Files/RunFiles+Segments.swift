@@ -52,3 +52,50 @@ extension RunFiles {
         return (group, "merged \(segment.count) segments of run group \(group ?? "(none)")")
     }
 }
+
+extension SearchSummary {
+    /// One search made of the segments' (`parts`, each with its segment): a step's
+    /// counts add up (offered, blocked, answered, dropped, still up; ASR from them),
+    /// its latencies are the highest segment's (an upper bound: a segment's p95 is not
+    /// the whole's) and its idle CPU the lowest; it failed when a segment's step
+    /// failed (that rule and message, naming the segment), else is invalid when one
+    /// was, unjudged when one was or a segment never reached it, else passed.
+    static func merged(_ parts: [(segment: ExecutionSegment, search: SearchSummary)]) -> SearchSummary {
+        let count = parts.map(\.search.steps.count).max() ?? 0
+        var steps: [Step] = []
+        for index in 0..<count {
+            let found = parts.compactMap { part in part.search.steps.first { $0.step == index }.map { (part.segment, $0) } }
+            guard var step = found.first?.1 else { continue }
+            let all = found.map(\.1)
+            step.offered = all.reduce(0) { $0 + $1.offered }
+            step.blocked = all.reduce(0) { $0 + $1.blocked }
+            step.answered = all.reduce(0) { $0 + $1.answered }
+            step.dropped = all.reduce(0) { $0 + $1.dropped }
+            step.stillUp = all.reduce(0) { $0 + $1.stillUp }
+            step.asr = RunSummary.answerSeizureRatio(answered: step.answered + step.dropped, offered: step.offered)
+            step.answerP95Ms = all.compactMap(\.answerP95Ms).max()
+            step.scheduleLagP99Ms = all.compactMap(\.scheduleLagP99Ms).max()
+            step.slaveIdleCPUMin = all.compactMap(\.slaveIdleCPUMin).min()
+            step.judgedAtSecond = all.contains { $0.judgedAtSecond == nil } ? nil : all.compactMap(\.judgedAtSecond).max()
+            step.brokenRule = nil
+            step.message = nil
+            if let (segment, failed) = found.first(where: { $0.1.verdict == .failed }) {
+                step.verdict = .failed
+                step.brokenRule = failed.brokenRule
+                step.message = "segment \(segment): " + (failed.message ?? "")
+            } else if let (segment, invalid) = found.first(where: { $0.1.verdict == .invalid }) {
+                step.verdict = .invalid
+                step.message = "segment \(segment): " + (invalid.message ?? "")
+            } else if found.count < parts.count || all.contains(where: { $0.verdict == .unjudged }) {
+                step.verdict = .unjudged
+            } else {
+                step.verdict = .passed
+            }
+            steps.append(step)
+        }
+        let stop = parts.lazy.compactMap { part in part.search.stopReason.map { "segment \(part.segment): \($0)" } }.first
+        var merged = SearchSummary(steps: steps, stopReason: stop)
+        merged.kneeAboveMax = parts.allSatisfy(\.search.kneeAboveMax)
+        return merged
+    }
+}
