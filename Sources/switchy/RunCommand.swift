@@ -54,7 +54,8 @@ enum RunCommand {
         let printer = ProgressPrinter(
             quiet: parsed.options.quiet, noColour: parsed.options.noColour, interval: parsed.options.progressInterval,
             plan: ProgressPrinter.Plan(
-                seconds: load.effectiveRunTime, calls: load.maxOffered,
+                // A segment makes its share of max_offered: its bar fills at that.
+                seconds: load.effectiveRunTime, calls: load.maxOffered.map { parsed.options.segment.share(of: $0) },
                 search: load.search.map { ($0.stepTime, $0.rates) }))
         let options = parsed.options
         let session = RunSession(
