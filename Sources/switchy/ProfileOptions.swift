@@ -1,3 +1,4 @@
+import Foundation
 import LoadTest
 
 #if canImport(Glibc)
@@ -25,6 +26,12 @@ struct ProfileOptions {
     var metrics: MetricsOptions?
     /// `-h` / `--help` was given (nothing else is checked then).
     var help = false
+    /// `--segment I/N` (else `SWITCHY_SEGMENT`): the share of the scenario to run.
+    var segment = ExecutionSegment.whole
+    /// `--run-group ID` (else `SWITCHY_RUN_GROUP`).
+    var runGroup: String?
+    /// `--start-at TIME`: when offering begins, and the time as written.
+    var startAt: (date: Date, text: String)?
 
     typealias UsageError = ArgumentScanner.UsageError
 
@@ -45,11 +52,30 @@ struct ProfileOptions {
 
     static let optionNames = [
         "--rate", "--limit", "--duration", "--max-offered", "--run-time", "--slave", "--password-env", "--out",
-        "--threshold", "--progress-interval", "--metrics", "--metrics-linger",
+        "--threshold", "--progress-interval", "--metrics", "--metrics-linger", "--segment", "--run-group", "--start-at",
     ]
 
-    /// Parses `arguments`.
-    static func parse(_ arguments: [String]) throws(UsageError) -> ProfileOptions {
+    /// `switchy run`'s options for running one scenario from several hosts.
+    static let segmentHelp = """
+          --segment I/N        Run segment I of N of the scenario: every N-th call
+                               of its schedule, from the I-th; limit and
+                               max_offered split so the shares add up (default
+                               $SWITCHY_SEGMENT, else the whole scenario).
+          --run-group ID       The id the segments share in summary.json (default
+                               $SWITCHY_RUN_GROUP, else derived from the profile
+                               and --start-at).
+          --start-at TIME      Connect, then wait until TIME (RFC 3339, e.g.
+                               2026-12-05T10:00:00Z) to start offering.
+        """
+
+    /// Parses `arguments`; `SWITCHY_SEGMENT` and `SWITCHY_RUN_GROUP` of `environment`
+    /// apply when their option is not given.
+    static func parse(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(UsageError) -> ProfileOptions
+    {
+        var segment: ExecutionSegment?
+        var runGroup: String?
+        var startAt: (date: Date, text: String)?
         var path: String?
         var overrides = Profile.Overrides()
         var addresses: [HostPort] = []
@@ -119,6 +145,22 @@ struct ProfileOptions {
                     let seconds = try number(option, "a number of seconds >= 0")
                     guard seconds >= 0 else { throw UsageError("--metrics-linger expects a number of seconds >= 0, got '\(seconds)'") }
                     linger = seconds
+                case "--segment":
+                    let text = try scanner.value()
+                    do { segment = try ExecutionSegment(parsing: text) } catch { throw UsageError("--segment: \(error)") }
+                case "--run-group":
+                    let text = try scanner.value()
+                    guard RunGroup.isValid(text) else {
+                        throw UsageError("--run-group expects \(RunGroup.expectation), got '\(text)'")
+                    }
+                    runGroup = text
+                case "--start-at":
+                    let text = try scanner.value()
+                    guard let date = RFC3339.date(from: text) else {
+                        throw UsageError(
+                            "--start-at expects an RFC 3339 time such as 2026-12-05T10:00:00Z or 2026-12-05T12:00:00.5+02:00, got '\(text)'")
+                    }
+                    startAt = (date, text)
                 case "--no-color": noColour = true
                 default: quiet = true  // --quiet, -q
                 }
@@ -145,8 +187,20 @@ struct ProfileOptions {
         } else if passwordVariable != nil {
             throw UsageError("--password-env applies to --slave; set profile passwords with \"env:VAR\"")
         }
+        if segment == nil, let text = environment["SWITCHY_SEGMENT"] {
+            do { segment = try ExecutionSegment(parsing: text) } catch {
+                throw UsageError("SWITCHY_SEGMENT (environment): \(error)")
+            }
+        }
+        if runGroup == nil, let text = environment["SWITCHY_RUN_GROUP"] {
+            guard RunGroup.isValid(text) else {
+                throw UsageError("SWITCHY_RUN_GROUP (environment) expects \(RunGroup.expectation), got '\(text)'")
+            }
+            runGroup = text
+        }
         return ProfileOptions(
             path: path, overrides: overrides, thresholds: thresholds, quiet: quiet, noColour: noColour,
-            progressInterval: progressInterval, metrics: metrics)
+            progressInterval: progressInterval, metrics: metrics, segment: segment ?? .whole, runGroup: runGroup,
+            startAt: startAt)
     }
 }

@@ -14,7 +14,9 @@ enum ReportCommand {
         exactly, timelines align on wall-clock seconds (each run's started_at), totals
         add up, calls.csv is the concatenation, and the merged run is judged again by
         every rule its runs had. The same run given twice is refused; runs that do
-        not overlap in time get a warning.
+        not overlap in time get a warning. Segments (switchy run --segment I/N) must
+        be one run group, complete (1/N … N/N) and each once; the message names the
+        segments missing, given twice or from another group.
 
         OPTIONS:
           --out DIR            Where to write (default: a new folder
@@ -70,8 +72,10 @@ enum ReportCommand {
             try merged.write(to: destination)
             let summary = merged.summary
             let asr = summary.asr.map { String(format: "%.2f%%", $0 * 100) } ?? "–"
+            let segments = runs.count > 1 ? runs.compactMap(\.summary.segment).first : nil
+            let what = segments.map { "\($0.count) segments of run group \(summary.runGroup ?? "(none)")" } ?? "\(runs.count) run(s)"
             Output.error(
-                "switchy report: \(runs.count) run(s), \(summary.offered) calls offered, "
+                "switchy report: \(what), \(summary.offered) calls offered, "
                     + "\(summary.answered + summary.dropped) answered (ASR \(asr)), \(summary.dropped) of them dropped")
             Output.print(destination.appendingPathComponent("report.html").path)
             return .success

@@ -13,6 +13,7 @@ enum RunCommand {
 
         OPTIONS:
         \(ProfileOptions.help)
+        \(ProfileOptions.segmentHelp)
           -q, --quiet          Print no progress (errors and the final summary only).
           --no-color           No colour in the live line (so does NO_COLOR=1).
           --progress-interval S
@@ -46,44 +47,63 @@ enum RunCommand {
         """
 
     static func run(_ arguments: [String]) async -> ExitCode {
-        let parsed: (profile: Profile, options: ProfileOptions)
+        let (profile, options): (Profile, ProfileOptions)
         switch parse(arguments) {
         case .success(nil):
             Output.print(usage)
             return .success
-        case .success(let value?): parsed = value
+        case .success(let value?): (profile, options) = value
         case .failure(let message):
             Output.error("switchy run: \(message)")
             return .usage
         }
-        let load = parsed.profile.load
-        let printer = ProgressPrinter(
-            quiet: parsed.options.quiet, noColour: parsed.options.noColour, interval: parsed.options.progressInterval,
-            plan: ProgressPrinter.Plan(
-                seconds: load.effectiveRunTime, calls: load.maxOffered,
-                search: load.search.map { ($0.stepTime, $0.rates) }))
+        let printer = progressPrinter(profile, options)
         let runID = RunSession.newRunID()
-        var sinks: [any RecordSink] = [printer]
-        var server: MetricsServer?
-        if let metrics = parsed.options.metrics {
-            // Before anything starts: an address that cannot be served is a usage error.
-            // The segment label is "" until runs have segments.
-            let live = LiveMetricsSink(run: LiveMetrics.RunInfo(runID: runID, name: parsed.profile.name))
-            do { server = try metrics.serve(live) } catch {
-                Output.error("switchy run: \(error)")
-                return .usage
-            }
-            sinks.append(live)
-            Output.error("switchy run: metrics at \(server?.url ?? "")")
+        let live: LiveEndpoint?
+        do throws(ArgumentScanner.UsageError) {
+            let segment = options.segment.isWhole ? "" : options.segment.description
+            live = try LiveEndpoint.start(options.metrics, run: .init(runID: runID, name: profile.name, segment: segment))
+        } catch {
+            Output.error("switchy run: \(error)")
+            return .usage
         }
-        defer { server?.stop() }
+        defer { live?.stop() }
         let session = RunSession(
-            profile: parsed.profile, thresholds: parsed.options.thresholds, runID: runID, sinks: sinks,
+            profile: profile, thresholds: options.thresholds, runID: runID, sinks: [printer] + (live.map { [$0.sink] } ?? []),
             startSimulators: SimulatedSlaves.starter, fallbackBase: fallbackBase,
-            observer: observer(name: parsed.profile.name, quiet: parsed.options.quiet))
-        let linger = Linger()
-        let signals = SignalHandler { count, signal in
-            if linger.isActive { return linger.end() }
+            observer: observer(name: profile.name, options: options), segment: options.segment,
+            runGroup: options.runGroup, startAt: options.startAt?.date)
+        let signals = signalHandler(session, live: live)
+        defer { signals.cancel() }
+        let outcome: RunSession.Outcome
+        do { outcome = try await session.run() } catch {
+            if case .run = error { printer.finish() }
+            Output.error("switchy run: \(message(for: error))")
+            return exitCode(for: error)
+        }
+        live?.runEnded()
+        report(outcome)
+        await live?.lingerThenStop()
+        if outcome.result.interrupted { return .interrupted }
+        return outcome.summary.passed ? .success : .commandFailed
+    }
+
+    /// The live line (or progress lines); a segment's bar fills at its share of
+    /// `max_offered`.
+    static func progressPrinter(_ profile: Profile, _ options: ProfileOptions) -> ProgressPrinter {
+        let load = profile.load
+        return ProgressPrinter(
+            quiet: options.quiet, noColour: options.noColour, interval: options.progressInterval,
+            plan: ProgressPrinter.Plan(
+                seconds: load.effectiveRunTime, calls: load.maxOffered.map { options.segment.share(of: $0) },
+                search: load.search.map { ($0.stepTime, $0.rates) }))
+    }
+
+    /// Ctrl-C (or SIGTERM): the first stops offering, the second hangs up; once the run
+    /// is over, one ends the metrics' linger.
+    static func signalHandler(_ session: RunSession, live: LiveEndpoint?) -> SignalHandler {
+        SignalHandler { count, signal in
+            if live?.interruptLinger() == true { return }
             if count == 1 {
                 Output.error("\nswitchy: stopping: no more calls; waiting for calls to end (Ctrl-C again to hang up now)")
             } else if count == 2 {
@@ -91,27 +111,15 @@ enum RunCommand {
             }
             session.interrupt(reason: signal == SIGTERM ? "SIGTERM" : "SIGINT (Ctrl-C)")
         }
-        defer { signals.cancel() }
-        let outcome: RunSession.Outcome
-        do {
-            outcome = try await session.run()
-            if parsed.options.metrics.map({ $0.linger > 0 }) ?? false { linger.arm() }
-        } catch {
-            if case .run = error { printer.finish() }
-            Output.error("switchy run: \(message(for: error))")
-            return exitCode(for: error)
-        }
+    }
+
+    /// The end-of-run table, and where the reports went when not where asked.
+    static func report(_ outcome: RunSession.Outcome) {
         Output.error(SummaryTable.render(outcome.summary, directory: outcome.directory.path))
         if let reason = outcome.fallbackReason {
             // Last, so it is the line a user (or a CI log) sees at the end.
             Output.error("switchy run: \(reason)\nswitchy run: the reports were written to \(outcome.directory.path) instead")
         }
-        if let server, let seconds = parsed.options.metrics?.linger, seconds > 0 {
-            Output.error("switchy run: serving the final metrics at \(server.url) for \(seconds.compactText) s (Ctrl-C to stop)")
-            await linger.wait(seconds: seconds)
-        }
-        if outcome.result.interrupted { return .interrupted }
-        return outcome.summary.passed ? .success : .commandFailed
     }
 
     /// The profile (with its overrides) and the options, nil for `--help`, or the
@@ -125,20 +133,31 @@ enum RunCommand {
         }
         if options.help { return .success(nil) }
         do {
-            return .success((try Profile.load(path: options.path, overrides: options.overrides), options))
+            let profile = try Profile.load(path: options.path, overrides: options.overrides)
+            do throws(RunError) { try profile.checkSplit(into: options.segment) } catch {
+                return .failure(UsageError("\(options.path): \(error) (--segment \(options.segment))"))
+            }
+            return .success((profile, options))
         } catch {
             return .failure(UsageError("\(error)"))
         }
     }
 
-    /// Prints the run's start (unless quiet) and its warnings on stderr.
-    static func observer(name: String, quiet: Bool) -> RunSession.Observer {
-        RunSession.Observer(
+    /// Prints the run's start and its wait for `--start-at` (unless quiet) and its
+    /// warnings on stderr.
+    static func observer(name: String, options: ProfileOptions) -> RunSession.Observer {
+        let quiet = options.quiet
+        let segment = options.segment.isWhole ? "" : " (segment \(options.segment))"
+        let startAt = options.startAt?.text ?? ""
+        return RunSession.Observer(
             started: { runID, slaves in
-                if !quiet { Output.error("switchy: run \(runID) of \(name) on \(slaves) slave(s)") }
+                if !quiet { Output.error("switchy: run \(runID)\(segment) of \(name) on \(slaves) slave(s)") }
             },
             warning: { Output.error("switchy: warning: \($0)") },
-            folderProblem: { Output.error("\nswitchy: warning: \($0); the reports will go to a fallback folder at the end") })
+            folderProblem: { Output.error("\nswitchy: warning: \($0); the reports will go to a fallback folder at the end") },
+            waiting: { seconds in
+                if !quiet { Output.error("switchy run: waiting \(String(format: "%.1f", seconds)) s until \(startAt) (--start-at)") }
+            })
     }
 
     /// What to say about a run that did not produce its reports.

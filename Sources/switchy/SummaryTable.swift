@@ -11,6 +11,8 @@ enum SummaryTable {
         lines.append("")
         let interrupted = summary.interrupted ? " — interrupted" + (summary.interruption.map { " by \($0)" } ?? "") : ""
         lines.append("switchy: \(summary.name) (\(summary.runID))\(interrupted)")
+        if let segment = summary.segment { row("segment", "\(segment) of run group \(summary.runGroup ?? "-")") }
+        if summary.segment == nil, let group = summary.runGroup { row("run group", group) }
         row("calls offered", "\(summary.offered) in \(String(format: "%.1f", summary.offeringSeconds)) s")
         row("rate", String(format: "%.2f/s achieved, %.2f/s target", summary.achievedRate, summary.targetRate))
         let outcomes = CallRecord.Outcome.allCases.compactMap { outcome -> String? in

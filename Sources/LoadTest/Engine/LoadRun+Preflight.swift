@@ -56,7 +56,7 @@ extension LoadRun {
         let capacity = SlaveCapacity(
             share: totalWeight > 0 ? Double(link.spec.weight) / totalWeight : 1,
             sessionsPerCall: SlaveCapacity.sessionsPerCall(dest: link.spec.call.dest), peakRate: plan.pacer.curve.peak,
-            limit: plan.limit, simulated: link.spec.simulated)
+            limit: plan.wholeLimit ?? plan.limit, simulated: link.spec.simulated)
         let problems = capacity.problems(sessionsPerSecond: status.maxSessionsPerSecond, maxSessions: status.maxSessions)
         guard !problems.isEmpty else { return }
         let text = problems.joined(separator: "; ")

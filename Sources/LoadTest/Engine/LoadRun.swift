@@ -46,6 +46,10 @@ public final class LoadRun: Sendable {
     private let whenEmpty: WakerSlot
     /// Woken when the run stops: ends the reconnects' waits.
     let stopped = Waker()
+    /// When offering begins (`--start-at`), nil: at once after preflight.
+    let commonStart: CommonStart?
+    /// Woken by an interrupt or a stop: ends the wait for ``commonStart``.
+    let startWaker = Waker()
     private let warn: @Sendable (String) -> Void
     /// Told of each due call, with its search step: offered, or blocked by the limit
     /// (``SearchJudge/due(step:offered:)``).
@@ -76,10 +80,13 @@ public final class LoadRun: Sendable {
     ///   - warn: called for each warning (also kept in the result).
     ///   - onOffer: called on the scheduler's queue for each due call, with its search
     ///     step (nil outside a search) and whether it was offered (false: blocked).
+    ///   - commonStart: when offering begins (after preflight); nil: at once.
     public init(
         plan: RunPlan, clock: any RunClock = DispatchRunClock(), sinks: [any RecordSink],
-        warn: @escaping @Sendable (String) -> Void = { _ in }, onOffer: @escaping @Sendable (Int?, Bool) -> Void = { _, _ in }
+        warn: @escaping @Sendable (String) -> Void = { _ in }, onOffer: @escaping @Sendable (Int?, Bool) -> Void = { _, _ in },
+        commonStart: CommonStart? = nil
     ) {
+        self.commonStart = commonStart
         self.onOffer = onOffer
         self.plan = plan
         self.clock = clock
@@ -120,7 +127,7 @@ public final class LoadRun: Sendable {
         guard !plan.runID.isEmpty else { throw .invalidPlan("empty run id") }
         let startedAt = Date()
         try await preflight()
-        let start = clock.now()
+        let start = await waitForCommonStart()
         state.withLock {
             $0.running = true
             $0.offering = true
@@ -140,7 +147,7 @@ public final class LoadRun: Sendable {
             state.scheduler = scheduler
             return (state.interrupts > 0 || state.stopRequested, state.offeringDone)
         }
-        if interruptedEarly { offeringFinished() } else { scheduler.start() }
+        if interruptedEarly { offeringFinished() } else { scheduler.start(at: start) }
         await offeringDone.wait()
         await drain()
         holdTimers.stop()
@@ -170,6 +177,7 @@ public final class LoadRun: Sendable {
             state.interrupts += 1
             return (state.interrupts, state.scheduler, state.drainWaker)
         }
+        startWaker.wake()
         if count == 1 { scheduler?.stop() }
         if count >= 2 { drainWaker?.wake() }
     }
@@ -189,6 +197,7 @@ public final class LoadRun: Sendable {
             state.stopRequested = true
             return state.scheduler
         }
+        startWaker.wake()
         scheduler?.stop()
     }
 

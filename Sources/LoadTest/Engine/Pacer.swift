@@ -19,6 +19,11 @@
 ///
 /// The curve and its formulas are ``RateCurve``'s; the pacer adds the stops
 /// (`run_time`, `max_offered`) and the rounding.
+///
+/// A pacer of one ``ExecutionSegment`` (I of N) paces that segment's share of the same
+/// curve: its due(t) is the number of the whole run's due calls k ≤ due(t) with
+/// k ≡ I (mod N), its call j is due when the whole run's call I + j·N is, and its
+/// rates and ∫ rate are the whole's / N; `maxCalls` is then the segment's own share.
 public struct Pacer: Sendable, Equatable {
     /// What to do now.
     public enum Decision: Sendable, Equatable {
@@ -36,14 +41,17 @@ public struct Pacer: Sendable, Equatable {
     public let endTime: Double?
     /// Stop after this many calls offered (blocked ones not counted), if set.
     public let maxCalls: Int?
+    /// The share of the curve this pacer paces (``ExecutionSegment/whole``: all of it).
+    public let segment: ExecutionSegment
 
     /// Tolerance so that an integral of 19.999999999 counts as 20.
     private static let epsilon = 1e-9
 
-    public init(curve: RateCurve, endTime: Double? = nil, maxCalls: Int? = nil) {
+    public init(curve: RateCurve, endTime: Double? = nil, maxCalls: Int? = nil, segment: ExecutionSegment = .whole) {
         self.curve = curve
         self.endTime = endTime
         self.maxCalls = maxCalls
+        self.segment = segment
     }
 
     /// The decision at `elapsed` seconds with `launched` calls handed out, `offered` of
@@ -66,31 +74,39 @@ public struct Pacer: Sendable, Equatable {
         return .wait(max(0, next - elapsed))
     }
 
-    /// How many calls are due by `elapsed` seconds: ⌊∫₀ᵗ rate⌋.
+    /// How many calls are due by `elapsed` seconds: ⌊∫₀ᵗ rate⌋ (this segment's share
+    /// of them).
     public func due(at elapsed: Double) -> Int {
+        segment.share(of: wholeDue(at: elapsed))
+    }
+
+    /// How many calls of the whole run (every segment) are due by `elapsed` seconds.
+    public func wholeDue(at elapsed: Double) -> Int {
         let area = curve.integral(to: max(0, elapsed))
-        return area.isFinite ? Int((area + Self.epsilon).rounded(.down)) : Int.max
+        return area.isFinite && area < 9e18 ? Int((area + Self.epsilon).rounded(.down)) : Int.max
     }
 
-    /// The time (s) at which call number `index` (0-based) is due: the t where
-    /// ∫₀ᵗ rate = index + 1. `.infinity` if the curve never gets there.
+    /// The time (s) at which call number `index` (0-based, this segment's) is due: the t
+    /// where ∫₀ᵗ rate = its whole-run number + 1. `.infinity` if the curve never gets there.
     public func time(ofCall index: Int) -> Double {
-        curve.time(reaching: Double(index + 1))
+        let whole = segment.wholeIndex(ofOwn: index)
+        return whole == Int.max ? .infinity : curve.time(reaching: Double(whole + 1))
     }
 
-    /// The target rate at `elapsed` seconds.
-    public func rate(at elapsed: Double) -> Double { curve.rate(at: elapsed) }
+    /// The target rate at `elapsed` seconds (this segment's part).
+    public func rate(at elapsed: Double) -> Double { segment.part(of: curve.rate(at: elapsed)) }
 
     /// The target rate over `[from, to]` seconds: the calls the schedule asks for in
     /// that time (∫ rate, before rounding) per second of it; the rate at `from` for an
     /// empty interval. The run's `target_rate` is this over its offering time, a
     /// timeline row's over its second (the README's "Counting rules").
     public func targetRate(from: Double = 0, to: Double) -> Double {
-        to > from ? scheduled(from: from, to: to) / (to - from) : curve.rate(at: from)
+        to > from ? scheduled(from: from, to: to) / (to - from) : rate(at: from)
     }
 
-    /// The calls the schedule asks for over `[from, to]` seconds: ∫ rate, before rounding.
+    /// The calls the schedule asks for over `[from, to]` seconds: ∫ rate, before
+    /// rounding (this segment's part: the segments' add up to the whole's).
     public func scheduled(from: Double = 0, to: Double) -> Double {
-        to > from ? curve.integral(to: to) - curve.integral(to: from) : 0
+        to > from ? segment.part(of: curve.integral(to: to) - curve.integral(to: from)) : 0
     }
 }

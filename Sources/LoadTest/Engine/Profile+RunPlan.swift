@@ -7,9 +7,17 @@ extension Profile {
     ///   - simulated: where each simulated slave (by its index in ``slaves``) listens;
     ///     the caller starts them.
     ///   - simulatedPassword: the password the simulated slaves were given.
-    public func runPlan(runID: String, simulated: [Int: (host: String, port: Int)] = [:], simulatedPassword: String = "ClueCon")
-        throws(RunError) -> RunPlan
-    {
+    ///   - segment: the share of the scenario to run (``ExecutionSegment``): its pacer
+    ///     paces that share of the schedule, and `load.limit`, each slave's `limit` and
+    ///     `max_offered` are split by ``ExecutionSegment/share(of:)``.
+    /// - Throws: ``RunError/invalidPlan(_:)`` also when a cap is too small to give the
+    ///   segment a share (a `limit` of 2 split 3 ways leaves segment 3 none).
+    public func runPlan(
+        runID: String, simulated: [Int: (host: String, port: Int)] = [:], simulatedPassword: String = "ClueCon",
+        segment: ExecutionSegment = .whole
+    ) throws(RunError) -> RunPlan {
+        try checkSplit(into: segment)
+        func split(_ cap: Int?, _ field: String) -> Int? { cap.map { segment.share(of: $0) } }
         var slaves: [RunPlan.Slave] = []
         for (index, slave) in self.slaves.enumerated() {
             let call = RunPlan.Call(profile: slave.call)
@@ -18,7 +26,7 @@ extension Profile {
                 slaves.append(
                     RunPlan.Slave(
                         name: slave.label, host: remote.host, port: remote.port, password: remote.password.value,
-                        weight: slave.weight, limit: slave.limit, call: call))
+                        weight: slave.weight, limit: split(slave.limit, "slaves[\(index)].limit"), call: call))
             case .simulated:
                 guard let address = simulated[index] else {
                     throw .invalidPlan("simulated slave \(slave.label) was not started")
@@ -26,7 +34,8 @@ extension Profile {
                 slaves.append(
                     RunPlan.Slave(
                         name: slave.label, host: address.host, port: address.port, password: simulatedPassword,
-                        weight: slave.weight, limit: slave.limit, call: call, simulated: true))
+                        weight: slave.weight, limit: split(slave.limit, "slaves[\(index)].limit"), call: call,
+                        simulated: true))
             }
         }
         var seen: [String: Int] = [:]
@@ -39,13 +48,33 @@ extension Profile {
         }
         var plan = RunPlan(
             name: name, runID: runID, slaves: slaves,
-            pacer: Pacer(curve: load.rate, endTime: load.effectiveRunTime, maxCalls: load.maxOffered),
-            limit: load.limit, holdSeconds: load.holdSeconds > 0 ? load.holdSeconds : nil, grace: load.effectiveGrace,
+            pacer: Pacer(
+                curve: load.rate, endTime: load.effectiveRunTime, maxCalls: split(load.maxOffered, "load.max_offered"),
+                segment: segment),
+            limit: split(load.limit, "load.limit"), holdSeconds: load.holdSeconds > 0 ? load.holdSeconds : nil, grace: load.effectiveGrace,
             lostAfter: load.lostAfter, apps: apps, refuseWhenOverLimits: preflight == .refuse,
             prepareSessionsPerSecond: prepare.sps, prepareMaxSessions: prepare.maxSessions)
+        plan.wholeLimit = load.limit
         plan.search = try searchPlan()
+        plan.search?.share = segment.part(of: 1)
         plan.aborts = try abortRules()
         return plan
+    }
+}
+
+extension Profile {
+    /// Refuses a split that leaves `segment` no share of a cap: `load.limit`, a
+    /// slave's `limit` or `max_offered` below the number of segments (a `limit` of 2
+    /// split 3 ways gives segment 3 none), naming the field.
+    /// - Throws: ``RunError/invalidPlan(_:)``.
+    public func checkSplit(into segment: ExecutionSegment) throws(RunError) {
+        let caps = [("load.limit", load.limit as Int?), ("load.max_offered", load.maxOffered)]
+            + slaves.enumerated().map { ("slaves[\($0.offset)].limit", $0.element.limit) }
+        for case (let field, let cap?) in caps where segment.share(of: cap) == 0 {
+            throw .invalidPlan(
+                "\(field) \(cap) cannot be split into \(segment.count) segments: segment \(segment) would get none "
+                    + "(each segment needs at least 1; raise it to \(segment.count) or more, or use fewer segments)")
+        }
     }
 }
 

@@ -57,13 +57,16 @@ public final class RateScheduler: Sendable {
         self.onFinish = onFinish
     }
 
-    /// Starts the clock of the run (t = 0 now) and the timer.
-    public func start() {
+    /// Starts the clock of the run (t = 0 at `start`, ns of the run clock; nil: now)
+    /// and the timer. The run gives its own start, so each call's ideal time is its
+    /// due time from the start the reports count from.
+    public func start(at start: Int64? = nil) {
         let now = clock.now()
+        let zero = start ?? now
         let made = clock.makeSchedulerTimer { [weak self] in self?.tick() }
         timer.withLock { $0 = made }
-        state.withLock { $0.start = now }
-        made.arm(at: now)
+        state.withLock { $0.start = zero }
+        made.arm(at: max(now, zero))
     }
 
     /// Stops offering; `onFinish` runs (once) if it has not yet.

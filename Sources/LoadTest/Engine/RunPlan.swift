@@ -7,12 +7,18 @@ public struct RunPlan: Sendable {
     public var name: String
     /// `switchy_run` of every call; the listeners filter on it.
     public var runID: String
+    /// The id the segments of one scenario share (``RunGroup``), nil when not set.
+    public var runGroup: String?
     public var slaves: [Slave]
     /// When calls are due.
     public var pacer: Pacer
     /// At most this many calls in flight (nil: no limit); a call due beyond it is
-    /// counted as blocked, not made.
+    /// counted as blocked, not made. A segment's share of `load.limit`.
     public var limit: Int?
+    /// The profile's `load.limit` before a segment's split (``ExecutionSegment``): the
+    /// preflight checks a slave against the whole scenario, since every segment's
+    /// calls reach the same slaves. Nil: ``limit``.
+    public var wholeLimit: Int?
     /// Hang each call up this long after answer, on the server (nil: the app or the far
     /// end ends it).
     public var holdSeconds: Int?

@@ -38,15 +38,20 @@ public final class RunSession: Sendable {
         public var warning: @Sendable (String) -> Void
         /// The results folder or `calls.csv` was removed or cannot be written (once).
         public var folderProblem: @Sendable (String) -> Void
+        /// The slaves are ready and the run now waits this many seconds for its common
+        /// start (`startAt`).
+        public var waiting: @Sendable (Double) -> Void
 
         public init(
             started: @escaping @Sendable (String, Int) -> Void = { _, _ in },
             warning: @escaping @Sendable (String) -> Void = { _ in },
-            folderProblem: @escaping @Sendable (String) -> Void = { _ in }
+            folderProblem: @escaping @Sendable (String) -> Void = { _ in },
+            waiting: @escaping @Sendable (Double) -> Void = { _ in }
         ) {
             self.started = started
             self.warning = warning
             self.folderProblem = folderProblem
+            self.waiting = waiting
         }
     }
 
@@ -86,6 +91,13 @@ public final class RunSession: Sendable {
     public let profile: Profile
     /// The run's id (`switchy_run` on its calls).
     public let runID: String
+    /// The share of the scenario this run makes.
+    public let segment: ExecutionSegment
+    /// The id shared with the other segments (nil for a whole run not given one).
+    public let runGroup: String?
+    /// When offering begins (after preflight), nil: at once.
+    public let startAt: Date?
+    private let wallClock: @Sendable () -> Date
     private let thresholds: [Threshold]
     /// Why one of the profile's thresholds is not a rule (nil when all are).
     private let thresholdProblem: String?
@@ -104,12 +116,22 @@ public final class RunSession: Sendable {
     ///   - startSimulators: starts the profile's `sim` slaves; nil when it has none.
     ///   - fallbackBase: where the reports go when the results folder is gone or
     ///     cannot be written at the end (nil: the run fails instead).
+    ///   - segment: the share of the scenario to make (``ExecutionSegment``).
+    ///   - runGroup: the id the segments share; nil: ``RunGroup/derived(profile:startAt:)``
+    ///     for a segment, none for a whole run.
+    ///   - startAt: when offering begins, after preflight (`--start-at`); the wait is
+    ///     on `clock`, `wallClock` says how far off the time is.
     public init(
         profile: Profile, thresholds: [Threshold] = [], runID: String? = nil, clock: any RunClock = DispatchRunClock(),
         sinks: [any RecordSink] = [], startSimulators: StartSimulators? = nil, fallbackBase: URL? = nil,
-        observer: Observer = Observer()
+        observer: Observer = Observer(), segment: ExecutionSegment = .whole, runGroup: String? = nil, startAt: Date? = nil,
+        wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.profile = profile
+        self.segment = segment
+        self.runGroup = runGroup ?? (segment.isWhole ? nil : RunGroup.derived(profile: profile, startAt: startAt))
+        self.startAt = startAt
+        self.wallClock = wallClock
         // A loaded profile's thresholds were checked by the reader; one built in code is
         // checked here, and a bad rule fails the run before anything starts.
         var parsed: [Threshold] = []
@@ -146,10 +168,14 @@ public final class RunSession: Sendable {
             }
         }
         defer { simulators.stop() }
-        let plan: RunPlan
-        do { plan = try profile.runPlan(runID: runID, simulated: simulators.addresses, simulatedPassword: password) } catch {
+        var plan: RunPlan
+        do {
+            plan = try profile.runPlan(
+                runID: runID, simulated: simulators.addresses, simulatedPassword: password, segment: segment)
+        } catch {
             throw .plan(error)
         }
+        plan.runGroup = runGroup
         let mapping = WallClockMapping(
             monotonicStart: clock.now(), unixMicrosecondsStart: Int64(Date().timeIntervalSince1970 * 1_000_000))
         let report: RunReport
@@ -167,9 +193,15 @@ public final class RunSession: Sendable {
             self?.stopOffering(because: "aborting: threshold \(fired)")
         }
         let judges: [any RecordSink] = [search as (any RecordSink)?, abort].compactMap { $0 }
+        let commonStart = startAt.map { date in
+            LoadRun.CommonStart(
+                // Within ±30 years, so the nanoseconds fit an Int64.
+                deadline: clock.now() + Int64((min(max(date.timeIntervalSince(wallClock()), -1e9), 1e9) * 1e9).rounded()),
+                label: RFC3339.string(from: date), waiting: observer.waiting)
+        }
         let load = LoadRun(
             plan: plan, clock: clock, sinks: [report, watch] + judges + sinks, warn: observer.warning,
-            onOffer: { step, offered in search?.due(step: step, offered: offered) })
+            onOffer: { step, offered in search?.due(step: step, offered: offered) }, commonStart: commonStart)
         // The judges read the slaves' own figures (slave_idle_cpu.min …) as the run has them.
         let figures: SearchJudge.SlaveFigures = { [weak load] from, to in load?.slaveFigures(from: from, to: to) ?? [:] }
         search?.readSlaves(figures)

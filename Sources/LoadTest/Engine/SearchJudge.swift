@@ -163,7 +163,7 @@ public final class SearchJudge: RecordSink {
     private func source(_ index: Int, _ state: State) -> MetricSource {
         let calls = MetricSource(
             part: state.metrics[index]?.snapshot ?? RunMetrics.Snapshot(), offered: state.offered[index],
-            blocked: state.blocked[index], seconds: plan.stepSeconds, targetRate: plan.rates[index])
+            blocked: state.blocked[index], seconds: plan.stepSeconds, targetRate: plan.rates[index] * plan.share)
         let end = plan.end(ofStep: index)
         return calls.adding(slaveFigures.withLock { $0 }?(end - plan.stepSeconds, end) ?? [:])
     }

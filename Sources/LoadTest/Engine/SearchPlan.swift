@@ -14,6 +14,11 @@ public struct SearchPlan: Sendable {
     /// generator sent its calls late, so what the server did with them says little
     /// (issue 15 §1b).
     public var maxLagMs: Double
+    /// The part of each step's rate this run offers: 1, or 1/N for a segment of N
+    /// (``ExecutionSegment``). ``rates`` stay the whole scenario's (what a step is
+    /// called in reports); a step is judged on this run's own calls, against its
+    /// part of the step's rate.
+    public var share: Double = 1
 
     public init(rates: [Double], stepSeconds: Double, rules: [Threshold], settle: Double, maxLagMs: Double = 50) {
         self.rates = rates

@@ -7,6 +7,10 @@ public struct RunSummary: Codable, Sendable {
     public var schema = 1
     public var name: String
     public var runID: String
+    /// The share of a scenario this run made (`--segment I/N`), nil for a whole run.
+    public var segment: ExecutionSegment?
+    /// The id the segments of one scenario share (nil when not set).
+    public var runGroup: String?
     public var startedAt: Date
     public var endedAt: Date
     public var durationSeconds: Double
@@ -184,6 +188,7 @@ public struct RunSummary: Codable, Sendable {
         case offeringSeconds = "offering_s", callRows = "call_rows", targetRate = "target_rate"
         case achievedRate = "achieved_rate", hangupCauses = "hangup_causes", sipStatuses = "sip_statuses"
         case timelineStartUs = "timeline_start_us"
+        case segment, runGroup = "run_group"
         case latencyMs = "latency_ms"
         case quality
         case noMedia = "no_media"
@@ -192,6 +197,8 @@ public struct RunSummary: Codable, Sendable {
     public init(result: LoadRun.Result, plan: RunPlan, metrics: RunMetrics.Snapshot, callRows: Int) {
         name = plan.name
         runID = plan.runID
+        segment = plan.pacer.segment.isWhole ? nil : plan.pacer.segment
+        runGroup = plan.runGroup
         startedAt = result.startedAt
         endedAt = result.endedAt
         durationSeconds = result.endedAt.timeIntervalSince(result.startedAt)

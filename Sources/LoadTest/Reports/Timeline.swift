@@ -70,9 +70,13 @@ enum Timeline {
 
     /// Rows from the per-second progress snapshots: `blocked`, `failed` and `active`
     /// from the counters, `target_rate` from `pacer` (the calls it schedules in the
-    /// row's second, within the offering time). The calls' own figures are left for
+    /// row's second, within the offering time and `run_time`). The calls' own figures are left for
     /// ``setCallFigures(_:calls:start:)``.
     static func rows(_ snapshots: [LoadRun.Progress], pacer: Pacer, offeringSeconds: Double) -> [TimelineRow] {
+        // No call is scheduled past `run_time`: the moment the scheduler took to see
+        // it had passed is not target (so runs that ended a few ms apart, segments of
+        // one scenario say, have the same target in every row).
+        let offeringSeconds = min(offeringSeconds, pacer.endTime ?? .infinity)
         var rows: [TimelineRow] = []
         var previous = LoadRun.Progress(
             elapsed: 0, targetRate: 0, offered: 0, blocked: 0, inFlight: 0, outcomes: [:], offering: true)

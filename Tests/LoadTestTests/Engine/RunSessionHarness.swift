@@ -68,6 +68,8 @@ final class RunSessionHarness: Sendable {
     let clock: ManualRunClock
     let collector = Collector()
     let warnings = Warnings()
+    /// How long (s) the run said it would wait for its common start, each time.
+    let starts = Warnings()
     let session: RunSession
     let results: URL
     /// The simulators, in the order of the profile's `sim` slaves (once the run started them).
@@ -78,9 +80,12 @@ final class RunSessionHarness: Sendable {
     ///   - faults: the faults of the slave at each index.
     ///   - clock: the run's clock.
     ///   - simClock: the simulators' clock (their own real clock if nil).
+    ///   - segment, startAt, wallClock: as ``RunSession``'s; the waits for `startAt`
+    ///     are kept in ``starts``.
     init(
         _ profile: String, faults: [Int: SimFaults] = [:], clock: ManualRunClock = ManualRunClock(),
-        simClock: (any SimClock)? = nil
+        simClock: (any SimClock)? = nil, segment: ExecutionSegment = .whole, startAt: Date? = nil,
+        wallClock: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.clock = clock
         results = FileManager.default.temporaryDirectory.appendingPathComponent("switchy-session-\(UUID().uuidString)")
@@ -88,6 +93,7 @@ final class RunSessionHarness: Sendable {
             Array(profile.utf8), file: "session.json5", overrides: Profile.Overrides(outputDirectory: results.path))
         let box = sims
         let warnings = self.warnings
+        let starts = self.starts
         session = RunSession(
             profile: parsed, clock: clock, sinks: [collector],
             startSimulators: { profile, password in
@@ -111,7 +117,8 @@ final class RunSessionHarness: Sendable {
                     addresses[index] = ("127.0.0.1", sim.port)
                 }
                 return RunSession.Simulators(addresses: addresses) { box.stopAll() }
-            }, observer: RunSession.Observer(warning: { warnings.add($0) }))
+            }, observer: RunSession.Observer(warning: { warnings.add($0) }, waiting: { starts.add("\($0)") }),
+            segment: segment, startAt: startAt, wallClock: wallClock)
     }
 
     /// Runs the session: waits until its scheduler and sweeper are armed, moves the

@@ -11,7 +11,8 @@ extension RunFiles {
         case start
     }
 
-    /// Why `runs` cannot be merged: the same run given twice (same run id).
+    /// Why `runs` cannot be merged: the same run given twice (same run id), or
+    /// segments that are not one complete group (``segmentProblem(_:)``).
     public static func mergeProblem(_ runs: [RunFiles]) -> ReportError? {
         var seen: [String: RunFiles] = [:]
         for run in runs {
@@ -23,7 +24,8 @@ extension RunFiles {
             }
             seen[run.summary.runID] = run
         }
-        return nil
+        // One segment alone is re-rendered as it is.
+        return runs.count > 1 ? segmentProblem(runs) : nil
     }
 
     /// A warning when, merged by wall-clock time, some run (from its start to its end,
@@ -133,6 +135,16 @@ extension RunFiles {
         summary.achievedRate = RunSummary.rate(summary.offered, over: offering)
         summary.slaves = slaves
         summary.warnings = warnings
+        summary.segment = nil
+        summary.runGroup = nil
+        if let segments = segmentsNote(ordered) {
+            summary.runGroup = segments.group
+            summary.notes.append(segments.note)
+            let searches = ordered.compactMap { run in
+                run.summary.segment.flatMap { segment in run.summary.search.map { (segment, $0) } }
+            }
+            if !searches.isEmpty { summary.search = SearchSummary.merged(searches.sorted { $0.0.index < $1.0.index }) }
+        }
         summary.setCounts(from: metrics(records), histograms: histograms)
         summary.judge(by: rules(of: ordered))
 
@@ -168,10 +180,12 @@ extension RunFiles {
         for run in runs {
             let extra = (try? JSONSerialization.jsonObject(with: run.extraJSON)) as? [String: Any] ?? [:]
             if let profile = extra["profile"] { profiles[run.summary.runID] = profile }
-            sources.append([
+            var source: [String: Any] = [
                 "run_id": run.summary.runID, "name": run.summary.name, "folder": run.sources.first?.path ?? "",
                 "started_at": HTMLReport.timestamp(run.summary.startedAt), "offered": run.summary.offered,
-            ])
+            ]
+            if let segment = run.summary.segment { source["segment"] = "\(segment)" }
+            sources.append(source)
         }
         let object: [String: Any] = ["profiles": profiles, "merged_from": sources, "merge_alignment": align.rawValue]
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)

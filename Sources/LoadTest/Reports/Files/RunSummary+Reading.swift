@@ -22,6 +22,8 @@ extension RunSummary {
         }
         name = try container.decode(String.self, forKey: .name)
         runID = try container.decode(String.self, forKey: .runID)
+        segment = try optional(.segment)
+        runGroup = try optional(.runGroup)
         startedAt = try container.decode(Date.self, forKey: .startedAt)
         endedAt = try container.decode(Date.self, forKey: .endedAt)
         durationSeconds = try optional(.durationSeconds) ?? endedAt.timeIntervalSince(startedAt)

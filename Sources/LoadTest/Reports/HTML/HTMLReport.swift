@@ -53,8 +53,9 @@ public enum HTMLReport {
         case (false, false?): verdict = #"<div class="verdict fail" title="a threshold failed">FAIL</div>"#
         case (false, nil): verdict = #"<div class="verdict none" title="the run had no thresholds">NO THRESHOLDS</div>"#
         }
-        let rows: [(String, String)] = [
-            ("run", summary.runID),
+        let rows: [(String, String)] =
+            [("run", summary.runID)] + (summary.segment.map { [("segment", "\($0)")] } ?? [])
+            + (summary.runGroup.map { [("run group", $0)] } ?? []) + [
             ("started", timestamp(summary.startedAt)),
             ("ended", timestamp(summary.endedAt)),
             ("duration", "\(fixed(summary.durationSeconds, 1)) s (offering \(fixed(summary.offeringSeconds, 1)) s)"),
