@@ -84,9 +84,20 @@ public struct Event: Sendable {
 
     init(storage: [UInt8], fields: [Field], bodyRange: Range<Int>?, percentEncoded: Bool, format: Format) {
         var fields = fields
-        self.slots = Event.index(&fields)
+        let slots = Event.index(&fields)
+        self.init(
+            storage: storage, fields: fields, slots: slots, bodyRange: bodyRange, percentEncoded: percentEncoded,
+            format: format)
+    }
+
+    /// An event whose fields are already linked into `slots` (see ``slots``).
+    init(
+        storage: [UInt8], fields: [Field], slots: InlineArray<64, UInt16>?, bodyRange: Range<Int>?,
+        percentEncoded: Bool, format: Format
+    ) {
         self.storage = storage
         self.fields = fields
+        self.slots = slots
         self.bodyRange = bodyRange
         self.percentEncoded = percentEncoded
         self.format = format
@@ -170,8 +181,9 @@ public struct Event: Sendable {
         return slots
     }
 
+    /// The slot of ``slots`` a field with this tag is linked into.
     @inline(__always)
-    private static func slot(of tag: UInt32) -> Int {
+    static func slot(of tag: UInt32) -> Int {
         Int((tag &* 0x9E37_79B1) >> 26)
     }
 
