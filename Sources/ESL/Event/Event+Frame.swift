@@ -17,7 +17,7 @@ extension Event {
             self = try JSONEventParser.parse(frame.body)
         case .eventXML:
             self.init(
-                storage: frame.storage, fields: [], bodyRange: frame.headerEnd..<frame.storage.count,
+                storage: frame.storage, fields: [], slots: nil, bodyRange: frame.headerEnd..<frame.storage.count,
                 percentEncoded: false, format: .xml)
         default:
             self = Event.reply(frame)

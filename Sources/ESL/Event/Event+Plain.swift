@@ -8,7 +8,7 @@ extension Event {
     /// look-up index are written in the same pass, straight into the field array
     /// (sized from the body's length; a body of unusually short lines continues into a
     /// second one). Nothing else is allocated.
-    static func parsePlain(_ storage: [UInt8], from start: Int) throws(ESLError) -> Event {
+    static func parsePlain(_ storage: ArraySlice<UInt8>, from start: Int) throws(ESLError) -> Event {
         var slots = InlineArray<64, UInt16>(repeating: 0)
         var fields: [Field] = []
         var outcome = PlainScan.full(resumeAt: start)
@@ -26,7 +26,8 @@ extension Event {
         switch outcome {
         case .done(let body): bodyRange = body
         case .malformed(let line):
-            let text = String(decoding: storage[line.lowerBound..<min(line.upperBound, line.lowerBound + 60)], as: UTF8.self)
+            let first = storage.startIndex + line.lowerBound
+            let text = String(decoding: storage[first..<first + min(line.count, 60)], as: UTF8.self)
             throw .protocolViolation("event header line without a colon: \"\(text)\"")
         case .full: bodyRange = nil  // not reached: the loop above ends only on the others
         }

@@ -70,7 +70,9 @@ public struct Event: Sendable {
         }
     }
 
-    let storage: [UInt8]
+    /// The bytes the fields point into; offsets count from its `startIndex`. A decoded
+    /// event shares its frame's slice of the read buffer (see ``Frame``).
+    let storage: ArraySlice<UInt8>
     let fields: [Field]
     let bodyRange: Range<Int>?
     let percentEncoded: Bool
@@ -86,13 +88,13 @@ public struct Event: Sendable {
         var fields = fields
         let slots = Event.index(&fields)
         self.init(
-            storage: storage, fields: fields, slots: slots, bodyRange: bodyRange, percentEncoded: percentEncoded,
+            storage: storage[...], fields: fields, slots: slots, bodyRange: bodyRange, percentEncoded: percentEncoded,
             format: format)
     }
 
     /// An event whose fields are already linked into `slots` (see ``slots``).
     init(
-        storage: [UInt8], fields: [Field], slots: InlineArray<64, UInt16>?, bodyRange: Range<Int>?,
+        storage: ArraySlice<UInt8>, fields: [Field], slots: InlineArray<64, UInt16>?, bodyRange: Range<Int>?,
         percentEncoded: Bool, format: Format
     ) {
         self.storage = storage
@@ -151,7 +153,7 @@ public struct Event: Sendable {
 
     /// The body bytes: a BACKGROUND_JOB's result, an `api/response`'s output, … ;
     /// nil when the event has none.
-    public var bodyBytes: ArraySlice<UInt8>? { bodyRange.map { storage[$0] } }
+    public var bodyBytes: ArraySlice<UInt8>? { bodyRange.map { bytes($0) } }
 
     /// The body as text (invalid UTF-8 replaced), or nil.
     public var body: String? { bodyBytes.map { String(decoding: $0, as: UTF8.self) } }
@@ -225,13 +227,18 @@ public struct Event: Sendable {
         }
     }
 
+    /// The bytes at `range` (offsets from the start of ``storage``).
+    private func bytes(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        storage[(storage.startIndex + range.lowerBound)..<(storage.startIndex + range.upperBound)]
+    }
+
     private func string(_ range: Range<Int>) -> String {
-        String(decoding: storage[range], as: UTF8.self)
+        String(decoding: bytes(range), as: UTF8.self)
     }
 
     private func value(of field: Field) -> String {
         let range = Int(field.valueStart)..<Int(field.valueEnd)
-        guard percentEncoded, storage[range].contains(UInt8(ascii: "%")) else { return string(range) }
-        return String(decoding: URLCoding.decode(storage[range]), as: UTF8.self)
+        guard percentEncoded, bytes(range).contains(UInt8(ascii: "%")) else { return string(range) }
+        return String(decoding: URLCoding.decode(bytes(range)), as: UTF8.self)
     }
 }
