@@ -135,6 +135,17 @@ public struct Event: Sendable {
         }
     }
 
+    /// The bytes of the last value of `name` as they are stored (for a plain event still
+    /// URL-encoded), sharing the event's storage; nil if absent. Not generic, unlike
+    /// ``withRawValue(of:_:)``, so a caller in another module does not go through an
+    /// unspecialised generic call and a closure context per look-up (the listener's hot
+    /// path reads `Event-Name` and `Unique-ID` this way).
+    package func rawValue(of name: String) -> ArraySlice<UInt8>? {
+        guard let index = lastFieldIndex(named: name) else { return nil }
+        let field = fields[index]
+        return bytes(Int(field.valueStart)..<Int(field.valueEnd))
+    }
+
     /// All headers in wire order, values decoded.
     public var headers: [(name: String, value: String)] {
         fields.map { (name: string(Int($0.nameStart)..<Int($0.nameEnd)), value: value(of: $0)) }
