@@ -102,8 +102,10 @@ final class StreamPeer: Sendable {
     private let started = Mutex<Int64?>(nil)
 
     /// Commands the listener sends before it starts reading events: `event plain …`
-    /// and its four filters (after `auth`).
-    static let commandsBeforeStreaming = 5
+    /// and its five filters (after `auth`). Since the listener also filters SHUTDOWN
+    /// (five filters, not four) a count of 5 made the peer stream before the last
+    /// filter's reply, and every socket run ended "connection closed by the server".
+    static let commandsBeforeStreaming = 6
 
     init(stream: CaptureStream) throws {
         let (fd, port) = try POSIXSocket.listen(host: "127.0.0.1", port: 0, backlog: 1)

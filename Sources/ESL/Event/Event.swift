@@ -70,7 +70,9 @@ public struct Event: Sendable {
         }
     }
 
-    let storage: [UInt8]
+    /// The bytes the fields point into; offsets count from its `startIndex`. A decoded
+    /// event shares its frame's slice of the read buffer (see ``Frame``).
+    let storage: ArraySlice<UInt8>
     let fields: [Field]
     let bodyRange: Range<Int>?
     let percentEncoded: Bool
@@ -84,9 +86,20 @@ public struct Event: Sendable {
 
     init(storage: [UInt8], fields: [Field], bodyRange: Range<Int>?, percentEncoded: Bool, format: Format) {
         var fields = fields
-        self.slots = Event.index(&fields)
+        let slots = Event.index(&fields)
+        self.init(
+            storage: storage[...], fields: fields, slots: slots, bodyRange: bodyRange, percentEncoded: percentEncoded,
+            format: format)
+    }
+
+    /// An event whose fields are already linked into `slots` (see ``slots``).
+    init(
+        storage: ArraySlice<UInt8>, fields: [Field], slots: InlineArray<64, UInt16>?, bodyRange: Range<Int>?,
+        percentEncoded: Bool, format: Format
+    ) {
         self.storage = storage
         self.fields = fields
+        self.slots = slots
         self.bodyRange = bodyRange
         self.percentEncoded = percentEncoded
         self.format = format
@@ -122,6 +135,17 @@ public struct Event: Sendable {
         }
     }
 
+    /// The bytes of the last value of `name` as they are stored (for a plain event still
+    /// URL-encoded), sharing the event's storage; nil if absent. Not generic, unlike
+    /// ``withRawValue(of:_:)``, so a caller in another module does not go through an
+    /// unspecialised generic call and a closure context per look-up (the listener's hot
+    /// path reads `Event-Name` and `Unique-ID` this way).
+    package func rawValue(of name: String) -> ArraySlice<UInt8>? {
+        guard let index = lastFieldIndex(named: name) else { return nil }
+        let field = fields[index]
+        return bytes(Int(field.valueStart)..<Int(field.valueEnd))
+    }
+
     /// All headers in wire order, values decoded.
     public var headers: [(name: String, value: String)] {
         fields.map { (name: string(Int($0.nameStart)..<Int($0.nameEnd)), value: value(of: $0)) }
@@ -140,7 +164,7 @@ public struct Event: Sendable {
 
     /// The body bytes: a BACKGROUND_JOB's result, an `api/response`'s output, … ;
     /// nil when the event has none.
-    public var bodyBytes: ArraySlice<UInt8>? { bodyRange.map { storage[$0] } }
+    public var bodyBytes: ArraySlice<UInt8>? { bodyRange.map { bytes($0) } }
 
     /// The body as text (invalid UTF-8 replaced), or nil.
     public var body: String? { bodyBytes.map { String(decoding: $0, as: UTF8.self) } }
@@ -170,8 +194,9 @@ public struct Event: Sendable {
         return slots
     }
 
+    /// The slot of ``slots`` a field with this tag is linked into.
     @inline(__always)
-    private static func slot(of tag: UInt32) -> Int {
+    static func slot(of tag: UInt32) -> Int {
         Int((tag &* 0x9E37_79B1) >> 26)
     }
 
@@ -213,13 +238,18 @@ public struct Event: Sendable {
         }
     }
 
+    /// The bytes at `range` (offsets from the start of ``storage``).
+    private func bytes(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        storage[(storage.startIndex + range.lowerBound)..<(storage.startIndex + range.upperBound)]
+    }
+
     private func string(_ range: Range<Int>) -> String {
-        String(decoding: storage[range], as: UTF8.self)
+        String(decoding: bytes(range), as: UTF8.self)
     }
 
     private func value(of field: Field) -> String {
         let range = Int(field.valueStart)..<Int(field.valueEnd)
-        guard percentEncoded, storage[range].contains(UInt8(ascii: "%")) else { return string(range) }
-        return String(decoding: URLCoding.decode(storage[range]), as: UTF8.self)
+        guard percentEncoded, bytes(range).contains(UInt8(ascii: "%")) else { return string(range) }
+        return String(decoding: URLCoding.decode(bytes(range)), as: UTF8.self)
     }
 }

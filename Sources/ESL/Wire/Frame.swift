@@ -7,19 +7,22 @@
 /// 192.0.2.2                            exactly Content-Length bytes, no trailer
 /// ```
 ///
-/// The frame keeps one contiguous copy of its bytes. When it is decoded, the header
+/// The frame's bytes are a slice of the decoder's read buffer, not a copy: a frame (or
+/// an ``Event`` made from it) kept after the decoder has moved on keeps that buffer
+/// alive (up to about one socket read, 256 KB, shared by every frame of the read), and
+/// the decoder then reads on into a new one. When it is decoded, the header
 /// block is only checked and its `Content-Type` read (a few short lines, no `String`
 /// made); ``headers`` and the subscript parse it again on demand. The body is not
 /// touched.
 public struct Frame: Sendable {
     /// The frame's bytes as on the wire: header block, blank line, body.
-    let storage: [UInt8]
-    /// Where the body starts inside `storage`, just after the blank line.
+    let storage: ArraySlice<UInt8>
+    /// Where the body starts, counted from `storage.startIndex`: just after the blank line.
     let headerEnd: Int
     /// The message's type, read from its `Content-Type` header.
     public let contentType: ContentType
 
-    init(storage: [UInt8], headerEnd: Int, contentType: ContentType) {
+    init(storage: ArraySlice<UInt8>, headerEnd: Int, contentType: ContentType) {
         self.storage = storage
         self.headerEnd = headerEnd
         self.contentType = contentType
@@ -47,7 +50,7 @@ public struct Frame: Sendable {
     }
 
     /// The body bytes (empty when the frame has none).
-    public var body: ArraySlice<UInt8> { storage[headerEnd...] }
+    public var body: ArraySlice<UInt8> { storage[(storage.startIndex + headerEnd)...] }
 
     /// The body as text; invalid UTF-8 is replaced, never fatal.
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
@@ -234,7 +237,7 @@ func asciiLower(_ byte: UInt8) -> UInt8 {
 
 extension Frame {
     /// The frame exactly as it was on the wire: header block, blank line, body.
-    public var rawBytes: [UInt8] { storage }
+    public var rawBytes: [UInt8] { Array(storage) }
     /// Where the body starts in ``rawBytes``.
     public var bodyOffset: Int { headerEnd }
 }

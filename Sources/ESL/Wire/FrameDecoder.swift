@@ -129,7 +129,9 @@ public struct FrameDecoder: Sendable {
     private let contentPrefix: [UInt8] = Array("Content-".utf8)
 
     private mutating func emitFrame(bodyStart: Int, bodyEnd: Int, contentType: Frame.ContentType) -> Frame {
-        let storage = Array(buffer[frameStart..<bodyEnd])
+        // A slice, not a copy: the buffer is copied (by `append`) only if a frame is
+        // still alive when more bytes come.
+        let storage = buffer[frameStart..<bodyEnd]
         let frame = Frame(storage: storage, headerEnd: bodyStart - frameStart, contentType: contentType)
         frameStart = bodyEnd
         scanOffset = bodyEnd

@@ -155,7 +155,7 @@ struct CallTracker {
         }
 
         init(_ event: Event) {
-            self = event.withRawValue(of: "Event-Name") { name in Kind(name: name) } ?? .notChannel
+            self = event.rawValue(of: "Event-Name").map { $0.withUnsafeBufferPointer { Kind(name: $0) } } ?? .notChannel
         }
 
         init(name: UnsafeBufferPointer<UInt8>) {

@@ -16,7 +16,9 @@ enum UUIDKey: Hashable, Sendable {
     /// The key of header `name`'s value, read from the event's bytes (no `String` for a
     /// canonical uuid); nil when the event lacks the header.
     init?(_ event: Event, _ name: String) {
-        guard let parsed = event.withRawValue(of: name, { UUIDKey.parse($0) }) else { return nil }
+        guard let parsed = event.rawValue(of: name).map({ $0.withUnsafeBufferPointer { UUIDKey.parse($0) } }) else {
+            return nil
+        }
         if let bits = parsed {
             self = .uuid(bits.high, bits.low)
         } else if let text = event[name] {
