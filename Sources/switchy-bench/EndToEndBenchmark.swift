@@ -100,15 +100,27 @@ enum EndToEndBenchmark {
             holdSeconds: holdSeconds, grace: grace)
     }
 
+    /// The two simulated slaves, in a child process of their own (`--serve-sims`) so
+    /// that their CPU is not the generator's, and the ports they listen on. Stop them
+    /// with `closeInput()` and `wait()`.
+    static func startSimulators() throws -> (process: Subprocess, ports: [Int]) {
+        let sims = try Subprocess(arguments: ["--serve-sims"])
+        let ports = try sims.readLine().split(separator: " ").dropFirst().compactMap { Int($0) }
+        guard ports.count == 2 else {
+            sims.closeInput()
+            sims.wait()
+            throw BenchError("the simulators did not start")
+        }
+        return (sims, ports)
+    }
+
     static func run(rate: Double, seconds: Double) async throws -> Step {
         let password = "bench"
-        let sims = try Subprocess(arguments: ["--serve-sims"])
+        let (sims, ports) = try startSimulators()
         defer {
             sims.closeInput()
             sims.wait()
         }
-        let ports = try sims.readLine().split(separator: " ").dropFirst().compactMap { Int($0) }
-        guard ports.count == 2 else { throw BenchError("the simulators did not start") }
         let records = Mutex<(sent: [Int64], setup: [Int64])>(([], []))
         let plan = plan(
             rate: rate, seconds: seconds, holdSeconds: 1, limit: Int(rate * 4) + 1000, grace: 5,

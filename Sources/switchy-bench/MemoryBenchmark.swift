@@ -44,13 +44,11 @@ enum MemoryBenchmark {
     /// With `SWITCHY_MEMORY_PROBE_EXIT` set it exits at the sample instead (a profiling
     /// aid: under `heaptrack` the allocations "leaked" at exit are those live then).
     static func probe(calls: Int, rate: Double, reserved: Bool) async throws {
-        let sims = try Subprocess(arguments: ["--serve-sims"])
+        let (sims, ports) = try EndToEndBenchmark.startSimulators()
         defer {
             sims.closeInput()
             sims.wait()
         }
-        let ports = try sims.readLine().split(separator: " ").dropFirst().compactMap { Int($0) }
-        guard ports.count == 2 else { throw BenchError("the simulators did not start") }
         guard let generatorBefore = ResidentMemory.current(), let simulatorBefore = ResidentMemory.of(pid: sims.pid)
         else { throw BenchError("cannot read VmRSS from /proc") }
         var plan = EndToEndBenchmark.plan(
