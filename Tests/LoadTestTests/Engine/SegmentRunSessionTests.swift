@@ -30,6 +30,9 @@ import Testing
         await clock.waitForArmedTimers(2)  // the scheduler and the sweeper
         clock.advance(by: 1_000_000_000)
         await harness.sims[0].waitUntil { $0 == 4 }  // both calls up, two legs each
+        // The drain arms its grace after the offering ends, on a task of its own: moving
+        // time before it has would leave its timer armed past the end of the test's time.
+        await clock.waitForArmedTimers(2)  // the sweeper and the drain's grace
         clock.advance(by: 1_000_000_000)  // the grace: then hupall
         let outcome = try await run.value
         #expect(outcome.result.clockStart == 5_000_000_000, "t = 0 is the common start")
@@ -54,6 +57,7 @@ import Testing
         await clock.waitForArmedTimers(2)  // the scheduler and the sweeper: no wait
         clock.advance(by: 1_000_000_000)
         await harness.sims[0].waitUntil { $0 == 8 }  // the 4 calls up, two legs each
+        await clock.waitForArmedTimers(2)  // the sweeper and the drain's grace
         clock.advance(by: 1_000_000_000)  // the grace: then hupall
         let outcome = try await run.value
         // Within 1 µs: the wall clock's 0.3 s in a Date of 1.8e9 s is 0.3 s to 48 ns.
@@ -110,12 +114,14 @@ import Testing
             harness.clock.advance(by: 1_000_000_000)  // the offering
         }
         await sim.waitUntil { $0 == 8 }  // 2 + 2 calls up, two legs each
+        await first.clock.waitForArmedTimers(2)  // the sweeper and the drain's grace
         first.clock.advance(by: 1_000_000_000)  // the first's grace is over: its hupall
         let firstOutcome = try await firstRun.value
         #expect(firstOutcome.result.offered == 2 && first.collector.records.allSatisfy { $0.hangupRequestedAt != nil })
         #expect(first.collector.records.allSatisfy { $0.outcome == .answered })
         // The second segment's calls are untouched: still up, none recorded.
         #expect(sim.channelCount == 4 && second.collector.records.isEmpty)
+        await second.clock.waitForArmedTimers(2)  // the sweeper and the drain's grace
         second.clock.advance(by: 1_000_000_000)
         let secondOutcome = try await secondRun.value
         #expect(secondOutcome.result.offered == 2 && second.collector.records.count == 2)
