@@ -83,9 +83,12 @@ import Testing
         #expect(html.contains(">INTERRUPTED</div>") && !html.contains(">PASS</div>"))
     }
 
+    /// Holds and grace far longer than any test: the calls are still up, and the drain
+    /// still waiting, whenever the second signal comes (under two test suites at once a
+    /// 30 s hold once ended before it did).
     @Test func sigtermThenSigintHangsUpAtOnceAndExitsFour() async throws {
         let scenario = try RunScenario("""
-            { name: 'termint', \(RunScenario.twoSims) load: { rate: 20, limit: 100, duration: 30, run_time: 60 } }
+            { name: 'termint', \(RunScenario.twoSims) load: { rate: 20, limit: 100, duration: 600, run_time: 60, grace: 600 } }
             """)
         let running = try CLIRunner.start(["run", scenario.profile.path, "--out", scenario.results.path])
         #expect(await running.waitForError(containing: "target"))
