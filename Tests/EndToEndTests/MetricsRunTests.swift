@@ -96,7 +96,10 @@ import Testing
     /// OpenMetrics first) sees the offered counter rise through its query API.
     @Test(.enabled(if: SystemTool.path("prometheus") != nil, "no prometheus: install Debian's prometheus to scrape a run with it"))
     func aPrometheusServerSeesTheCounterRise() async throws {
-        let scenario = try RunScenario(Self.profile.replacingOccurrences(of: "RUNTIME", with: "30"))
+        // Offering for far longer than the test: the counter still rises whenever the
+        // Prometheus server is ready (on a loaded machine it once took longer than a 30 s
+        // run), and the first Ctrl-C below always finds the run offering.
+        let scenario = try RunScenario(Self.profile.replacingOccurrences(of: "RUNTIME", with: "600"))
         let (running, port) = try await Self.start(scenario)
         let prometheus = try await Prometheus.start(target: port, folder: scenario.folder)
         defer { prometheus.stop() }
