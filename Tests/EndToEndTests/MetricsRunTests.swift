@@ -21,10 +21,11 @@ import Testing
     }
 
     /// Starts a run with `--metrics 127.0.0.1:0` (a free port, which the start line
-    /// names) lingering until signalled; returns it and the port.
+    /// names) lingering until signalled, printing a progress line each second of its
+    /// clock; returns it and the port.
     static func start(_ scenario: RunScenario) async throws -> (CLIRunner.Running, Int) {
         let running = try CLIRunner.start([
-            "run", scenario.profile.path, "--out", scenario.results.path, "--quiet", "--metrics", "127.0.0.1:0",
+            "run", scenario.profile.path, "--out", scenario.results.path, "--progress-interval", "1", "--metrics", "127.0.0.1:0",
             "--metrics-linger", "120",
         ])
         let line = try #require(await running.errorLine(containing: "metrics at http://127.0.0.1:"))
@@ -32,23 +33,17 @@ import Testing
         return (running, port)
     }
 
-    /// Scrapes until `condition` holds on a scrape (a run's figures come once a second),
-    /// within `seconds`; returns that scrape.
-    static func scrape(
-        port: Int, accept: String? = nil, within seconds: Double = 60, until condition: @escaping @Sendable (String) -> Bool
-    ) async -> HTTPFetch.Response? {
+    /// Waits for the run's progress line of `second` (`"2.0s / …"`). The record queue
+    /// hands each per-second snapshot to the progress printer, then to the metrics sink,
+    /// so once second k is printed the figures of second k − 1 are published.
+    static func waitForSecond(_ second: Int, of running: CLIRunner.Running) async -> Bool {
+        await running.waitForError(containing: "\n\(second).0s / ")
+    }
+
+    /// One scrape of the endpoint, off the cooperative pool.
+    static func scrape(port: Int, accept: String? = nil) async -> HTTPFetch.Response? {
         await CLIRunner.offThePool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                let headers = accept.map { ["Accept": $0] } ?? [:]
-                if let response = try? HTTPFetch.get(port: port, path: "/metrics", headers: headers),
-                    response.status == 200, condition(response.body)
-                {
-                    return response
-                }
-                usleep(20_000)  // a poll's interval (what it waits for is the condition), not to spin two shared cores
-            }
-            return nil
+            try? HTTPFetch.get(port: port, path: "/metrics", headers: accept.map { ["Accept": $0] } ?? [:])
         }
     }
 
@@ -58,9 +53,9 @@ import Testing
     @Test func scrapedMidRunAndAfterTheEnd() async throws {
         let scenario = try RunScenario(Self.profile.replacingOccurrences(of: "RUNTIME", with: "4"))
         let (running, port) = try await Self.start(scenario)
-        let mid = try #require(
-            await Self.scrape(port: port) { (Self.value("switchy_calls_offered_total", in: $0) ?? 0) > 0 },
-            "calls offered within 60 s")
+        #expect(await Self.waitForSecond(2, of: running))
+        let mid = try #require(await Self.scrape(port: port))
+        #expect((Self.value("switchy_calls_offered_total", in: mid.body) ?? 0) > 0, "second 1's calls: \(mid.body)")
         #expect(mid.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
         #expect(mid.body.contains(#"switchy_run_info{run_id="run-"#) && mid.body.contains(#"name="metrics",segment=""} 1"#))
         #expect(mid.body.contains(#"switchy_slave_up{slave="sim-1"} 1"#))
@@ -70,18 +65,25 @@ import Testing
         } else {
             print("MetricsRunTests: no promtool (Debian's prometheus package): the scrape was not checked by it")
         }
-        let openMetrics = try #require(
-            await Self.scrape(port: port, accept: "application/openmetrics-text; version=1.0.0") { _ in true })
+        let openMetrics = try #require(await Self.scrape(port: port, accept: "application/openmetrics-text; version=1.0.0"))
         #expect(openMetrics.headers["content-type"] == "application/openmetrics-text; version=1.0.0; charset=utf-8")
         #expect(openMetrics.body.hasSuffix("# EOF\n"))
 
         // The run is over once the linger line is printed.
         #expect(await running.waitForError(containing: "serving the final metrics at"))
-        let last = try #require(await Self.scrape(port: port) { $0.contains("switchy_offering 0") })
+        let last = try #require(await Self.scrape(port: port))
+        #expect(last.body.contains("switchy_offering 0"), "the final figures, published before the linger")
         running.signal(SIGINT)
         let result = await running.finished()
         #expect(result.status == 0, "Ctrl-C during the linger ends it, not the run: \(result.stderr)")
-        let (summary, _) = try scenario.reports()
+        let (summary, rows) = try scenario.reports()
+        // Recomputed from calls.csv: a row per call offered, each outcome's count.
+        #expect(Self.value("switchy_calls_offered_total", in: last.body) == Double(rows.count))
+        for outcome in Set(rows.compactMap { $0["outcome"] }) {
+            let lines = last.body.split(separator: "\n").filter { $0.hasPrefix("switchy_calls_total{") && $0.contains("outcome=\"\(outcome)\"") }
+            let counted = lines.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+            #expect(counted == Double(rows.filter { $0["outcome"] == outcome }.count), "\(outcome)")
+        }
         let offered = try #require(summary["offered"] as? Int)
         #expect(Self.value("switchy_calls_offered_total", in: last.body) == Double(offered))
         #expect(Self.value("switchy_calls_total", in: last.body) == Double(offered), "every call finished, counted once")
@@ -104,40 +106,31 @@ import Testing
         let prometheus = try await Prometheus.start(target: port, folder: scenario.folder)
         defer { prometheus.stop() }
         let query = "/api/v1/query?query=sum(switchy_calls_offered_total)"
+        // Asked once a second of the run (Prometheus scrapes every second): each question
+        // waits for the run's next progress line, up to its second 59.
+        func ask(_ path: String) async -> Double? {
+            await CLIRunner.offThePool { (try? HTTPFetch.get(port: prometheus.port, path: path)).flatMap { Prometheus.scalar($0.body) } }
+        }
+        var second = 1
         // Two readings, the second higher: the counter rises while the run offers.
-        let values = await CLIRunner.offThePool { () -> [Double] in
-            var seen: [Double] = []
-            let deadline = Date().addingTimeInterval(90)
-            while Date() < deadline, seen.count < 2 {
-                guard let response = try? HTTPFetch.get(port: prometheus.port, path: query), response.status == 200,
-                    let value = Prometheus.scalar(response.body), value > (seen.last ?? 0)
-                else {
-                    usleep(50_000)  // a poll's interval, as above
-                    continue
-                }
-                seen.append(value)
-            }
-            return seen
+        var values: [Double] = []
+        while values.count < 2, second < 59 {
+            second += 1
+            guard await Self.waitForSecond(second, of: running) else { break }
+            if let value = await ask(query), value > (values.last ?? 0) { values.append(value) }
         }
         #expect(values.count == 2 && values[0] < values[1], "sum(switchy_calls_offered_total) over time: \(values)")
-        let up = await CLIRunner.offThePool { try? HTTPFetch.get(port: prometheus.port, path: "/api/v1/query?query=up") }
-        #expect(Prometheus.scalar(up?.body ?? "") == 1, "the target is up: \(up?.body ?? "no answer")")
+        #expect(await ask("/api/v1/query?query=up") == 1, "the target is up")
         // The histogram comes through too: once an answered call has ended (its record
         // counts its answer time), a quantile of the buckets is a latency.
         let quantile = "/api/v1/query?query=histogram_quantile(0.95,sum%20by%20(le)(switchy_answer_seconds_bucket))"
-        let p95 = await CLIRunner.offThePool { () -> Double? in
-            let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline {
-                if let response = try? HTTPFetch.get(port: prometheus.port, path: quantile),
-                    let value = Prometheus.scalar(response.body), value.isFinite
-                {
-                    return value
-                }
-                usleep(50_000)  // a poll's interval, as above
-            }
-            return nil
+        var p95: Double?
+        while p95 == nil, second < 59 {
+            second += 1
+            guard await Self.waitForSecond(second, of: running) else { break }
+            if let value = await ask(quantile), value.isFinite { p95 = value }
         }
-        #expect(p95.map { $0 > 0 } == true, "answer p95 by Prometheus: \(p95.map { "\($0)" } ?? "none within 60 s")")
+        #expect(p95.map { $0 > 0 } == true, "answer p95 by Prometheus: \(p95.map { "\($0)" } ?? "none by second 59")")
         // The first Ctrl-C stops the run (it drains, then lingers), the second the linger.
         running.signal(SIGINT)
         #expect(await running.waitForError(containing: "serving the final metrics at"))
@@ -187,7 +180,7 @@ final class Prometheus: Sendable {
         var description: String
     }
 
-    /// Starts a server and returns once its API answers. Prometheus takes no port 0, so
+    /// Starts a server and returns once its log says it serves. Prometheus takes no port 0, so
     /// it is given a free port below the kernel's ephemeral range (32768 and up here):
     /// the port no other test's socket can be given meanwhile, since every socket of the
     /// tests is bound to port 0 or connects from an ephemeral port. Tried on three ports
@@ -213,22 +206,27 @@ final class Prometheus: Sendable {
             process.executableURL = URL(fileURLWithPath: path)
             process.arguments = [
                 "--config.file=\(config.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("data-\(port)").path)",
-                "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+                "--web.listen-address=127.0.0.1:\(port)", "--log.level=info",
             ]
             process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            let log = Pipe()
+            process.standardError = log
             try process.run()
+            // Its log says when it serves (or it exits: end of file); then the rest of
+            // the log is read and dropped so that a full pipe never stops the server.
             let ready = await CLIRunner.offThePool { () -> Bool in
-                let deadline = Date().addingTimeInterval(60)
-                while process.isRunning, Date() < deadline {
-                    if (try? HTTPFetch.get(port: port, path: "/-/ready", timeout: 2))?.status == 200 { return true }
-                    usleep(50_000)  // a poll's interval: what it waits for is the server's answer
+                var text = ""
+                while !text.contains("Server is ready to receive web requests") {
+                    let chunk = log.fileHandleForReading.availableData
+                    if chunk.isEmpty { return false }
+                    text += String(decoding: chunk, as: UTF8.self)
                 }
-                return false
+                Thread.detachNewThread { while !log.fileHandleForReading.availableData.isEmpty {} }
+                return true
             }
             if ready { return Prometheus(port: port, process: process) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            tried.append("\(port): not ready within 60 s or exited with \(process.isRunning ? -1 : process.terminationStatus)")
+            process.waitUntilExit()
+            tried.append("\(port): exited with \(process.terminationStatus) before it was ready")
         }
         throw StartFailure(description: "prometheus did not start: \(tried.joined(separator: "; "))")
     }
