@@ -6,6 +6,12 @@ extension LoadRun {
     /// call ending closes it in the ledger (its job's result comes through the ``Job``
     /// the originator made) and drops its hold timer; SHUTDOWN takes the slave out of
     /// the rotation; a disconnect marks it down.
+    ///
+    /// The answer and the end of a call are handled on the listener's reader thread
+    /// (``EventListener/onReader(_:_:)``): each is a few counters, a hold timer and a
+    /// ledger shard's lock with an append to the record queue, and handing them to the
+    /// callback thread cost two thread wake-ups per call, most of the generator's CPU
+    /// per call (BENCHMARKS.md, "Issue 13: thread hand-offs per call").
     func wire(_ link: SlaveLink) {
         let ledger = self.ledger
         let clock = self.clock
@@ -14,7 +20,7 @@ extension LoadRun {
         let counters = self.counters
         let holdTimers = self.holdTimers
         let hold = plan.holdSeconds.map { Int64($0) * 1_000_000_000 }
-        link.listener.on("CHANNEL_ANSWER") { event, session in
+        link.listener.onReader("CHANNEL_ANSWER") { event, session in
             // Our call's originating leg only (its uuid is the call's), not the far leg.
             guard let session, session.uuid == session.callUUID else { return }
             counters.answerSeen()
@@ -32,11 +38,12 @@ extension LoadRun {
             let answered = session.serverTimes.answered.flatMap { link.serverClock.local(server: $0) } ?? localAnswer
             holdTimers.schedule(session.uuid, slave: index, at: answered + hold)
         }
-        link.listener.onCallEnded { call in
+        link.listener.onCallEndedOnReader { call in
             holdTimers.cancel(call.uuid)
             ledger.callEnded(call, on: slave, at: clock.now())
         }
-        link.listener.on("SHUTDOWN") { [weak self] _, _ in self?.slaveShuttingDown(link) }
+        // On the reader too, so it is seen before the hangups that follow it, as they are.
+        link.listener.onReader("SHUTDOWN") { [weak self] _, _ in self?.slaveShuttingDown(link) }
         link.listener.onDisconnect { [weak self] error in self?.slaveDown(link, reason: error.description) }
     }
 

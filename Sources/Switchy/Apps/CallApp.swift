@@ -29,6 +29,11 @@ public protocol CallApp: Sendable {
     /// Event names this app needs beyond the listener's own, subscribed on load. `DTMF`,
     /// which carries no channel variables, is also let through the filters by name.
     var extraEvents: [String] { get }
+    /// False for an app that only chooses what its calls run (``target``) and has no
+    /// use for their events: the listener then never calls its ``receive(_:)`` or
+    /// ``callEnded(_:context:)``, and queues nothing for it on the callback thread.
+    /// Default true.
+    var receivesEvents: Bool { get }
     /// Called once by `loadApp`, before any callback.
     func prepare(_ context: AppContext) async throws
     /// Called once by `unloadApp`.
@@ -50,6 +55,7 @@ public protocol CallApp: Sendable {
 extension CallApp {
     public var target: OriginateCommand.Target { .app("park") }
     public var extraEvents: [String] { [] }
+    public var receivesEvents: Bool { true }
     public func prepare(_ context: AppContext) async throws {}
     public func unload(_ context: AppContext) {}
 

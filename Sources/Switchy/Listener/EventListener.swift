@@ -28,7 +28,10 @@ import Synchronization
 /// ``on(_:_:)``, ``onCallEnded(_:)`` and ``onDisconnect(_:)``, runs on the listener's
 /// callback thread, fed through a queue in wire order, so a slow callback delays other
 /// callbacks but never the socket. ``callbackBacklog`` gives the queue's depth and
-/// high-water mark; what happens when it is full is said at ``Backlog``.
+/// high-water mark; what happens when it is full is said at ``Backlog``. (Within the
+/// package, a load run's own bookkeeping registers with ``onReader(_:_:)`` and
+/// ``onCallEndedOnReader(_:)`` instead: short, non-blocking handlers run on the reader
+/// thread, which saves two thread hand-offs per call.)
 ///
 /// The collections are snapshots, safe to read from any thread. A callback that reads
 /// them sees the listener as it is when the callback runs, which may already include
@@ -64,14 +67,22 @@ public final class EventListener: Sendable {
         var nextID = 0
         var handlers: [String: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]] = [:]
         var callEnded: [(id: Int, handler: @Sendable (Call) -> Void)] = []
+        /// Handlers run on the reader thread (``onReader(_:_:)``, ``onCallEndedOnReader(_:)``).
+        var readerHandlers: [String: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]] = [:]
+        var readerCallEnded: [(id: Int, handler: @Sendable (Call) -> Void)] = []
         var disconnected: [(id: Int, handler: @Sendable (ESLError) -> Void)] = []
-        var apps: [AppID: (app: any CallApp, context: AppContext)] = [:]
+        var apps: [AppID: (app: any CallApp, context: AppContext)] = [:] {
+            didSet { receivingApps = apps.filter { $0.value.app.receivesEvents } }
+        }
+        /// The apps whose ``CallApp/receivesEvents``: those an event is delivered to.
+        private(set) var receivingApps: [AppID: (app: any CallApp, context: AppContext)] = [:]
         /// Subscriptions added for apps, replayed when the listener connects again.
         var extraSubscriptions: [(names: [String], byName: Bool)] = []
 
         /// True when some event could call a callback or reach an app.
         var hasCallbacks: Bool {
-            !apps.isEmpty || !callEnded.isEmpty || handlers.values.contains { !$0.isEmpty }
+            !receivingApps.isEmpty || !callEnded.isEmpty || handlers.values.contains { !$0.isEmpty }
+                || !readerCallEnded.isEmpty || readerHandlers.values.contains { !$0.isEmpty }
         }
 
         /// Who an event may go to (the call-ended callbacks only if it ends a call);
@@ -79,7 +90,8 @@ public final class EventListener: Sendable {
         func delivery(for event: Event) -> Delivery? {
             guard let name = event.name else { return nil }
             return Delivery(
-                name: name, named: handlers[name] ?? [], all: handlers["*"] ?? [], apps: apps, ended: callEnded)
+                name: name, named: handlers[name] ?? [], all: handlers["*"] ?? [], apps: receivingApps, ended: callEnded,
+                onReader: readerHandlers[name] ?? [], endedOnReader: readerCallEnded)
         }
     }
 
@@ -90,9 +102,12 @@ public final class EventListener: Sendable {
         var all: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
         var apps: [AppID: (app: any CallApp, context: AppContext)]
         var ended: [(id: Int, handler: @Sendable (Call) -> Void)]
+        /// Run at once, on the reader thread.
+        var onReader: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
+        var endedOnReader: [(id: Int, handler: @Sendable (Call) -> Void)]
 
         /// The event's callbacks need the leg it concerns.
-        var wantsSession: Bool { !named.isEmpty || !all.isEmpty || !apps.isEmpty }
+        var wantsSession: Bool { !named.isEmpty || !all.isEmpty || !apps.isEmpty || !onReader.isEmpty }
     }
 
     /// - Parameters:
@@ -282,6 +297,33 @@ public final class EventListener: Sendable {
         }
     }
 
+    /// Calls `handler` on the **reader thread** for every event named `eventName`, right
+    /// after the event is tracked and before any callback of it is queued, with the leg
+    /// it concerns as the event left it. For the package's own bookkeeping (a load run's
+    /// answer and end of call): the handler must be short and never block or wait for
+    /// another thread, since the socket is not read while it runs. Runs in wire order
+    /// with ``onCallEndedOnReader(_:)``; callbacks queued for earlier events may still
+    /// be waiting on the callback thread.
+    @discardableResult
+    package func onReader(_ eventName: String, _ handler: @escaping @Sendable (Event, Session?) -> Void) -> Int {
+        changeRegistry { registry in
+            registry.nextID += 1
+            registry.readerHandlers[eventName, default: []].append((registry.nextID, handler))
+            return registry.nextID
+        }
+    }
+
+    /// Calls `handler` on the **reader thread** when a call ends, as
+    /// ``onReader(_:_:)`` does for events (same rules).
+    @discardableResult
+    package func onCallEndedOnReader(_ handler: @escaping @Sendable (Call) -> Void) -> Int {
+        changeRegistry { registry in
+            registry.nextID += 1
+            registry.readerCallEnded.append((registry.nextID, handler))
+            return registry.nextID
+        }
+    }
+
     /// Calls `handler` on the callback thread once the event connection has ended, after
     /// the callbacks of every event read before.
     @discardableResult
@@ -300,6 +342,8 @@ public final class EventListener: Sendable {
         changeRegistry { registry in
             for name in registry.handlers.keys { registry.handlers[name]?.removeAll { $0.id == id } }
             registry.callEnded.removeAll { $0.id == id }
+            for name in registry.readerHandlers.keys { registry.readerHandlers[name]?.removeAll { $0.id == id } }
+            registry.readerCallEnded.removeAll { $0.id == id }
             registry.disconnected.removeAll { $0.id == id }
         }
     }
@@ -385,6 +429,10 @@ public final class EventListener: Sendable {
                     update.endedCall
                 )
             }
+        }
+        if let delivery {
+            for (_, handler) in delivery.onReader { handler(event, session) }
+            if let endedCall { for (_, handler) in delivery.endedOnReader { handler(endedCall) } }
         }
         let app = (call?.appID ?? session?.appID).flatMap { delivery?.apps[AppID(rawValue: $0)] }
         guard let delivery,
