@@ -47,7 +47,7 @@ extension Client {
     /// Originates one call from a prepared command (the load engine's path: the command
     /// is rendered once, each call only adds its uuid).
     public func originate(_ command: OriginateCommand, uuid: String? = nil, jobUUID: String? = nil) async throws -> Job {
-        let uuid = uuid ?? UUID().uuidString.lowercased()
+        let uuid = uuid ?? RandomUUID.string()
         return try await bgapi(command.command(uuid: uuid), jobUUID: jobUUID, sessionUUID: uuid)
     }
 

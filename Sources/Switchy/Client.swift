@@ -216,7 +216,7 @@ public final class Client: Sendable {
 
     func bgapi(_ command: String, jobUUID: String?, sessionUUID: String?) async throws -> Job {
         guard let listener else { throw ClientError.noListener }
-        let jobUUID = jobUUID ?? UUID().uuidString.lowercased()
+        let jobUUID = jobUUID ?? RandomUUID.string()
         let job = Job(uuid: jobUUID, command: command, sessionUUID: sessionUUID)
         // Register first: the result may arrive before the reply (two connections).
         listener.jobTable.register(job)

@@ -30,6 +30,16 @@ import Testing
         #expect(throws: ESLError.self) { try Command.bgapi("status", jobUUID: "a\nb") }
     }
 
+    /// The byte scan agrees with `Character.isNewline` on every line break Unicode has
+    /// and on multi-byte characters that share a lead byte with one.
+    @Test(arguments: [
+        "plain", "", "a\nb", "a\rb", "a\r\nb", "\u{0B}", "\u{0C}", "x\u{85}", "x\u{2028}y", "x\u{2029}",
+        "é", "€ 100", "\u{2027}\u{202A}", "\u{84}\u{86}", "tab\there", "trailing\n", "日本語",
+    ])
+    func lineBreaksAreFoundAsCharacterFindsThem(text: String) {
+        #expect(Command.hasLineBreak(text) == text.contains(where: \.isNewline))
+    }
+
     @Test func aPasswordWithALineBreakIsRefusedWithoutEchoingIt() {
         #expect(throws: ESLError.invalidCommand("the password holds a line break")) {
             try Command.auth(password: "sec\nret")

@@ -71,7 +71,7 @@ final class Originator: Sendable {
         }
         counters.offered()
         onOffer(step, true)
-        let uuid = UUID().uuidString.lowercased()
+        let uuid = RandomUUID.string()
         let appIndex = choice.withLock { $0.apps.next() ?? 0 }
         let app = plan.apps.isEmpty ? nil : plan.apps[appIndex]
         // A slave marked down between the choice and the offer is left out and the

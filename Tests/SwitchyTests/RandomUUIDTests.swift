@@ -1,0 +1,28 @@
+import Foundation
+import Switchy
+import Testing
+
+@Suite struct RandomUUIDTests {
+    @Test func theBitsAreWrittenInOrderWithVersionAndVariant() {
+        #expect(
+            RandomUUID.string(high: 0x0123_4567_89AB_CDEF, low: 0xFEDC_BA98_7654_3210)
+                == "01234567-89ab-4def-bedc-ba9876543210")
+        #expect(RandomUUID.string(high: 0, low: 0) == "00000000-0000-4000-8000-000000000000")
+        #expect(RandomUUID.string(high: .max, low: .max) == "ffffffff-ffff-4fff-bfff-ffffffffffff")
+    }
+
+    /// Each one parses as a version 4 UUID of the RFC 4122 variant, written lowercase
+    /// as FreeSWITCH writes them, and none repeats.
+    @Test func newOnesAreVersion4LowercaseAndDistinct() throws {
+        var seen = Set<String>()
+        for _ in 0..<10_000 {
+            let text = RandomUUID.string()
+            let parsed = try #require(UUID(uuidString: text))
+            #expect(parsed.uuidString.lowercased() == text)
+            #expect(parsed.uuid.6 >> 4 == 4)
+            #expect(parsed.uuid.8 >> 6 == 0b10)
+            seen.insert(text)
+        }
+        #expect(seen.count == 10_000)
+    }
+}
