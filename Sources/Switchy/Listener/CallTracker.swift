@@ -196,31 +196,34 @@ struct CallTracker {
     ) {
         if session.appID == nil, let app = event["variable_switchy_app"] { session.appID = app }
 
-        func mark(_ state: Session.State, _ key: WritableKeyPath<Session.Times, Int64?>, _ header: String?) {
-            if session.serverTimes[keyPath: key] == nil {
-                let server = header.flatMap { event[$0] }.flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
+        /// Stamps `state`'s times (server and local) if not yet known. A `switch`
+        /// through ``Session/Times/subscript(_:)``, not a key path: key paths went
+        /// through the runtime's generic projection on every event.
+        func mark(_ state: Session.State, _ header: String) {
+            if session.serverTimes[state] == nil {
+                let server = event[header].flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil }
                 // Read only when needed: most events mark nothing new.
-                session.serverTimes[keyPath: key] = server ?? event["Event-Date-Timestamp"].flatMap { Int64($0) }
+                session.serverTimes[state] = server ?? event["Event-Date-Timestamp"].flatMap { Int64($0) }
             }
-            if session.localTimes[keyPath: key] == nil { session.localTimes[keyPath: key] = now }
+            if session.localTimes[state] == nil { session.localTimes[state] = now }
             if session.state < state { session.state = state }
         }
 
         switch kind {
         case .create:
-            mark(.created, \.created, "Caller-Channel-Created-Time")
+            mark(.created, "Caller-Channel-Created-Time")
         case .progress:
-            mark(.ringing, \.ringing, "Caller-Channel-Progress-Time")
+            mark(.ringing, "Caller-Channel-Progress-Time")
         case .progressMedia:
-            mark(.earlyMedia, \.earlyMedia, "Caller-Channel-Progress-Media-Time")
+            mark(.earlyMedia, "Caller-Channel-Progress-Media-Time")
         case .answer:
-            mark(.answered, \.answered, "Caller-Channel-Answered-Time")
+            mark(.answered, "Caller-Channel-Answered-Time")
         case .hangup:
             // Caller-Channel-Hangup-Time is 0 in CHANNEL_HANGUP (esl-protocol.md §10.11).
-            mark(.hungUp, \.hungUp, "Caller-Channel-Hangup-Time")
+            mark(.hungUp, "Caller-Channel-Hangup-Time")
             readHangup(event, into: &session)
         case .destroy:
-            if session.state < .hungUp { mark(.hungUp, \.hungUp, "Caller-Channel-Hangup-Time") }
+            if session.state < .hungUp { mark(.hungUp, "Caller-Channel-Hangup-Time") }
             readHangup(event, into: &session)
             session.state = .destroyed
         case .otherChannel, .backgroundJob, .heartbeat, .notChannel:

@@ -110,6 +110,31 @@ public struct Session: Sendable, Identifiable, CustomStringConvertible {
         }
 
         private static func value(_ stored: Int64) -> Int64? { stored == .min ? nil : stored }
+
+        /// The time the leg reached `state` (`.created` … `.hungUp`; the others have
+        /// none: nil, and setting them does nothing).
+        subscript(state: State) -> Int64? {
+            get {
+                switch state {
+                case .created: created
+                case .ringing: ringing
+                case .earlyMedia: earlyMedia
+                case .answered: answered
+                case .hungUp: hungUp
+                case .new, .destroyed: nil
+                }
+            }
+            set {
+                switch state {
+                case .created: created = newValue
+                case .ringing: ringing = newValue
+                case .earlyMedia: earlyMedia = newValue
+                case .answered: answered = newValue
+                case .hungUp: hungUp = newValue
+                case .new, .destroyed: break
+                }
+            }
+        }
     }
 
     init(uuid: String, callUUID: String, direction: Direction, control: SessionControl?) {
