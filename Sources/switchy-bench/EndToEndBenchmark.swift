@@ -35,6 +35,8 @@ enum EndToEndBenchmark {
         var other: String
         /// This process's CPU time (user + system) over the step, µs per call sent.
         var cpuMicrosPerCall: Double
+        /// Events the listeners handled per call sent.
+        var eventsPerCall: Double
     }
 
     /// Steps through `rates` in order and stops at the first that fails; returns the
@@ -50,7 +52,7 @@ enum EndToEndBenchmark {
                     + "setup p50 / p99 \(Format.number(step.setupP50)) / \(Format.number(step.setupP99)) ms, "
                     + "answered \(step.answered), failed \(step.failed), lost \(step.lost), blocked \(step.blocked), "
                     + "other \(step.other.isEmpty ? "0" : step.other); generator CPU "
-                    + "\(Format.number(step.cpuMicrosPerCall)) µs/call"
+                    + "\(Format.number(step.cpuMicrosPerCall)) µs/call, \(Format.number(step.eventsPerCall)) events/call"
                     + (step.passed ? "" : "  ✗"))
             guard step.passed else { break }
             best = rate
@@ -162,7 +164,8 @@ enum EndToEndBenchmark {
         return Step(
             rate: rate, sent: sent.count, achieved: achieved, setupP50: setupP50, setupP99: setupP99, answered: answered, failed: failed, lost: lost,
             blocked: result.blocked, passed: passed, other: other,
-            cpuMicrosPerCall: sent.isEmpty ? 0 : cpu / Double(sent.count) * 1e6)
+            cpuMicrosPerCall: sent.isEmpty ? 0 : cpu / Double(sent.count) * 1e6,
+            eventsPerCall: sent.isEmpty ? 0 : Double(result.eventsHandled) / Double(sent.count))
     }
 
     /// Events per second over sorted times (ns): (n − 1) / (last − first).
