@@ -63,6 +63,31 @@ import Testing
         #expect(delivered.filter { Int($0.dropFirst())! >= 50 } == Array(uuids[50..<100]))
     }
 
+    /// Records added with no snapshot, end or barrier after them still reach the sinks
+    /// (the drain scheduled ``RecordQueue/coalescing`` after the first of a batch), in
+    /// order, and later batches do too.
+    @Test func recordsAloneReachTheSinksInOrder() {
+        let log = Mutex<[String]>([])
+        let arrived = DispatchSemaphore(value: 0)
+        let sink = ClosureSink(add: { record in
+            log.withLock { $0.append(record.callUUID) }
+            arrived.signal()
+        })
+        let queue = RecordQueue(sinks: [sink])
+        for batch in 0..<3 {
+            let uuids = (0..<5).map { "b\(batch)-\($0)" }
+            for (seq, uuid) in uuids.enumerated() {
+                queue.add(CallRecord(seq: seq, callUUID: uuid, slave: "s", app: nil, scheduledAt: 0))
+            }
+            // A generous bound, only so that a regression fails instead of hanging.
+            let all = (0..<5).allSatisfy { _ in arrived.wait(timeout: .now() + 60) == .success }
+            #expect(all, "a record waited for a barrier")
+            #expect(log.withLock { $0.suffix(5) } == uuids)
+        }
+        queue.waitUntilDelivered()
+        #expect(queue.depth == 0 && log.withLock { $0.count } == 15)
+    }
+
     /// Snapshots and the end reach every sink after the records added before them.
     @Test func progressAndFinishFollowTheRecordsBeforeThem() async {
         let log = Mutex<[String]>([])

@@ -192,6 +192,57 @@ import Testing
         #expect(listener.callbackBacklog.highWaterMark == 0, "nothing was queued")
     }
 
+    /// Reader handlers run inside `handle`, before it returns, in wire order, with the
+    /// leg as the event left it; nothing goes through the callback queue for them, and
+    /// each call's end comes after its answer, once.
+    @Test func readerHandlersRunBeforeHandleReturnsWithoutTheCallbackQueue() throws {
+        let listener = EventListener()
+        let log = CallbackLog()
+        let reference = EventListener()
+        let expected = CallbackLog()
+        listener.onReader("CHANNEL_ANSWER") { _, session in
+            log.entries.withLock { $0.append("answer \(session?.uuid ?? "-") \(session?.state.description ?? "-")") }
+        }
+        listener.onCallEndedOnReader { call in log.entries.withLock { $0.append("ended \(call.uuid)") } }
+        reference.on("CHANNEL_ANSWER") { _, session in
+            expected.entries.withLock { $0.append("answer \(session?.uuid ?? "-") \(session?.state.description ?? "-")") }
+        }
+        reference.onCallEnded { call in expected.entries.withLock { $0.append("ended \(call.uuid)") } }
+        let events = try CaptureFrames.events("06")
+        var inStep = true
+        for event in events {
+            listener.handle(event)
+            reference.handle(event)
+            reference.drainCallbacks()
+            // No wait on the listener's side: its handlers have run when handle returns.
+            inStep = inStep && log.all == expected.all
+        }
+        #expect(inStep)
+        #expect(log.all == expected.all)
+        #expect(log.all.filter { $0.hasPrefix("ended ") }.count == 20)
+        #expect(listener.callbackBacklog.highWaterMark == 0, "nothing was queued")
+        #expect(listener.calls.count == 0 && listener.sessions.count == 0)
+    }
+
+    /// An app that only chooses its calls' target (`park`) is given nothing: no event
+    /// of its calls is queued for the callback thread. One that receives events is.
+    @Test func appsThatReceiveNoEventsGetNothingQueued() throws {
+        let events = try CaptureFrames.events("11")
+        let parked = EventListener(runID: "run-7f3a")
+        try parked.register(Park(), context: AppContext(appID: "app-1", listener: parked, control: SessionControl(nil)))
+        for event in events { parked.handle(event) }
+        #expect(parked.callbackBacklog.highWaterMark == 0)
+        #expect(parked.calls.count == 0 && parked.sessions.count == 0)
+
+        let recorded = EventListener(runID: "run-7f3a")
+        let app = Recorder()
+        try recorded.register(app, context: AppContext(appID: "app-1", listener: recorded, control: SessionControl(nil)))
+        for event in events { recorded.handle(event) }
+        recorded.drainCallbacks()
+        #expect(recorded.callbackBacklog.highWaterMark > 0)
+        #expect(!app.seen.withLock { $0 }.isEmpty)
+    }
+
     /// Events are told apart by one reading of `Event-Name`: jobs and heartbeats go
     /// where they belong, channel events to the tracker, the rest nowhere.
     @Test(arguments: [
