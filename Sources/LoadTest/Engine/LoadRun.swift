@@ -90,10 +90,13 @@ public final class LoadRun: Sendable {
         self.onOffer = onOffer
         self.plan = plan
         self.clock = clock
+        // Apps that only choose a target (park, echo) read no event: the slaves then
+        // send only what the tracker reads.
+        let trackingOnly = plan.apps.allSatisfy { !$0.app.receivesEvents }
         let links = plan.slaves.map {
             SlaveLink(
                 spec: $0, runID: plan.runID, controlConnections: plan.controlConnections, monitor: plan.sampleHealth,
-                clock: clock)
+                trackingOnly: trackingOnly, clock: clock)
         }
         self.links = links
         self.healthSampler = plan.sampleHealth ? SlaveHealthSampler(links: links, connectTimeout: plan.connectTimeout) : nil

@@ -47,11 +47,16 @@ final class SlaveLink: Sendable {
         var queues = LoadRun.SlaveQueues()
     }
 
-    init(spec: RunPlan.Slave, runID: String, controlConnections: Int, monitor: Bool = false, clock: any RunClock) {
+    /// - Parameter trackingOnly: subscribe only to what the tracker reads
+    ///   (``EventListener/trackingEvents``): when no app of the run receives events.
+    init(
+        spec: RunPlan.Slave, runID: String, controlConnections: Int, monitor: Bool = false, trackingOnly: Bool = false,
+        clock: any RunClock
+    ) {
         self.spec = spec
         self.listener = EventListener(
             host: spec.host, port: spec.port, password: spec.password, runID: runID, keepVariables: false,
-            clock: { clock.now() })
+            clock: { clock.now() }, events: trackingOnly ? EventListener.trackingEvents : EventListener.baseEvents)
         self.client = Client(
             host: spec.host, port: spec.port, password: spec.password, listener: listener,
             connections: controlConnections)
