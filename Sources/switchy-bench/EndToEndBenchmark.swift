@@ -37,6 +37,8 @@ enum EndToEndBenchmark {
         var cpuMicrosPerCall: Double
         /// Events the listeners handled per call sent.
         var eventsPerCall: Double
+        /// The simulators' CPU time over the step (their child process), µs per call sent.
+        var simulatorMicrosPerCall: Double
     }
 
     /// Steps through `rates` in order and stops at the first that fails; returns the
@@ -52,7 +54,8 @@ enum EndToEndBenchmark {
                     + "setup p50 / p99 \(Format.number(step.setupP50)) / \(Format.number(step.setupP99)) ms, "
                     + "answered \(step.answered), failed \(step.failed), lost \(step.lost), blocked \(step.blocked), "
                     + "other \(step.other.isEmpty ? "0" : step.other); generator CPU "
-                    + "\(Format.number(step.cpuMicrosPerCall)) µs/call, \(Format.number(step.eventsPerCall)) events/call"
+                    + "\(Format.number(step.cpuMicrosPerCall)) µs/call, \(Format.number(step.eventsPerCall)) events/call; "
+                    + "simulators' CPU \(Format.number(step.simulatorMicrosPerCall)) µs/call"
                     + (step.passed ? "" : "  ✗"))
             guard step.passed else { break }
             best = rate
@@ -118,11 +121,16 @@ enum EndToEndBenchmark {
 
     static func run(rate: Double, seconds: Double) async throws -> Step {
         let password = "bench"
+        let childrenBefore = HealthBenchmark.cpuSeconds(children: true)
         let (sims, ports) = try startSimulators()
-        defer {
+        var simsRunning = true
+        func stopSimulators() {
+            guard simsRunning else { return }
+            simsRunning = false
             sims.closeInput()
             sims.wait()
         }
+        defer { stopSimulators() }
         let records = Mutex<(sent: [Int64], setup: [Int64])>(([], []))
         let plan = plan(
             rate: rate, seconds: seconds, holdSeconds: 1, limit: Int(rate * 4) + 1000, grace: 5,
@@ -145,6 +153,8 @@ enum EndToEndBenchmark {
             throw BenchError("e2e at \(rate)/s: \(error)")
         }
         let cpu = HealthBenchmark.cpuSeconds() - cpuBefore
+        stopSimulators()
+        let simulatorCPU = HealthBenchmark.cpuSeconds(children: true) - childrenBefore
 
         let (sent, setup) = records.withLock { ($0.sent.sorted(), $0.setup.sorted()) }
         let answered = setup.count
@@ -165,7 +175,8 @@ enum EndToEndBenchmark {
             rate: rate, sent: sent.count, achieved: achieved, setupP50: setupP50, setupP99: setupP99, answered: answered, failed: failed, lost: lost,
             blocked: result.blocked, passed: passed, other: other,
             cpuMicrosPerCall: sent.isEmpty ? 0 : cpu / Double(sent.count) * 1e6,
-            eventsPerCall: sent.isEmpty ? 0 : Double(result.eventsHandled) / Double(sent.count))
+            eventsPerCall: sent.isEmpty ? 0 : Double(result.eventsHandled) / Double(sent.count),
+            simulatorMicrosPerCall: sent.isEmpty ? 0 : simulatorCPU / Double(sent.count) * 1e6)
     }
 
     /// Events per second over sorted times (ns): (n − 1) / (last − first).

@@ -80,9 +80,11 @@ enum HealthBenchmark {
     }
 
     /// This process's user + system CPU time, s.
-    static func cpuSeconds() -> Double {
+    /// CPU time (user + system) of this process, or with `children` of its children
+    /// that have ended and been waited for.
+    static func cpuSeconds(children: Bool = false) -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+        getrusage(children ? RUSAGE_CHILDREN.rawValue : RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
