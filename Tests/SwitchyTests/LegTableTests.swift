@@ -41,4 +41,34 @@ import Testing
         table.removeAll()
         #expect(table.isEmpty && table[UUIDKey("00000000-0000-4000-8000-000000000001")] == nil)
     }
+
+    /// A reserved table behaves the same (the reservation only makes room).
+    @Test func aReservedTableKeepsItsLegs() {
+        var table = LegTable()
+        table.reserveCapacity(64)
+        let keys = (0..<100).map { UUIDKey("leg-\($0)") }
+        for key in keys { table[key] = Session(uuid: "\(key)", callUUID: "c", direction: .outbound, control: nil) }
+        #expect(table.count == 100 && keys.allSatisfy { table[$0] != nil })
+    }
+
+    /// A call's leg keys keep the originating leg first whenever it shows up, then
+    /// the others in arrival order: as the array they replace did.
+    @Test(arguments: [
+        ["first"], ["b", "first"], ["b", "c", "first", "d"], ["first", "b", "c"], ["b", "c"], [],
+    ])
+    func legKeysKeepTheOriginatingLegFirst(_ arrivals: [String]) {
+        var keys = LegKeys()
+        var reference: [UUIDKey] = []
+        for name in arrivals {
+            let key = UUIDKey(name)
+            if name == "first" {
+                keys.insertFirst(key)
+                reference.insert(key, at: 0)
+            } else {
+                keys.append(key)
+                reference.append(key)
+            }
+        }
+        #expect(Array(keys) == reference)
+    }
 }

@@ -93,10 +93,11 @@ public final class LoadRun: Sendable {
         // Apps that only choose a target (park, echo) read no event: the slaves then
         // send only what the tracker reads.
         let trackingOnly = plan.apps.allSatisfy { !$0.app.receivesEvents }
-        let links = plan.slaves.map {
+        let expected = plan.expectedInFlightPerSlave
+        let links = plan.slaves.enumerated().map { index, slave in
             SlaveLink(
-                spec: $0, runID: plan.runID, controlConnections: plan.controlConnections, monitor: plan.sampleHealth,
-                trackingOnly: trackingOnly, clock: clock)
+                spec: slave, runID: plan.runID, controlConnections: plan.controlConnections, monitor: plan.sampleHealth,
+                trackingOnly: trackingOnly, expectedInFlight: index < expected.count ? expected[index] : 0, clock: clock)
         }
         self.links = links
         self.healthSampler = plan.sampleHealth ? SlaveHealthSampler(links: links, connectTimeout: plan.connectTimeout) : nil

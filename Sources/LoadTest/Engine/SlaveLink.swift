@@ -47,16 +47,20 @@ final class SlaveLink: Sendable {
         var queues = LoadRun.SlaveQueues()
     }
 
-    /// - Parameter trackingOnly: subscribe only to what the tracker reads
-    ///   (``EventListener/trackingEvents``): when no app of the run receives events.
+    /// - Parameters:
+    ///   - trackingOnly: subscribe only to what the tracker reads
+    ///     (``EventListener/trackingEvents``): when no app of the run receives events.
+    ///   - expectedInFlight: the calls expected in flight on this slave at once
+    ///     (``RunPlan/expectedInFlightPerSlave``): the listener makes room for one leg each.
     init(
         spec: RunPlan.Slave, runID: String, controlConnections: Int, monitor: Bool = false, trackingOnly: Bool = false,
-        clock: any RunClock
+        expectedInFlight: Int = 0, clock: any RunClock
     ) {
         self.spec = spec
         self.listener = EventListener(
             host: spec.host, port: spec.port, password: spec.password, runID: runID, keepVariables: false,
-            clock: { clock.now() }, events: trackingOnly ? EventListener.trackingEvents : EventListener.baseEvents)
+            clock: { clock.now() }, events: trackingOnly ? EventListener.trackingEvents : EventListener.baseEvents,
+            expectedLegs: expectedInFlight)
         self.client = Client(
             host: spec.host, port: spec.port, password: spec.password, listener: listener,
             connections: controlConnections)

@@ -38,7 +38,7 @@ struct CallTracker {
     /// One call's uuid and its legs.
     struct Legs {
         var uuid: String
-        var keys: [UUIDKey]
+        var keys: LegKeys
         /// The call has ended and waits to be forgotten (`keepsEndedCalls`).
         var ended = false
     }
@@ -46,6 +46,11 @@ struct CallTracker {
     init(keepVariables: Bool = true, control: SessionControl? = nil) {
         self.keepVariables = keepVariables
         self.control = control
+    }
+
+    /// Makes room for `legs` legs at once (``LegTable/reserveCapacity(_:)``).
+    mutating func reserveCapacity(legs: Int) {
+        if legs > 0 { sessions.reserveCapacity(legs) }
     }
 
     /// What one event changed.
@@ -277,9 +282,9 @@ struct CallTracker {
     }
 
     private mutating func attach(_ key: UUIDKey, uuid: String, to callKey: UUIDKey, callUUID: String) {
-        var legs = calls[callKey] ?? Legs(uuid: callUUID, keys: [])
+        var legs = calls[callKey] ?? Legs(uuid: callUUID, keys: LegKeys())
         // The originating leg goes first, whenever it shows up.
-        if key == callKey { legs.keys.insert(key, at: 0) } else { legs.keys.append(key) }
+        if key == callKey { legs.keys.insertFirst(key) } else { legs.keys.append(key) }
         calls[callKey] = legs
     }
 

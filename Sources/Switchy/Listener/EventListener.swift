@@ -142,10 +142,11 @@ public final class EventListener: Sendable {
     }
 
     /// As the public initialiser, subscribing to `events` (``baseEvents`` or
-    /// ``trackingEvents``) instead of ``baseEvents``.
+    /// ``trackingEvents``) instead of ``baseEvents``, with room for `expectedLegs` legs
+    /// made at once.
     package init(
         host: String, port: Int, password: String, runID: String?, keepVariables: Bool,
-        clock: (@Sendable () -> Int64)?, callbackQueueCapacity: Int = 16_384, events: [String]
+        clock: (@Sendable () -> Int64)?, callbackQueueCapacity: Int = 16_384, events: [String], expectedLegs: Int = 0
     ) {
         self.events = events
         self.host = host
@@ -155,6 +156,7 @@ public final class EventListener: Sendable {
         self.clock = clock ?? { Int64(DispatchTime.now().uptimeNanoseconds) }
         var tracker = CallTracker(keepVariables: keepVariables)
         tracker.keepsEndedCalls = true
+        tracker.reserveCapacity(legs: expectedLegs)
         self.tracker = Mutex(tracker)
         self.callbacks = CallbackQueue(capacity: callbackQueueCapacity, name: "switchy-callbacks \(host):\(port)")
     }
