@@ -306,21 +306,13 @@ public final class EventListener: Sendable {
     /// the event). Returns an id for ``removeCallback(_:)``.
     @discardableResult
     public func on(_ eventName: String, _ handler: @escaping @Sendable (Event, Session?) -> Void) -> Int {
-        changeRegistry { registry in
-            registry.nextID += 1
-            registry.handlers[eventName, default: []].append((registry.nextID, handler))
-            return registry.nextID
-        }
+        addHandler { $0.handlers[eventName, default: []].append(($1, handler)) }
     }
 
     /// Calls `handler` on the callback thread when a call ends (every leg destroyed).
     @discardableResult
     public func onCallEnded(_ handler: @escaping @Sendable (Call) -> Void) -> Int {
-        changeRegistry { registry in
-            registry.nextID += 1
-            registry.callEnded.append((registry.nextID, handler))
-            return registry.nextID
-        }
+        addHandler { $0.callEnded.append(($1, handler)) }
     }
 
     /// Calls `handler` on the **reader thread** for every event named `eventName`, right
@@ -332,22 +324,14 @@ public final class EventListener: Sendable {
     /// be waiting on the callback thread.
     @discardableResult
     package func onReader(_ eventName: String, _ handler: @escaping @Sendable (Event, Session?) -> Void) -> Int {
-        changeRegistry { registry in
-            registry.nextID += 1
-            registry.readerHandlers[eventName, default: []].append((registry.nextID, handler))
-            return registry.nextID
-        }
+        addHandler { $0.readerHandlers[eventName, default: []].append(($1, handler)) }
     }
 
     /// Calls `handler` on the **reader thread** when a call ends, as
     /// ``onReader(_:_:)`` does for events (same rules).
     @discardableResult
     package func onCallEndedOnReader(_ handler: @escaping @Sendable (Call) -> Void) -> Int {
-        changeRegistry { registry in
-            registry.nextID += 1
-            registry.readerCallEnded.append((registry.nextID, handler))
-            return registry.nextID
-        }
+        addHandler { $0.readerCallEnded.append(($1, handler)) }
     }
 
     /// Calls `handler` on the callback thread once the event connection has ended, after
@@ -389,6 +373,15 @@ public final class EventListener: Sendable {
 
     func unregister(_ id: AppID) -> (app: any CallApp, context: AppContext)? {
         changeRegistry { $0.apps.removeValue(forKey: id) }
+    }
+
+    /// Adds a handler under a new id (`add` gets the registry and the id); returns the id.
+    private func addHandler(_ add: (inout Registry, Int) -> Void) -> Int {
+        changeRegistry { registry in
+            registry.nextID += 1
+            add(&registry, registry.nextID)
+            return registry.nextID
+        }
     }
 
     /// Changes the registry and keeps ``hasCallbacks`` in step, under its lock.
