@@ -44,6 +44,10 @@ final class SwitchCore: @unchecked Sendable {
     /// Tasks waiting for the channel count to reach a condition (``SimSlave/waitUntil(channelCount:)``),
     /// checked each time the lock is released after a change.
     var channelWatchers: [(ready: @Sendable (Int) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+    /// Event streams that have begun a `stall_after_events` stall, and the tasks waiting
+    /// for one to (``SimSlave/waitUntilStalled()``).
+    var stalls = 0
+    var stallWatchers: [CheckedContinuation<Void, Never>] = []
     /// Channel uuids in creation order (for `show channels`).
     var channelOrder: [String] = []
     var sinks: [ObjectIdentifier: any EventSink] = [:]
@@ -135,6 +139,13 @@ final class SwitchCore: @unchecked Sendable {
             watcher.continuation.resume()
             return true
         }
+    }
+
+    /// An event stream began its stall: wakes the tasks waiting for one (lock held).
+    func noteStall() {
+        stalls += 1
+        for watcher in stallWatchers { watcher.resume() }
+        stallWatchers = []
     }
 
     // MARK: Time

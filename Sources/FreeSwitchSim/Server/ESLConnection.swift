@@ -359,6 +359,7 @@ final class ESLConnection: EventSink, @unchecked Sendable {
                 stalledOnce = true
                 stallUntil = now + Int64(faults.stallSeconds * 1_000_000)
                 requeue(Array(events[(index + 1)...]))
+                core.locked { core.noteStall() }
                 break
             }
         }

@@ -145,6 +145,17 @@ public final class SimSlave: Sendable {
         }
     }
 
+    /// Returns once an event connection has begun the stall of `stall_after_events`
+    /// (at once if one has): a test that moves a manual clock must know the stall's end
+    /// was set from the clock as it was when the stalling event was written.
+    public func waitUntilStalled() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            core.locked {
+                if core.stalls > 0 { continuation.resume() } else { core.stallWatchers.append(continuation) }
+            }
+        }
+    }
+
     /// Open ESL connections.
     public var connectionCount: Int { server.withLock { $0 }.connectionCount }
 
