@@ -25,7 +25,7 @@ import ESL
 struct CallTracker {
     private(set) var sessions = LegTable()
     /// Call key → the call's uuid and its legs' keys, originating leg first.
-    private(set) var calls: [UUIDKey: Legs] = [:]
+    private(set) var calls = DenseTable<Legs>()
     private var ended = RecentSet(capacity: 65_536)
 
     /// Whether to keep every `variable_*` of each leg (costly at high rates).
@@ -48,9 +48,12 @@ struct CallTracker {
         self.control = control
     }
 
-    /// Makes room for `legs` legs at once (``LegTable/reserveCapacity(_:)``).
+    /// Makes room for `legs` legs, and as many calls, at once
+    /// (``DenseTable/reserveCapacity(_:)``).
     mutating func reserveCapacity(legs: Int) {
-        if legs > 0 { sessions.reserveCapacity(legs) }
+        guard legs > 0 else { return }
+        sessions.reserveCapacity(legs)
+        calls.reserveCapacity(legs)
     }
 
     /// What one event changed.
@@ -278,7 +281,7 @@ struct CallTracker {
     mutating func forgetAll() {
         for key in sessions.keys { ended.insert(key) }
         sessions.removeAll()
-        calls = [:]
+        calls.removeAll()
     }
 
     private mutating func attach(_ key: UUIDKey, uuid: String, to callKey: UUIDKey, callUUID: String) {
