@@ -75,13 +75,33 @@ public final class EventListener: Sendable {
     /// The event names ``connect(options:filtered:)`` subscribes to.
     package let events: [String]
 
+    typealias EventHandler = @Sendable (Event, Session?) -> Void
+    typealias CallEndedHandler = @Sendable (Call) -> Void
+
+    /// The handlers of one event name, or of call ends: those queued for the callback
+    /// thread (``on(_:_:)``, ``onCallEnded(_:)``) and those run on the reader
+    /// (``onReader(_:_:)``, ``onCallEndedOnReader(_:)``).
+    private struct Handlers<Handler: Sendable>: Sendable {
+        var queued: [(id: Int, handler: Handler)] = []
+        var onReader: [(id: Int, handler: Handler)] = []
+
+        var isEmpty: Bool { queued.isEmpty && onReader.isEmpty }
+
+        mutating func add(_ id: Int, _ handler: Handler, onReader reader: Bool) {
+            if reader { onReader.append((id, handler)) } else { queued.append((id, handler)) }
+        }
+
+        mutating func remove(_ id: Int) {
+            queued.removeAll { $0.id == id }
+            onReader.removeAll { $0.id == id }
+        }
+    }
+
     private struct Registry {
         var nextID = 0
-        var handlers: [String: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]] = [:]
-        var callEnded: [(id: Int, handler: @Sendable (Call) -> Void)] = []
-        /// Handlers run on the reader thread (``onReader(_:_:)``, ``onCallEndedOnReader(_:)``).
-        var readerHandlers: [String: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]] = [:]
-        var readerCallEnded: [(id: Int, handler: @Sendable (Call) -> Void)] = []
+        /// By event name (`"*"`: every event).
+        var handlers: [String: Handlers<EventHandler>] = [:]
+        var callEnded = Handlers<CallEndedHandler>()
         var disconnected: [(id: Int, handler: @Sendable (ESLError) -> Void)] = []
         var apps: [AppID: (app: any CallApp, context: AppContext)] = [:] {
             didSet { receivingApps = apps.filter { $0.value.app.receivesEvents } }
@@ -94,7 +114,6 @@ public final class EventListener: Sendable {
         /// True when some event could call a callback or reach an app.
         var hasCallbacks: Bool {
             !receivingApps.isEmpty || !callEnded.isEmpty || handlers.values.contains { !$0.isEmpty }
-                || !readerCallEnded.isEmpty || readerHandlers.values.contains { !$0.isEmpty }
         }
 
         /// Who an event may go to (the call-ended callbacks only if it ends a call);
@@ -102,24 +121,21 @@ public final class EventListener: Sendable {
         func delivery(for event: Event) -> Delivery? {
             guard let name = event.name else { return nil }
             return Delivery(
-                name: name, named: handlers[name] ?? [], all: handlers["*"] ?? [], apps: receivingApps, ended: callEnded,
-                onReader: readerHandlers[name] ?? [], endedOnReader: readerCallEnded)
+                name: name, named: handlers[name] ?? Handlers(), all: handlers["*"] ?? Handlers(), apps: receivingApps,
+                ended: callEnded)
         }
     }
 
     /// The callbacks one event calls, taken from the registry when it is read.
     private struct Delivery: Sendable {
         var name: String
-        var named: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
-        var all: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
+        var named: Handlers<EventHandler>
+        var all: Handlers<EventHandler>
         var apps: [AppID: (app: any CallApp, context: AppContext)]
-        var ended: [(id: Int, handler: @Sendable (Call) -> Void)]
-        /// Run at once, on the reader thread.
-        var onReader: [(id: Int, handler: @Sendable (Event, Session?) -> Void)]
-        var endedOnReader: [(id: Int, handler: @Sendable (Call) -> Void)]
+        var ended: Handlers<CallEndedHandler>
 
         /// The event's callbacks need the leg it concerns.
-        var wantsSession: Bool { !named.isEmpty || !all.isEmpty || !apps.isEmpty || !onReader.isEmpty }
+        var wantsSession: Bool { !named.isEmpty || !all.isEmpty || !apps.isEmpty }
     }
 
     /// - Parameters:
@@ -306,13 +322,13 @@ public final class EventListener: Sendable {
     /// the event). Returns an id for ``removeCallback(_:)``.
     @discardableResult
     public func on(_ eventName: String, _ handler: @escaping @Sendable (Event, Session?) -> Void) -> Int {
-        addHandler { $0.handlers[eventName, default: []].append(($1, handler)) }
+        addHandler { $0.handlers[eventName, default: Handlers()].add($1, handler, onReader: false) }
     }
 
     /// Calls `handler` on the callback thread when a call ends (every leg destroyed).
     @discardableResult
     public func onCallEnded(_ handler: @escaping @Sendable (Call) -> Void) -> Int {
-        addHandler { $0.callEnded.append(($1, handler)) }
+        addHandler { $0.callEnded.add($1, handler, onReader: false) }
     }
 
     /// Calls `handler` on the **reader thread** for every event named `eventName`, right
@@ -324,14 +340,14 @@ public final class EventListener: Sendable {
     /// be waiting on the callback thread.
     @discardableResult
     package func onReader(_ eventName: String, _ handler: @escaping @Sendable (Event, Session?) -> Void) -> Int {
-        addHandler { $0.readerHandlers[eventName, default: []].append(($1, handler)) }
+        addHandler { $0.handlers[eventName, default: Handlers()].add($1, handler, onReader: true) }
     }
 
     /// Calls `handler` on the **reader thread** when a call ends, as
     /// ``onReader(_:_:)`` does for events (same rules).
     @discardableResult
     package func onCallEndedOnReader(_ handler: @escaping @Sendable (Call) -> Void) -> Int {
-        addHandler { $0.readerCallEnded.append(($1, handler)) }
+        addHandler { $0.callEnded.add($1, handler, onReader: true) }
     }
 
     /// Calls `handler` on the callback thread once the event connection has ended, after
@@ -345,15 +361,13 @@ public final class EventListener: Sendable {
         }
     }
 
-    /// Removes a callback registered with ``on(_:_:)``, ``onCallEnded(_:)`` or
-    /// ``onDisconnect(_:)``. Events read before still call it: which callbacks an event
+    /// Removes a callback registered with ``on(_:_:)``, ``onCallEnded(_:)``,
+    /// ``onReader(_:_:)``, ``onCallEndedOnReader(_:)`` or ``onDisconnect(_:)``. Events read before still call it: which callbacks an event
     /// gets is decided when it is read.
     public func removeCallback(_ id: Int) {
         changeRegistry { registry in
-            for name in registry.handlers.keys { registry.handlers[name]?.removeAll { $0.id == id } }
-            registry.callEnded.removeAll { $0.id == id }
-            for name in registry.readerHandlers.keys { registry.readerHandlers[name]?.removeAll { $0.id == id } }
-            registry.readerCallEnded.removeAll { $0.id == id }
+            for name in registry.handlers.keys { registry.handlers[name]?.remove(id) }
+            registry.callEnded.remove(id)
             registry.disconnected.removeAll { $0.id == id }
         }
     }
@@ -450,19 +464,20 @@ public final class EventListener: Sendable {
             }
         }
         if let delivery {
-            for (_, handler) in delivery.onReader { handler(event, session) }
-            if let endedCall { for (_, handler) in delivery.endedOnReader { handler(endedCall) } }
+            for (_, handler) in delivery.named.onReader { handler(event, session) }
+            for (_, handler) in delivery.all.onReader { handler(event, session) }
+            if let endedCall { for (_, handler) in delivery.ended.onReader { handler(endedCall) } }
         }
         let app = (call?.appID ?? session?.appID).flatMap { delivery?.apps[AppID(rawValue: $0)] }
         guard let delivery,
-            app != nil || !delivery.named.isEmpty || !delivery.all.isEmpty
-                || (endedCall != nil && !delivery.ended.isEmpty)
+            app != nil || !delivery.named.queued.isEmpty || !delivery.all.queued.isEmpty
+                || (endedCall != nil && !delivery.ended.queued.isEmpty)
         else {
             if let endedCall { forgetInOrder(endedCall) }
             return
         }
         let name = delivery.name
-        let ended = endedCall == nil ? [] : delivery.ended
+        let ended = endedCall == nil ? [] : delivery.ended.queued
         callbacks.put { [self, session, call, endedCall] in
             // An ended call is forgotten once its end is being delivered: callbacks of
             // its earlier events still find it in `calls`.
@@ -470,8 +485,8 @@ public final class EventListener: Sendable {
             if let app, let session, let call {
                 app.app.receive(AppEvent(name: name, event: event, session: session, call: call, context: app.context))
             }
-            for (_, handler) in delivery.named { handler(event, session) }
-            for (_, handler) in delivery.all { handler(event, session) }
+            for (_, handler) in delivery.named.queued { handler(event, session) }
+            for (_, handler) in delivery.all.queued { handler(event, session) }
             if let endedCall {
                 app?.app.callEnded(endedCall, context: app!.context)
                 for (_, handler) in ended { handler(endedCall) }
