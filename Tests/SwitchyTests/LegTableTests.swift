@@ -42,6 +42,43 @@ import Testing
         #expect(table.isEmpty && table[UUIDKey("00000000-0000-4000-8000-000000000001")] == nil)
     }
 
+    /// Text keys (hashed by `Hasher`) and canonical uuids (by their bits) in one table,
+    /// grown from empty, taken out by key and by slot (as the ledger and the hold
+    /// timers do): every answer as a dictionary's, and every slot's key still indexed.
+    @Test func mixedKeysInsertedAndRemovedByKeyAndBySlot() {
+        var table = DenseTable<Int>()
+        var reference: [UUIDKey: Int] = [:]
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for step in 0..<20_000 {
+            let number = next(2_000)
+            let digits = String(number, radix: 16)
+            let key =
+                number.isMultiple(of: 2)
+                ? UUIDKey("call-\(number)")
+                : UUIDKey("0000\(digits.count)000-0000-4000-8000-" + String(repeating: "a", count: 12 - digits.count) + digits)
+            switch next(4) {
+            case 0:
+                #expect(table.remove(key) == reference.removeValue(forKey: key))
+            case 1:
+                if let slot = table.slot(of: key) {
+                    #expect(table.key(at: slot) == key)
+                    #expect(table.remove(slot: slot) == reference.removeValue(forKey: key))
+                } else {
+                    #expect(reference[key] == nil)
+                }
+            default:
+                #expect(table.insert(key, step) == (reference.updateValue(step, forKey: key) == nil))
+            }
+        }
+        #expect(table.count == reference.count && table.count > 100)
+        for (key, value) in reference { #expect(table[key] == value) }
+        for slot in 0..<table.count { #expect(table.slot(of: table.key(at: slot)) == slot) }
+    }
+
     /// A reserved table behaves the same (the reservation only makes room).
     @Test func aReservedTableKeepsItsLegs() {
         var table = LegTable()

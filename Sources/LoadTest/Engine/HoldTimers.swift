@@ -1,3 +1,4 @@
+import Switchy
 import Synchronization
 
 /// The hold timers of a run: when each answered call is due to be hung up.
@@ -39,12 +40,14 @@ final class HoldTimers: Sendable {
         var deadline: Int64
         var id: UInt64
         var due: Due
+        /// `due.callUUID`'s key, parsed once.
+        var key: UUIDKey
     }
 
     fileprivate struct State {
         var heap: [Entry] = []
-        /// The id of each call's live entry.
-        var live: [String: UInt64] = [:]
+        /// The id of each call's live entry, by the call's uuid (``UUIDKey``).
+        var live = DenseTable<UInt64>()
         var nextID: UInt64 = 0
         /// The deadline the timer is armed at, if it is.
         var armedAt: Int64?
@@ -74,8 +77,9 @@ final class HoldTimers: Sendable {
         state.withLock { state in
             guard !state.stopped else { return }
             state.nextID += 1
-            state.live[uuid] = state.nextID
-            state.push(Entry(deadline: deadline, id: state.nextID, due: Due(slave: slave, callUUID: uuid)))
+            let key = UUIDKey(uuid)
+            state.live[key] = state.nextID
+            state.push(Entry(deadline: deadline, id: state.nextID, due: Due(slave: slave, callUUID: uuid), key: key))
             state.compactIfMostlyDead()
             if state.armedAt.map({ deadline < $0 }) ?? true {
                 state.armedAt = deadline
@@ -89,7 +93,7 @@ final class HoldTimers: Sendable {
     /// Forgets the call's timer (it ended, or the run no longer holds it).
     func cancel(_ uuid: String) {
         state.withLock { state in
-            if state.live.removeValue(forKey: uuid) != nil { state.compactIfMostlyDead() }
+            if state.live.remove(UUIDKey(uuid)) != nil { state.compactIfMostlyDead() }
         }
     }
 
@@ -98,7 +102,7 @@ final class HoldTimers: Sendable {
         state.withLock { state in
             state.stopped = true
             state.heap = []
-            state.live = [:]
+            state.live = DenseTable()
             state.armedAt = nil
         }
         timer.withLock { $0 }?.cancel()
@@ -117,13 +121,13 @@ final class HoldTimers: Sendable {
             var due: [Due] = []
             while let first = state.heap.first, first.deadline <= now {
                 let entry = state.popFirst()
-                if state.live[entry.due.callUUID] == entry.id {
-                    state.live[entry.due.callUUID] = nil
+                if let slot = state.live.slot(of: entry.key), state.live[slot: slot] == entry.id {
+                    _ = state.live.remove(slot: slot)
                     due.append(entry.due)
                 }
             }
             // Cancelled entries at the head would only wake the timer for nothing.
-            while let first = state.heap.first, state.live[first.due.callUUID] != first.id { _ = state.popFirst() }
+            while let first = state.heap.first, !state.isLive(first) { _ = state.popFirst() }
             if !state.stopped, let next = state.heap.first?.deadline {
                 state.armedAt = next
                 timer.withLock { $0 }?.arm(at: next)
@@ -135,6 +139,9 @@ final class HoldTimers: Sendable {
 }
 
 extension HoldTimers.State {
+    /// True when `entry` is its call's live one (not cancelled or replaced).
+    fileprivate func isLive(_ entry: HoldTimers.Entry) -> Bool { live[entry.key] == entry.id }
+
     fileprivate mutating func push(_ entry: HoldTimers.Entry) {
         heap.append(entry)
         var child = heap.count - 1
@@ -160,7 +167,8 @@ extension HoldTimers.State {
     /// (and more than a few): O(n), at most once per n cancellations.
     fileprivate mutating func compactIfMostlyDead() {
         guard heap.count > 64, heap.count > 2 * live.count else { return }
-        heap.removeAll { live[$0.due.callUUID] != $0.id }
+        let live = live
+        heap.removeAll { live[$0.key] != $0.id }
         for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
     }
 

@@ -220,7 +220,7 @@ public final class CallLedger: Sendable {
     /// Updates the call with `update`; closes it (concluding) when that returns true.
     private func closeIfReady(_ uuid: String, in shard: Shard, _ update: (inout InFlightCall) -> Bool) {
         let emptied = shard.table.withLock { table -> Bool in
-            guard table.update(uuid, update) == true, let call = table.remove(uuid) else { return false }
+            guard let call = table.remove(uuid, after: update) else { return false }
             return handOn(conclude(call), from: shard)
         }
         if emptied { onEmpty() }

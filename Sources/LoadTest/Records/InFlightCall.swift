@@ -85,15 +85,13 @@ struct InFlightCall {
     private static func optional(_ time: Int64) -> Int64? { time == notYet ? nil : time }
 }
 
-/// A shard's calls in flight, stored densely (as the listener's `LegTable`): a
-/// dictionary from uuid to a slot and the calls in one array without holes (removing a
-/// call moves the last one into its slot). The dictionary's empty buckets (it keeps
-/// 1⅓ to 2⅔ per entry) then hold a key and an `Int32`, not a whole call, and the array
-/// is reserved once for the calls the plan expects (``RunPlan/expectedInFlight``), so
-/// it does not double (and copy itself) while the calls come.
+/// A shard's calls in flight, stored densely by their uuids' ``UUIDKey``s (as the
+/// listener's legs are: a ``DenseTable``): the calls in one array without holes and a
+/// 4-byte-a-bucket index, the array reserved once for the calls the plan expects
+/// (``RunPlan/expectedInFlight``), so it does not double (and copy itself) while the
+/// calls come.
 struct InFlightTable {
-    private var slots: [String: Int32] = [:]
-    private var calls: [InFlightCall] = []
+    private var calls = DenseTable<InFlightCall>()
 
     init(reserving capacity: Int = 0) {
         if capacity > 0 { calls.reserveCapacity(capacity) }
@@ -104,53 +102,42 @@ struct InFlightTable {
     /// Starts tracking `call`; one already tracked with its uuid is replaced.
     /// - Returns: true when the uuid was new.
     mutating func insert(_ call: InFlightCall) -> Bool {
-        if let slot = slots[call.callUUID] {
-            calls[Int(slot)] = call
-            return false
-        }
-        slots[call.callUUID] = Int32(calls.count)
-        calls.append(call)
-        return true
+        calls.insert(UUIDKey(call.callUUID), call)
     }
 
     /// Runs `body` on the call `uuid` in place; nil if it is not tracked.
     mutating func update<R>(_ uuid: String, _ body: (inout InFlightCall) -> R) -> R? {
-        guard let slot = slots[uuid] else { return nil }
-        return body(&calls[Int(slot)])
+        guard let slot = calls.slot(of: UUIDKey(uuid)) else { return nil }
+        return body(&calls[slot: slot])
+    }
+
+    /// Runs `body` on the call `uuid` in place, and takes it out (returning it) when
+    /// `body` returns true.
+    mutating func remove(_ uuid: String, after body: (inout InFlightCall) -> Bool) -> InFlightCall? {
+        guard let slot = calls.slot(of: UUIDKey(uuid)), body(&calls[slot: slot]) else { return nil }
+        return calls.remove(slot: slot)
     }
 
     /// Runs `body` on every call in place.
     mutating func updateAll(_ body: (inout InFlightCall) -> Void) {
-        for index in calls.indices { body(&calls[index]) }
+        for slot in 0..<calls.count { body(&calls[slot: slot]) }
     }
 
     /// Stops tracking `uuid` and returns its call.
     mutating func remove(_ uuid: String) -> InFlightCall? {
-        guard let slot = slots[uuid] else { return nil }
-        return remove(at: Int(slot))
+        calls.remove(UUIDKey(uuid))
     }
 
     /// Takes out every call for which `due` is true, calling `body` with each.
     mutating func removeAll(where due: (InFlightCall) -> Bool, _ body: (InFlightCall) -> Void) {
         // From the end, so the call moved into a freed slot has been looked at already.
-        var index = calls.count - 1
-        while index >= 0 {
-            if due(calls[index]) { body(remove(at: index)) }
-            index -= 1
+        var slot = calls.count - 1
+        while slot >= 0 {
+            if due(calls[slot: slot]) { body(calls.remove(slot: slot)) }
+            slot -= 1
         }
     }
 
     /// How many calls satisfy `predicate`.
-    func count(where predicate: (InFlightCall) -> Bool) -> Int { calls.count(where: predicate) }
-
-    private mutating func remove(at slot: Int) -> InFlightCall {
-        let call = calls[slot]
-        slots[call.callUUID] = nil
-        let last = calls.removeLast()
-        if slot < calls.count {
-            calls[slot] = last
-            slots[last.callUUID] = Int32(slot)
-        }
-        return call
-    }
+    func count(where predicate: (InFlightCall) -> Bool) -> Int { calls.values.count(where: predicate) }
 }

@@ -4,11 +4,11 @@ import ESL
 /// (`8-4-4-4-12` hex digits, as FreeSWITCH and `originate` write them) as its 128
 /// bits, hashed and compared without a heap string; any other text as is, so two keys
 /// are equal exactly when their texts are.
-enum UUIDKey: Hashable, Sendable {
+package enum UUIDKey: Hashable, Sendable {
     case uuid(UInt64, UInt64)
     case text(String)
 
-    init(_ text: String) {
+    package init(_ text: String) {
         var text = text
         self = text.withUTF8 { UUIDKey.parse($0) }.map { .uuid($0.high, $0.low) } ?? .text(text)
     }
@@ -25,6 +25,21 @@ enum UUIDKey: Hashable, Sendable {
             self = .text(text)
         } else {
             return nil
+        }
+    }
+
+    /// 64 well-mixed bits for ``DenseTable``'s index: a canonical uuid's bits through
+    /// two multiply-xorshift rounds (no `Hasher`), any other text's `hashValue`.
+    @inline(__always)
+    package var hashBits: UInt64 {
+        switch self {
+        case .uuid(let high, let low):
+            var bits = (high &* 0x9E37_79B9_7F4A_7C15) ^ low
+            bits ^= bits >> 32
+            bits &*= 0xD6E8_FEB8_6659_FD93
+            return bits ^ (bits >> 32)
+        case .text(let text):
+            return UInt64(bitPattern: Int64(text.hashValue))
         }
     }
 
