@@ -1,5 +1,5 @@
 import Foundation
-import Switchy
+@testable import Switchy
 import Testing
 
 @Suite struct RandomUUIDTests {
@@ -24,5 +24,30 @@ import Testing
             seen.insert(text)
         }
         #expect(seen.count == 10_000)
+    }
+
+    /// A key gives back the text it was made from: a canonical uuid (kept as its bits,
+    /// written out again) and any other text (kept as it is), so the ledger and the
+    /// hold timers, which keep only keys, report the uuid the call was offered with.
+    @Test(arguments: [
+        "01234567-89ab-4def-bedc-ba9876543210", "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff", "01234567-89AB-4DEF-BEDC-BA9876543210", "call-7", "",
+        "01234567-89ab-4def-bedc-ba987654321",
+    ])
+    func keysGiveBackTheirText(_ text: String) {
+        let key = UUIDKey(text)
+        #expect(key.text == text)
+        #expect(UUIDKey(key.text) == key)
+    }
+
+    @Test func canonicalUUIDsAreKeptAsBits() {
+        for _ in 0..<1_000 {
+            let text = RandomUUID.string()
+            guard case .uuid = UUIDKey(text) else {
+                Issue.record("\(text) was kept as text")
+                return
+            }
+            #expect(UUIDKey(text).text == text)
+        }
     }
 }

@@ -19,7 +19,15 @@ final class HoldTimers: Sendable {
     struct Due: Sendable, Equatable {
         /// The slave's index in the run's links.
         var slave: Int
-        var callUUID: String
+        /// The call's uuid, as 128 bits when it is a canonical one (no `String` kept).
+        var key: UUIDKey
+
+        init(slave: Int, callUUID: String) {
+            self.slave = slave
+            key = UUIDKey(callUUID)
+        }
+
+        var callUUID: String { key.text }
     }
 
     /// How much later than the hold the server's own hangup (`sched_hangup`, the safety
@@ -40,8 +48,7 @@ final class HoldTimers: Sendable {
         var deadline: Int64
         var id: UInt64
         var due: Due
-        /// `due.callUUID`'s key, parsed once.
-        var key: UUIDKey
+        var key: UUIDKey { due.key }
     }
 
     fileprivate struct State {
@@ -77,9 +84,9 @@ final class HoldTimers: Sendable {
         state.withLock { state in
             guard !state.stopped else { return }
             state.nextID += 1
-            let key = UUIDKey(uuid)
-            state.live[key] = state.nextID
-            state.push(Entry(deadline: deadline, id: state.nextID, due: Due(slave: slave, callUUID: uuid), key: key))
+            let due = Due(slave: slave, callUUID: uuid)
+            state.live[due.key] = state.nextID
+            state.push(Entry(deadline: deadline, id: state.nextID, due: due))
             state.compactIfMostlyDead()
             if state.armedAt.map({ deadline < $0 }) ?? true {
                 state.armedAt = deadline

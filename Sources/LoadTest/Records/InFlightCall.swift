@@ -10,7 +10,9 @@ import Switchy
 struct InFlightCall {
     static let notYet = Int64.min
 
-    var callUUID: String
+    /// The call's uuid, as 128 bits when it is a canonical one: the uuid's `String`
+    /// (an 80-byte heap object) is not kept while the call is in flight.
+    var key: UUIDKey
     var slave: String
     var app: String?
     /// The `error` of the record if the deadline passes.
@@ -40,7 +42,7 @@ struct InFlightCall {
     }
 
     init(_ record: CallRecord, deadline: Int64, overdue: String?) {
-        callUUID = record.callUUID
+        key = UUIDKey(record.callUUID)
         slave = record.slave
         app = record.app
         self.overdue = overdue
@@ -57,6 +59,8 @@ struct InFlightCall {
         // A field the entry cannot hold (or a value equal to a sentinel) keeps the record.
         if self.record != record { offered = OfferedRecord(record) }
     }
+
+    var callUUID: String { key.text }
 
     var job: (ok: Bool, text: String)? { jobText.map { (!$0.hasPrefix("-"), $0) } }
 
@@ -102,7 +106,7 @@ struct InFlightTable {
     /// Starts tracking `call`; one already tracked with its uuid is replaced.
     /// - Returns: true when the uuid was new.
     mutating func insert(_ call: InFlightCall) -> Bool {
-        calls.insert(UUIDKey(call.callUUID), call)
+        calls.insert(call.key, call)
     }
 
     /// Runs `body` on the call `uuid` in place; nil if it is not tracked.

@@ -28,6 +28,43 @@ package enum UUIDKey: Hashable, Sendable {
         }
     }
 
+    /// The text this key was made from (a canonical uuid written out again, in lower
+    /// case as it was read).
+    package var text: String {
+        switch self {
+        case .uuid(let high, let low): return Self.text(high: high, low: low)
+        case .text(let text): return text
+        }
+    }
+
+    /// These 128 bits as a canonical uuid: lowercase hex digits, `8-4-4-4-12`.
+    package static func text(high: UInt64, low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            var index = 0
+            func put(_ word: UInt64, nibbles: Int) {
+                for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
+                    buffer[index] = digits.utf8Start[Int((word >> UInt64(shift)) & 0xF)]
+                    index += 1
+                }
+            }
+            func dash() {
+                buffer[index] = UInt8(ascii: "-")
+                index += 1
+            }
+            put(high >> 32, nibbles: 8)
+            dash()
+            put(high >> 16, nibbles: 4)
+            dash()
+            put(high, nibbles: 4)
+            dash()
+            put(low >> 48, nibbles: 4)
+            dash()
+            put(low, nibbles: 12)
+            return index
+        }
+    }
+
     /// 64 well-mixed bits for ``DenseTable``'s index: a canonical uuid's bits through
     /// two multiply-xorshift rounds (no `Hasher`), any other text's `hashValue`.
     @inline(__always)
