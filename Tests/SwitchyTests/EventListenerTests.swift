@@ -224,6 +224,39 @@ import Testing
         #expect(listener.calls.count == 0 && listener.sessions.count == 0)
     }
 
+    /// Event names are remembered with their handlers once seen (and matched as bytes):
+    /// a handler added or removed after its name was seen counts from the next event
+    /// on, and names past the remembered ones are delivered as well.
+    @Test func handlersChangedAfterTheirNameWasSeenCountFromTheNextEvent() throws {
+        let listener = EventListener()
+        let log = CallbackLog()
+        func event(_ name: String) throws -> Event {
+            let body = "Event-Name: \(name)\nEvent-Sequence: 1\n\n"
+            var decoder = FrameDecoder()
+            decoder.append(Array("Content-Length: \(body.utf8.count)\nContent-Type: text/event-plain\n\n\(body)".utf8))
+            return try Event(frame: try #require(try decoder.next()))
+        }
+        func record(_ tag: String) -> @Sendable (Event, Session?) -> Void {
+            { event, _ in log.entries.withLock { $0.append("\(tag) \(event.name ?? "-")") } }
+        }
+        let first = listener.on("CUSTOM_1", record("first"))
+        for number in 0..<40 { listener.handle(try event("CUSTOM_\(number)")) }
+        listener.on("CUSTOM_1", record("second"))
+        listener.on("CUSTOM_39", record("late"))
+        listener.handle(try event("CUSTOM_1"))
+        listener.handle(try event("CUSTOM_39"))
+        listener.removeCallback(first)
+        listener.handle(try event("CUSTOM_1"))
+        listener.on("*", record("all"))
+        listener.handle(try event("CUSTOM_2"))
+        listener.drainCallbacks()
+        #expect(
+            log.all == [
+                "first CUSTOM_1", "first CUSTOM_1", "second CUSTOM_1", "late CUSTOM_39", "second CUSTOM_1",
+                "all CUSTOM_2",
+            ])
+    }
+
     /// An app that only chooses its calls' target (`park`) is given nothing: no event
     /// of its calls is queued for the callback thread. One that receives events is.
     @Test func appsThatReceiveNoEventsGetNothingQueued() throws {

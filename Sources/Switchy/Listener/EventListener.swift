@@ -100,7 +100,20 @@ public final class EventListener: Sendable {
     private struct Registry {
         var nextID = 0
         /// By event name (`"*"`: every event).
-        var handlers: [String: Handlers<EventHandler>] = [:]
+        var handlers: [String: Handlers<EventHandler>] = [:] {
+            didSet {
+                allHandlers = handlers["*"] ?? Handlers()
+                recentNames = []
+            }
+        }
+        /// `handlers["*"]`, looked up once per change.
+        private var allHandlers = Handlers<EventHandler>()
+        /// The names events came with since the handlers last changed, as their bytes,
+        /// with their handlers: an event's name is matched as bytes against these
+        /// (a few short byte comparisons) instead of being made into a `String` and hashed.
+        private var recentNames: [(bytes: [UInt8], name: String, named: Handlers<EventHandler>)] = []
+        /// Names beyond these are looked up by `String` each time.
+        private static let recentNamesLimit = 32
         var callEnded = Handlers<CallEndedHandler>()
         var disconnected: [(id: Int, handler: @Sendable (ESLError) -> Void)] = []
         var apps: [AppID: (app: any CallApp, context: AppContext)] = [:] {
@@ -118,11 +131,28 @@ public final class EventListener: Sendable {
 
         /// Who an event may go to (the call-ended callbacks only if it ends a call);
         /// nil when it has no name.
-        func delivery(for event: Event) -> Delivery? {
-            guard let name = event.name else { return nil }
-            return Delivery(
-                name: name, named: handlers[name] ?? Handlers(), all: handlers["*"] ?? Handlers(), apps: receivingApps,
-                ended: callEnded)
+        mutating func delivery(for event: Event) -> Delivery? {
+            guard let raw = event.rawValue(of: "Event-Name") else { return nil }
+            let (name, named) = handlers(named: raw, in: event)
+            return Delivery(name: name, named: named, all: allHandlers, apps: receivingApps, ended: callEnded)
+        }
+
+        /// The event's name and its handlers, from ``recentNames`` when it is there.
+        private mutating func handlers(named raw: ArraySlice<UInt8>, in event: Event) -> (String, Handlers<EventHandler>) {
+            let known = raw.withUnsafeBufferPointer { raw in
+                recentNames.firstIndex { entry in
+                    entry.bytes.count == raw.count && entry.bytes.withUnsafeBufferPointer { $0.elementsEqual(raw) }
+                }
+            }
+            if let known { return (recentNames[known].name, recentNames[known].named) }
+            let name = event.name ?? ""
+            let named = handlers[name] ?? Handlers()
+            // A name written with `%` escapes (never seen from FreeSWITCH) is not kept:
+            // its bytes are not its text.
+            if recentNames.count < Self.recentNamesLimit, !raw.contains(UInt8(ascii: "%")) {
+                recentNames.append((Array(raw), name, named))
+            }
+            return (name, named)
         }
     }
 
