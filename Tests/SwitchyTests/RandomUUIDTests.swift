@@ -32,7 +32,8 @@ import Testing
     @Test(arguments: [
         "01234567-89ab-4def-bedc-ba9876543210", "00000000-0000-0000-0000-000000000000",
         "ffffffff-ffff-ffff-ffff-ffffffffffff", "01234567-89AB-4DEF-BEDC-BA9876543210", "call-7", "",
-        "01234567-89ab-4def-bedc-ba987654321",
+        "01234567-89ab-4def-bedc-ba987654321", "0123456g-89ab-4def-bedc-ba9876543210",
+        "01234567-89ab-4def-bedc-ba987654321:", "`1234567-89ab-4def-bedc-ba9876543210", "01234567-89ab-4def-bedc_ba9876543210",
     ])
     func keysGiveBackTheirText(_ text: String) {
         let key = UUIDKey(text)

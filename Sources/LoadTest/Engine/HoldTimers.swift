@@ -53,8 +53,10 @@ final class HoldTimers: Sendable {
 
     fileprivate struct State {
         var heap: [Entry] = []
-        /// The id of each call's live entry, by the call's uuid (``UUIDKey``).
-        var live = DenseTable<UInt64>()
+        /// The id of each call's live entry, by the call's key: `liveIDs[slot]` is the
+        /// id of the key in `live`'s `slot`.
+        var live = UUIDIndex()
+        var liveIDs: [UInt64] = []
         var nextID: UInt64 = 0
         /// The deadline the timer is armed at, if it is.
         var armedAt: Int64?
@@ -85,7 +87,7 @@ final class HoldTimers: Sendable {
             guard !state.stopped else { return }
             state.nextID += 1
             let due = Due(slave: slave, callUUID: uuid)
-            state.live[due.key] = state.nextID
+            state.setLive(due.key, id: state.nextID)
             state.push(Entry(deadline: deadline, id: state.nextID, due: due))
             state.compactIfMostlyDead()
             if state.armedAt.map({ deadline < $0 }) ?? true {
@@ -100,7 +102,10 @@ final class HoldTimers: Sendable {
     /// Forgets the call's timer (it ended, or the run no longer holds it).
     func cancel(_ uuid: String) {
         state.withLock { state in
-            if state.live.remove(UUIDKey(uuid)) != nil { state.compactIfMostlyDead() }
+            if let slot = state.live.slot(of: UUIDKey(uuid)) {
+                state.removeLive(slot: slot)
+                state.compactIfMostlyDead()
+            }
         }
     }
 
@@ -109,7 +114,8 @@ final class HoldTimers: Sendable {
         state.withLock { state in
             state.stopped = true
             state.heap = []
-            state.live = DenseTable()
+            state.live = UUIDIndex()
+            state.liveIDs = []
             state.armedAt = nil
         }
         timer.withLock { $0 }?.cancel()
@@ -128,8 +134,8 @@ final class HoldTimers: Sendable {
             var due: [Due] = []
             while let first = state.heap.first, first.deadline <= now {
                 let entry = state.popFirst()
-                if let slot = state.live.slot(of: entry.key), state.live[slot: slot] == entry.id {
-                    _ = state.live.remove(slot: slot)
+                if let slot = state.live.slot(of: entry.key), state.liveIDs[slot] == entry.id {
+                    state.removeLive(slot: slot)
                     due.append(entry.due)
                 }
             }
@@ -147,7 +153,22 @@ final class HoldTimers: Sendable {
 
 extension HoldTimers.State {
     /// True when `entry` is its call's live one (not cancelled or replaced).
-    fileprivate func isLive(_ entry: HoldTimers.Entry) -> Bool { live[entry.key] == entry.id }
+    fileprivate func isLive(_ entry: HoldTimers.Entry) -> Bool {
+        live.slot(of: entry.key).map { liveIDs[$0] == entry.id } ?? false
+    }
+
+    /// Makes `id` the live entry of `key`.
+    fileprivate mutating func setLive(_ key: UUIDKey, id: UInt64) {
+        let (slot, inserted) = live.insert(key)
+        if inserted { liveIDs.append(id) } else { liveIDs[slot] = id }
+    }
+
+    /// Forgets the live entry in `slot` (the last one moves into it, as in `live`).
+    fileprivate mutating func removeLive(slot: Int) {
+        live.remove(slot: slot)
+        liveIDs.swapAt(slot, liveIDs.count - 1)
+        liveIDs.removeLast()
+    }
 
     fileprivate mutating func push(_ entry: HoldTimers.Entry) {
         heap.append(entry)
@@ -174,8 +195,9 @@ extension HoldTimers.State {
     /// (and more than a few): O(n), at most once per n cancellations.
     fileprivate mutating func compactIfMostlyDead() {
         guard heap.count > 64, heap.count > 2 * live.count else { return }
-        let live = live
-        heap.removeAll { live[$0.key] != $0.id }
+        // The index and ids only (not `self`, which holds the heap being changed).
+        let (live, liveIDs) = (live, liveIDs)
+        heap.removeAll { entry in live.slot(of: entry.key).map { liveIDs[$0] != entry.id } ?? true }
         for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
     }
 

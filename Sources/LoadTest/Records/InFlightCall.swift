@@ -57,7 +57,7 @@ struct InFlightCall {
         plannedHold = record.plannedHold ?? Self.notYet
         step = record.step.flatMap { Int32(exactly: $0) } ?? Int32.min
         // A field the entry cannot hold (or a value equal to a sentinel) keeps the record.
-        if self.record != record { offered = OfferedRecord(record) }
+        if self.record(callUUID: record.callUUID) != record { offered = OfferedRecord(record) }
     }
 
     var callUUID: String { key.text }
@@ -65,7 +65,10 @@ struct InFlightCall {
     var job: (ok: Bool, text: String)? { jobText.map { (!$0.hasPrefix("-"), $0) } }
 
     /// The record so far: the offered one with what happened since.
-    var record: CallRecord {
+    var record: CallRecord { record(callUUID: callUUID) }
+
+    /// ``record``, given the uuid's text (``key`` written out is the same).
+    private func record(callUUID: String) -> CallRecord {
         guard let offered else {
             var record = CallRecord(seq: seq, callUUID: callUUID, slave: slave, app: app, scheduledAt: scheduledAt)
             record.media = media
@@ -89,16 +92,19 @@ struct InFlightCall {
     private static func optional(_ time: Int64) -> Int64? { time == notYet ? nil : time }
 }
 
-/// A shard's calls in flight, stored densely by their uuids' ``UUIDKey``s (as the
-/// listener's legs are: a ``DenseTable``): the calls in one array without holes and a
-/// 4-byte-a-bucket index, the array reserved once for the calls the plan expects
+/// A shard's calls in flight, stored densely by their uuids' keys: a ``UUIDIndex``
+/// (4 bytes a bucket) and the calls in an array beside it, in the same slots, without
+/// holes. The array is reserved once for the calls the plan expects
 /// (``RunPlan/expectedInFlight``), so it does not double (and copy itself) while the
 /// calls come.
 struct InFlightTable {
-    private var calls = DenseTable<InFlightCall>()
+    private var index = UUIDIndex()
+    private var calls: [InFlightCall] = []
 
     init(reserving capacity: Int = 0) {
-        if capacity > 0 { calls.reserveCapacity(capacity) }
+        guard capacity > 0 else { return }
+        index.reserveCapacity(capacity)
+        calls.reserveCapacity(capacity)
     }
 
     var count: Int { calls.count }
@@ -106,30 +112,32 @@ struct InFlightTable {
     /// Starts tracking `call`; one already tracked with its uuid is replaced.
     /// - Returns: true when the uuid was new.
     mutating func insert(_ call: InFlightCall) -> Bool {
-        calls.insert(call.key, call)
+        let (slot, inserted) = index.insert(call.key)
+        if inserted { calls.append(call) } else { calls[slot] = call }
+        return inserted
     }
 
     /// Runs `body` on the call `uuid` in place; nil if it is not tracked.
     mutating func update<R>(_ uuid: String, _ body: (inout InFlightCall) -> R) -> R? {
-        guard let slot = calls.slot(of: UUIDKey(uuid)) else { return nil }
-        return body(&calls[slot: slot])
+        guard let slot = index.slot(of: UUIDKey(uuid)) else { return nil }
+        return body(&calls[slot])
     }
 
     /// Runs `body` on the call `uuid` in place, and takes it out (returning it) when
     /// `body` returns true.
     mutating func remove(_ uuid: String, after body: (inout InFlightCall) -> Bool) -> InFlightCall? {
-        guard let slot = calls.slot(of: UUIDKey(uuid)), body(&calls[slot: slot]) else { return nil }
-        return calls.remove(slot: slot)
+        guard let slot = index.slot(of: UUIDKey(uuid)), body(&calls[slot]) else { return nil }
+        return remove(slot: slot)
     }
 
     /// Runs `body` on every call in place.
     mutating func updateAll(_ body: (inout InFlightCall) -> Void) {
-        for slot in 0..<calls.count { body(&calls[slot: slot]) }
+        for slot in calls.indices { body(&calls[slot]) }
     }
 
     /// Stops tracking `uuid` and returns its call.
     mutating func remove(_ uuid: String) -> InFlightCall? {
-        calls.remove(UUIDKey(uuid))
+        index.slot(of: UUIDKey(uuid)).map { remove(slot: $0) }
     }
 
     /// Takes out every call for which `due` is true, calling `body` with each.
@@ -137,11 +145,18 @@ struct InFlightTable {
         // From the end, so the call moved into a freed slot has been looked at already.
         var slot = calls.count - 1
         while slot >= 0 {
-            if due(calls[slot: slot]) { body(calls.remove(slot: slot)) }
+            if due(calls[slot]) { body(remove(slot: slot)) }
             slot -= 1
         }
     }
 
     /// How many calls satisfy `predicate`.
-    func count(where predicate: (InFlightCall) -> Bool) -> Int { calls.values.count(where: predicate) }
+    func count(where predicate: (InFlightCall) -> Bool) -> Int { calls.count(where: predicate) }
+
+    /// The last call moves into `slot`, as its key does in the index.
+    private mutating func remove(slot: Int) -> InFlightCall {
+        index.remove(slot: slot)
+        calls.swapAt(slot, calls.count - 1)
+        return calls.removeLast()
+    }
 }

@@ -65,7 +65,7 @@ package enum UUIDKey: Hashable, Sendable {
         }
     }
 
-    /// 64 well-mixed bits for ``DenseTable``'s index: a canonical uuid's bits through
+    /// 64 well-mixed bits for ``UUIDIndex``: a canonical uuid's bits through
     /// two multiply-xorshift rounds (no `Hasher`), any other text's `hashValue`.
     @inline(__always)
     package var hashBits: UInt64 {
@@ -82,25 +82,26 @@ package enum UUIDKey: Hashable, Sendable {
 
     /// The 128 bits of a canonical lowercase uuid; nil for anything else.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (high: UInt64, low: UInt64)? {
-        guard bytes.count == 36 else { return nil }
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var digits = 0
-        for index in 0..<36 {
-            let byte = bytes[index]
-            if index == 8 || index == 13 || index == 18 || index == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
-            }
-            let value: UInt64
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt64(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = UInt64(byte - UInt8(ascii: "a") + 10)
-            default: return nil
-            }
-            if digits < 16 { high = high << 4 | value } else { low = low << 4 | value }
-            digits += 1
+        guard bytes.count == 36, let base = bytes.baseAddress, base[8] == 0x2D, base[13] == 0x2D, base[18] == 0x2D,
+            base[23] == 0x2D,
+            let first = hex(base, 8), let second = hex(base + 9, 4), let third = hex(base + 14, 4),
+            let fourth = hex(base + 19, 4), let fifth = hex(base + 24, 12)
+        else { return nil }
+        return (first << 32 | second << 16 | third, fourth << 48 | fifth)
+    }
+
+    /// The value of `count` lowercase hex digits; nil if one is anything else.
+    @inline(__always)
+    private static func hex(_ digits: UnsafePointer<UInt8>, _ count: Int) -> UInt64? {
+        var value: UInt64 = 0
+        var invalid = false
+        for index in 0..<count {
+            let byte = digits[index]
+            let decimal = byte &- 0x30  // "0"..."9" → 0...9
+            let letter = byte &- 0x61  // "a"..."f" → 0...5
+            invalid = invalid || (decimal > 9 && letter > 5)
+            value = value << 4 | UInt64(decimal <= 9 ? decimal : letter &+ 10)
         }
-        return (high, low)
+        return invalid ? nil : value
     }
 }
