@@ -7,11 +7,8 @@ import Testing
     @Test func behavesAsADictionaryThroughInsertsUpdatesAndRemovals() {
         var table = LegTable()
         var reference: [UUIDKey: Session] = [:]
-        var state: UInt64 = 0x1E6
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var numbers = SeededNumbers(seed: 0x1E6)
+        func next(_ bound: Int) -> Int { numbers.next(below: bound) }
         for step in 0..<5_000 {
             let digits = String(next(300))
             let uuid = "00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - digits.count) + digits
@@ -48,11 +45,8 @@ import Testing
     @Test func mixedKeysInsertedAndRemovedByKeyAndBySlot() {
         var table = DenseTable<Int>()
         var reference: [UUIDKey: Int] = [:]
-        var state: UInt64 = 0x5EED
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var numbers = SeededNumbers(seed: 0x5EED)
+        func next(_ bound: Int) -> Int { numbers.next(below: bound) }
         for step in 0..<20_000 {
             let number = next(2_000)
             let digits = String(number, radix: 16)
@@ -107,5 +101,16 @@ import Testing
             }
         }
         #expect(Array(keys) == reference)
+    }
+}
+
+/// A repeatable sequence of numbers (a 64-bit LCG's high bits), for the model tests.
+private struct SeededNumbers {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(below bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
     }
 }
