@@ -12,8 +12,8 @@ import Testing
 /// here; the bounds are chosen with seconds of slack, so a loaded machine only makes
 /// the runs longer.
 @Suite(.timeLimit(.minutes(3))) struct FaultRunTests {
-    /// A malformed frame on sim-2's event connection (after its 40th event, about half
-    /// a second in): the connection is reset, its calls in flight are lost, it
+    /// A malformed frame on sim-2's event connection (after its 40th event: about its
+    /// 7th call, 1.4 s into the 4 s of offering): the connection is reset, its calls in flight are lost, it
     /// reconnects and takes calls again; the error is on stderr and in summary.json.
     @Test func aMalformedFrameResetsTheConnectionAndTheSlaveComesBack() async throws {
         let scenario = try RunScenario("""
