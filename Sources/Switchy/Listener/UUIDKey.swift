@@ -43,9 +43,12 @@ package enum UUIDKey: Hashable, Sendable {
             let digits: StaticString = "0123456789abcdef"
             var index = 0
             func put(_ word: UInt64, nibbles: Int) {
-                for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
-                    buffer[index] = digits.utf8Start[Int((word >> UInt64(shift)) & 0xF)]
+                var shift = UInt64(nibbles - 1) * 4
+                while true {
+                    buffer[index] = digits.utf8Start[Int((word >> shift) & 0xF)]
                     index += 1
+                    if shift == 0 { return }
+                    shift -= 4
                 }
             }
             func dash() {
