@@ -147,9 +147,8 @@ public final class EventListener: Sendable {
             if let known { return (recentNames[known].name, recentNames[known].named) }
             let name = event.name ?? ""
             let named = handlers[name] ?? Handlers()
-            // A name written with `%` escapes (never seen from FreeSWITCH) is not kept:
-            // its bytes are not its text.
-            if recentNames.count < Self.recentNamesLimit, !raw.contains(UInt8(ascii: "%")) {
+            // The same bytes always decode to the same name (escapes included).
+            if recentNames.count < Self.recentNamesLimit {
                 recentNames.append((Array(raw), name, named))
             }
             return (name, named)
