@@ -24,7 +24,7 @@ extension String {
     }
 
     /// ``trimmed`` by `Character.isWhitespace` alone.
-    package var trimmedByCharacter: String {
+    var trimmedByCharacter: String {
         var text = Substring(self)
         while let first = text.first, first.isWhitespace { text.removeFirst() }
         while let last = text.last, last.isWhitespace { text.removeLast() }
